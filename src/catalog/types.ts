@@ -1,0 +1,68 @@
+// The shapes of the catalog: plain data that the planner, the grid, the DDL and validation read.
+
+export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'DATE' | 'TIMESTAMP';
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** One line for the operator (shown by `backfill sql` reviews and the report). */
+  readonly doc?: string;
+}
+
+export type Dataset = 'nba_orchestration' | 'nba_raw' | 'nba_analytics' | 'nba_precompute';
+
+/**
+ * How much of an input a derived table needs for game date D:
+ * - `date`: the input's rows on D itself;
+ * - `season`: the input's rows on every game date of D's season up to D (rolling windows and
+ *   season-to-date figures read them), which is what "lookback" means in the planner and preflight.
+ */
+export type Lookback = 'date' | 'season';
+
+export interface Dependency {
+  readonly table: DerivedTableName;
+  readonly lookback: Lookback;
+}
+
+interface TableBase {
+  readonly name: string;
+  readonly dataset: Dataset;
+  readonly columns: readonly Column[];
+  /** The grain: unique per row. */
+  readonly key: readonly string[];
+  readonly doc: string;
+}
+
+export interface SourceTable extends TableBase {
+  readonly kind: 'source';
+}
+
+export interface DerivedTable extends TableBase {
+  readonly kind: 'derived';
+  readonly name: DerivedTableName;
+  readonly short: string;
+  readonly phase: 3 | 4;
+  /** Never NULL in a valid row (validation checks them; MLFS promises them to the ML code). */
+  readonly critical: readonly string[];
+  /** Other derived tables read to build a date (sources are always read and not listed). */
+  readonly dependsOn: readonly Dependency[];
+}
+
+export type Table = SourceTable | DerivedTable;
+
+export const DERIVED_TABLE_NAMES = [
+  'player_game_summary',
+  'team_offense_game_summary',
+  'team_defense_game_summary',
+  'upcoming_player_game_context',
+  'upcoming_team_game_context',
+  'team_defensive_zone_analytics',
+  'player_shot_zone_analytics',
+  'player_defensive_context',
+  'player_composite_factors',
+  'ml_feature_store',
+] as const;
+
+export type DerivedTableName = (typeof DERIVED_TABLE_NAMES)[number];
+
+export type SourceTableName = 'nba_schedule' | 'team_roster' | 'boxscore_traditional' | 'shot_chart';

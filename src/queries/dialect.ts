@@ -1,0 +1,89 @@
+// Everything that differs between DuckDB and BigQuery SQL, in one place (../shared/STACK.md).
+// Processors write their logic once against this interface; no processor holds two copies.
+import type {ColumnType, Dataset, Table} from '../catalog/types.js';
+
+export type Engine = 'duckdb' | 'bigquery';
+
+export interface Dialect {
+  readonly engine: Engine;
+  /** A fully qualified table reference. */
+  table(table: Pick<Table, 'dataset' | 'name'>): string;
+  /** A quoted identifier (column names such as `minutes` and `zone` are keywords in DuckDB). */
+  ident(name: string): string;
+  /** A named, typed query parameter: values are never spliced into SQL text. */
+  param(name: string, type: ColumnType): string;
+  columnType(type: ColumnType): string;
+  /** `date` minus `days` (an integer expression), as a DATE. */
+  dateSub(date: string, days: string | number): string;
+  /** Whole days from `start` to `end` (positive when end is later). */
+  daysBetween(start: string, end: string): string;
+  /** a / b, NULL when b is 0 or NULL. */
+  safeDiv(a: string, b: string): string;
+  /** 'MM:SS' text → decimal minutes (FLOAT64); NULL stays NULL. */
+  minutesToDecimal(text: string): string;
+  /** A FLOAT64 cast. */
+  float(expr: string): string;
+  /** A SQL string literal (for constants of the code only, never for user values). */
+  literal(value: string): string;
+  currentTimestamp(): string;
+  createSchema(dataset: Dataset): string;
+  createTable(table: Table): string;
+}
+
+const DUCK_TYPES: Record<ColumnType, string> = {
+  STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP',
+};
+
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export const duckdb: Dialect = {
+  engine: 'duckdb',
+  table: (t) => `"${t.dataset}"."${t.name}"`,
+  ident: (name) => `"${name}"`,
+  param: (name, type) => `CAST($${name} AS ${DUCK_TYPES[type]})`,
+  columnType: (type) => DUCK_TYPES[type],
+  dateSub: (date, days) => `CAST(${date} - CAST(${days} AS INTEGER) AS DATE)`,
+  daysBetween: (start, end) => `date_diff('day', ${start}, ${end})`,
+  safeDiv: (a, b) => `(CAST(${a} AS DOUBLE) / NULLIF(${b}, 0))`,
+  minutesToDecimal: (text) =>
+    `(CAST(split_part(${text}, ':', 1) AS DOUBLE) + CAST(split_part(${text}, ':', 2) AS DOUBLE) / 60.0)`,
+  float: (expr) => `CAST(${expr} AS DOUBLE)`,
+  literal: quoteLiteral,
+  currentTimestamp: () => 'CAST(current_timestamp AS TIMESTAMP)',
+  createSchema: (dataset) => `CREATE SCHEMA IF NOT EXISTS "${dataset}"`,
+  createTable: (t) =>
+    `CREATE TABLE IF NOT EXISTS "${t.dataset}"."${t.name}" (\n  ${t.columns
+      .map((c) => `"${c.name}" ${DUCK_TYPES[c.type]}`)
+      .join(',\n  ')}\n)`,
+};
+
+/** BigQuery SQL; `project` qualifies every table. */
+export function bigquery(project: string): Dialect {
+  return {
+    engine: 'bigquery',
+    table: (t) => `\`${project}.${t.dataset}.${t.name}\``,
+    ident: (name) => `\`${name}\``,
+    param: (name) => `@${name}`,
+    columnType: (type) => type,
+    dateSub: (date, days) => `DATE_SUB(${date}, INTERVAL ${days} DAY)`,
+    daysBetween: (start, end) => `DATE_DIFF(${end}, ${start}, DAY)`,
+    safeDiv: (a, b) => `SAFE_DIVIDE(${a}, ${b})`,
+    minutesToDecimal: (text) =>
+      `(CAST(SPLIT(${text}, ':')[SAFE_OFFSET(0)] AS FLOAT64) + CAST(SPLIT(${text}, ':')[SAFE_OFFSET(1)] AS FLOAT64) / 60.0)`,
+    float: (expr) => `CAST(${expr} AS FLOAT64)`,
+    literal: quoteLiteral,
+    currentTimestamp: () => 'CURRENT_TIMESTAMP()',
+    createSchema: (dataset) => `CREATE SCHEMA IF NOT EXISTS \`${project}.${dataset}\``,
+    createTable: (t) => {
+      const columns = t.columns.map((c) => `\`${c.name}\` ${c.type}`).join(',\n  ');
+      const head = `CREATE TABLE IF NOT EXISTS \`${project}.${t.dataset}.${t.name}\` (\n  ${columns}\n)`;
+      if (!t.columns.some((c) => c.name === 'game_date')) return head;
+      // Derived tables: partition filter required so that no query scans every season by mistake.
+      const cluster = t.key.filter((k) => k !== 'game_date').slice(0, 4).map((k) => `\`${k}\``).join(', ');
+      const options = t.kind === 'derived' ? '\nOPTIONS (require_partition_filter = TRUE)' : '';
+      return `${head}\nPARTITION BY game_date${cluster ? `\nCLUSTER BY ${cluster}` : ''}${options}`;
+    },
+  };
+}

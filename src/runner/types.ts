@@ -1,0 +1,118 @@
+// What a run publishes and accepts. Plain, JSON-serialisable data: the console, the headless
+// printer and attached consoles (over a socket) all consume exactly these shapes.
+import type {DerivedTableName} from '../catalog/types.js';
+import type {DateRange, IsoDate} from '../dates.js';
+
+export type ProcessorStatus =
+  | 'idle' // not part of the run
+  | 'queued' // has batches, none can start yet (inputs not covered)
+  | 'running' // at least one batch in flight
+  | 'paused'
+  | 'failed' // at least one batch failed permanently; others may have finished
+  | 'done'
+  | 'cancelled';
+
+export interface BatchRef {
+  readonly processor: DerivedTableName;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  /** Game dates in the batch. */
+  readonly dates: number;
+  /** 1 for the first try. */
+  readonly attempt: number;
+}
+
+export interface ProcessorProgress {
+  readonly name: DerivedTableName;
+  readonly short: string;
+  readonly phase: 3 | 4;
+  readonly status: ProcessorStatus;
+  readonly paused: boolean;
+  readonly datesTotal: number;
+  readonly datesDone: number;
+  readonly datesFailed: number;
+  readonly rowsWritten: number;
+  readonly retries: number;
+  readonly running: readonly BatchRef[];
+  /** Current worker limit (lowered on quota errors) and the configured one. */
+  readonly concurrency: number;
+  readonly maxConcurrency: number;
+  /** Measured game dates per second, null until a batch finished. */
+  readonly throughput: number | null;
+  readonly etaSeconds: number | null;
+  readonly lastError: string | null;
+}
+
+export type RunState = 'idle' | 'running' | 'stopping' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface RunSnapshot {
+  readonly runId: string | null;
+  readonly state: RunState;
+  readonly range: DateRange | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly processors: readonly ProcessorProgress[];
+  readonly totals: {
+    readonly datesTotal: number;
+    readonly datesDone: number;
+    readonly rowsWritten: number;
+    readonly batchesDone: number;
+    readonly batchesFailed: number;
+  };
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+interface EventBase {
+  /** ISO timestamp. */
+  readonly time: string;
+  readonly runId: string;
+}
+
+export type RunEvent = EventBase &
+  (
+    | {readonly type: 'run-started'; readonly range: DateRange; readonly processors: readonly DerivedTableName[]; readonly batches: number}
+    | {readonly type: 'batch-started'; readonly batch: BatchRef}
+    | {readonly type: 'batch-finished'; readonly batch: BatchRef; readonly rows: number; readonly durationMs: number}
+    | {readonly type: 'batch-retry'; readonly batch: BatchRef; readonly error: string; readonly kind: 'transient' | 'quota'; readonly delayMs: number}
+    | {readonly type: 'batch-failed'; readonly batch: BatchRef; readonly error: string}
+    | {readonly type: 'concurrency-changed'; readonly processor: DerivedTableName; readonly from: number; readonly to: number; readonly reason: string}
+    | {readonly type: 'processor-paused' | 'processor-resumed' | 'processor-cancelled'; readonly processor: DerivedTableName}
+    | {readonly type: 'external-output'; readonly processor: DerivedTableName; readonly stream: 'stdout' | 'stderr'; readonly line: string}
+    | {readonly type: 'log'; readonly level: LogLevel; readonly message: string; readonly processor?: DerivedTableName}
+    | {readonly type: 'run-finished'; readonly state: RunState; readonly snapshot: RunSnapshot}
+  );
+
+/** What a front end asks of a run; `processor` absent means every processor. */
+export type RunIntent =
+  | {readonly type: 'pause'; readonly processor?: DerivedTableName}
+  | {readonly type: 'resume'; readonly processor?: DerivedTableName}
+  | {readonly type: 'cancel'; readonly processor?: DerivedTableName};
+
+/** A run as front ends see it, whether it lives in this process or behind a socket. */
+export interface RunHandle {
+  getSnapshot(): RunSnapshot;
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  send(intent: RunIntent): void;
+  /** Resolves with the final snapshot when the run ends (completed, failed, cancelled or stopped). */
+  readonly finished: Promise<RunSnapshot>;
+}
+
+/** What a run is asked to do (from the command line, the console's selection or a resumed plan). */
+export interface RunRequest {
+  readonly range: DateRange;
+  readonly processors: readonly DerivedTableName[];
+  readonly force?: boolean;
+  /** Overrides of the per-processor defaults. */
+  readonly batchSize?: number;
+  readonly workers?: number;
+}
+
+/** Coverage for the grid: JSON-friendly so that a live run can serve it to attached consoles. */
+export interface CoverageSnapshot {
+  readonly range: DateRange;
+  readonly gameDates: readonly {readonly date: IsoDate; readonly season: string; readonly games: number}[];
+  /** Per derived table, its covered game dates in the range, sorted. */
+  readonly covered: Readonly<Record<string, readonly IsoDate[]>>;
+  readonly takenAt: string;
+}

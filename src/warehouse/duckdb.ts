@@ -1,0 +1,156 @@
+// The embedded warehouse: one DuckDB file, one instance per process, a small pool of connections
+// so that parallel batches run in parallel (DuckDB serialises only conflicting writes).
+import {mkdirSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import {DuckDBConnection, DuckDBInstance, type DuckDBResultReader} from '@duckdb/node-api';
+import type {DerivedTable, Table} from '../catalog/types.js';
+import {UsageError, WarehouseBusyError} from '../errors.js';
+import {duckdb} from '../queries/dialect.js';
+import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
+import type {Params, QueryOptions, Row, SqlValue, Warehouse, WriteResult} from './types.js';
+
+export interface DuckDbOptions {
+  readonly readOnly?: boolean;
+}
+
+/** Opens (or creates) the DuckDB file; a file locked by another process is a WarehouseBusyError. */
+export async function openDuckDb(path: string, options: DuckDbOptions = {}): Promise<DuckDbWarehouse> {
+  const file = resolve(path);
+  if (!options.readOnly) {
+    try {
+      mkdirSync(dirname(file), {recursive: true});
+    } catch (error) {
+      throw new UsageError(`cannot create the warehouse folder ${dirname(file)}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    const instance = await DuckDBInstance.create(file, options.readOnly ? {access_mode: 'READ_ONLY'} : {});
+    return new DuckDbWarehouse(file, instance);
+  } catch (error) {
+    throw describeOpenError(file, error as Error);
+  }
+}
+
+function describeOpenError(file: string, error: Error): Error {
+  const message = error.message ?? String(error);
+  const lock = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+  if (lock) {
+    return new WarehouseBusyError(
+      `the warehouse ${file} is in use by another process (${lock[1]}, pid ${lock[2]}); ` +
+        'attach to it with `backfill attach`, or wait for it to finish',
+      Number(lock[2]),
+    );
+  }
+  if (/Permission denied|Read-only file system|Cannot open file|No such file/i.test(message)) {
+    return new UsageError(`cannot open the warehouse ${file}: ${message.split('\n')[0]}`);
+  }
+  return new UsageError(`cannot open the warehouse ${file}: ${message.split('\n')[0]}`);
+}
+
+export class DuckDbWarehouse implements Warehouse {
+  readonly engine = 'duckdb' as const;
+  readonly dialect = duckdb;
+  private readonly idle: DuckDBConnection[] = [];
+  private closed = false;
+
+  constructor(
+    readonly description: string,
+    private readonly instance: DuckDBInstance,
+  ) {}
+
+  async query(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<Row[]> {
+    return this.withConnection(options.signal, async (connection) => toRows(await connection.runAndReadAll(sql, values(params))));
+  }
+
+  async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
+    const [remove, insert] = replaceRangeStatements(this.dialect, table, select);
+    return this.withConnection(options.signal, async (connection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        await connection.run(remove, values(params, remove));
+        const inserted = await connection.run(insert, values(params, insert));
+        await connection.run('COMMIT');
+        return {rowsWritten: Number(inserted.rowsChanged)};
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async deleteRange(table: DerivedTable, params: Params, options: QueryOptions = {}): Promise<number> {
+    const sql = deleteRangeStatement(this.dialect, table);
+    return this.withConnection(options.signal, async (connection) => Number((await connection.run(sql, values(params, sql))).rowsChanged));
+  }
+
+  async ensureTables(tables: readonly Table[]): Promise<void> {
+    const datasets = [...new Set(tables.map((t) => t.dataset))];
+    for (const dataset of datasets) await this.query(this.dialect.createSchema(dataset));
+    for (const table of tables) await this.query(this.dialect.createTable(table));
+  }
+
+  /** Runs `fn` on one connection inside a transaction (demo generation, tests). */
+  async transaction<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(undefined, async (connection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(connection);
+        await connection.run('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** A connection of the pool for bulk work (appenders); returned to the pool afterwards. */
+  async withConnection<T>(signal: AbortSignal | undefined, fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the warehouse is closed');
+    signal?.throwIfAborted();
+    const connection = this.idle.pop() ?? (await this.instance.connect());
+    const interrupt = () => connection.interrupt();
+    signal?.addEventListener('abort', interrupt, {once: true});
+    try {
+      return await fn(connection);
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      if (this.closed) connection.closeSync();
+      else this.idle.push(connection);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const connection of this.idle.splice(0)) connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Only the parameters a statement mentions: DuckDB refuses unused named parameters. */
+function values(params: Params, sql?: string): Record<string, SqlValue> | undefined {
+  const out: Record<string, SqlValue> = {};
+  for (const [name, param] of Object.entries(params)) {
+    if (sql === undefined || sql.includes(`$${name}`)) out[name] = param.value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function toRows(result: DuckDBResultReader): Row[] {
+  const names = result.columnNames();
+  const types = result.columnTypes().map((t) => t.toString());
+  return result.getRowObjectsJS().map((raw) => {
+    const row: Row = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = toValue(raw[names[i]], types[i]);
+    return row;
+  });
+}
+
+function toValue(value: unknown, type: string): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}

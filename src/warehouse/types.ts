@@ -1,0 +1,67 @@
+// The warehouse boundary: the little the runner, the grid and validation need from an engine.
+// Adapters (DuckDB, BigQuery) implement it; nothing above it knows which engine it talks to.
+import type {ColumnType, DerivedTable, Table} from '../catalog/types.js';
+import type {Dialect, Engine} from '../queries/dialect.js';
+
+export type SqlValue = string | number | boolean | null;
+
+/** A typed parameter: BigQuery needs the type (a date string is not a DATE), DuckDB casts in SQL. */
+export interface Param {
+  readonly type: ColumnType;
+  readonly value: SqlValue;
+}
+
+export type Params = Readonly<Record<string, Param>>;
+
+/** A result row: DATE as 'YYYY-MM-DD', TIMESTAMP as ISO text, integers as numbers. */
+export type Row = Record<string, SqlValue>;
+
+export interface QueryOptions {
+  /** Aborting cancels the running query (DuckDB interrupt, BigQuery job.cancel). */
+  readonly signal?: AbortSignal;
+  /** What the query is for: BigQuery job labels and a deterministic job id derive from it. */
+  readonly job?: JobIdentity;
+}
+
+export interface JobIdentity {
+  readonly runId: string;
+  readonly processor: string;
+  /** Distinguishes the statements of one run and processor, e.g. the batch range and attempt. */
+  readonly step: string;
+}
+
+export interface WriteResult {
+  readonly rowsWritten: number;
+}
+
+export interface Warehouse {
+  readonly engine: Engine;
+  readonly dialect: Dialect;
+  /** For the status bar and messages: the file path or the project. */
+  readonly description: string;
+  query(sql: string, params?: Params, options?: QueryOptions): Promise<Row[]>;
+  /**
+   * Atomically replaces the rows of `table` with game_date in [start_date, end_date] by the rows
+   * of `select` (a SELECT of the table's columns without lineage, using the same parameters).
+   * Re-running the same range never duplicates a row.
+   */
+  replaceRange(table: DerivedTable, select: string, params: Params, options?: QueryOptions): Promise<WriteResult>;
+  /** Deletes the rows of `table` in [start_date, end_date] (rollback). */
+  deleteRange(table: DerivedTable, params: Params, options?: QueryOptions): Promise<number>;
+  /** Creates datasets and tables that are missing; existing ones are left as they are. */
+  ensureTables(tables: readonly Table[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function dateParam(value: string): Param {
+  return {type: 'DATE', value};
+}
+
+export function stringParam(value: string): Param {
+  return {type: 'STRING', value};
+}
+
+/** The parameters every processor's SELECT takes. */
+export function rangeParams(start: string, end: string, runId = 'adhoc'): Params {
+  return {start_date: dateParam(start), end_date: dateParam(end), run_id: stringParam(runId)};
+}
