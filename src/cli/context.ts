@@ -1,0 +1,97 @@
+// What every subcommand gets: the resolved global options and the way to open the warehouse.
+import {existsSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {loadConfig, type Config, DEFAULT_START} from '../config.js';
+import {parseIsoDate, today, type IsoDate} from '../dates.js';
+import {UsageError} from '../errors.js';
+import {openDuckDb} from '../warehouse/duckdb.js';
+import type {Warehouse} from '../warehouse/types.js';
+
+export interface GlobalOptions {
+  readonly warehouse?: string;
+  readonly target?: 'duckdb' | 'bigquery';
+  readonly project?: string;
+  readonly location?: string;
+  readonly config?: string;
+  readonly stateDir?: string;
+  /** commander's `--no-tty` sets this to false. */
+  readonly tty?: boolean;
+  readonly logFormat?: 'text' | 'json';
+}
+
+export interface CliContext {
+  readonly config: Config;
+  readonly target: 'duckdb' | 'bigquery';
+  /** The DuckDB file (target duckdb). */
+  readonly warehousePath: string;
+  readonly project: string | undefined;
+  readonly location: string | undefined;
+  readonly stateDir: string;
+  /** First date of the default backfill range. */
+  readonly start: IsoDate;
+  /** The real-time boundary: nothing on or after it is written. */
+  readonly boundary: IsoDate;
+  /** True when the console may be shown: stdout is a terminal and --no-tty was not given. */
+  readonly interactive: boolean;
+  readonly logFormat: 'text' | 'json';
+  readonly env: NodeJS.ProcessEnv;
+  out(line: string): void;
+  err(line: string): void;
+  /** Opens the configured warehouse; a missing DuckDB file is a UsageError unless `create`. */
+  openWarehouse(options?: {readonly create?: boolean; readonly readOnly?: boolean}): Promise<Warehouse>;
+}
+
+function dataHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+}
+
+function stateHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+}
+
+/** The documented defaults: ~/.local/share/backfill/warehouse.duckdb and ~/.local/state/backfill. */
+export function defaultWarehousePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataHome(env), 'backfill', 'warehouse.duckdb');
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateHome(env), 'backfill');
+}
+
+export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CliContext {
+  const config = loadConfig(options.config);
+  const target = options.target ?? config.target ?? 'duckdb';
+  const warehousePath = resolve(options.warehouse ?? env.BACKFILL_WAREHOUSE ?? config.warehouse ?? defaultWarehousePath(env));
+  const stateDir = resolve(options.stateDir ?? env.BACKFILL_STATE_DIR ?? defaultStateDir(env));
+  const boundary = config.boundary ? parseIsoDate(config.boundary) : today();
+  const start = config.start ?? DEFAULT_START;
+  const interactive = options.tty !== false && process.stdout.isTTY === true;
+  const project = options.project ?? config.project;
+  const location = options.location ?? config.location;
+  return {
+    config,
+    target,
+    warehousePath,
+    project,
+    location,
+    stateDir,
+    start,
+    boundary,
+    interactive,
+    logFormat: options.logFormat ?? 'text',
+    env,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    async openWarehouse({create = false, readOnly = false} = {}) {
+      if (target === 'bigquery') {
+        const {openBigQuery} = await import('../warehouse/bigquery.js');
+        return openBigQuery({project, location, datasets: config.datasets, env});
+      }
+      if (!create && !existsSync(warehousePath)) {
+        throw new UsageError(`no warehouse at ${warehousePath}: create the demo with \`backfill demo\` or pass --warehouse FILE`);
+      }
+      return openDuckDb(warehousePath, {readOnly});
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The command line (SPEC §4 is the contract): global options, then one module per subcommand.
+import {Command, CommanderError, Option} from 'commander';
+import {UsageError} from '../errors.js';
+import {createContext, type CliContext, type GlobalOptions} from './context.js';
+import {COMMANDS} from './commands/index.js';
+
+/** Each subcommand module adds itself to the program; `context()` resolves the global options. */
+export interface CommandModule {
+  register(program: Command, run: (action: (context: CliContext) => Promise<number>) => Promise<void>): void;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('backfill')
+    .description('Plan, run, watch and validate the NBA warehouse backfill')
+    .addOption(new Option('--warehouse <file>', 'DuckDB warehouse file (env BACKFILL_WAREHOUSE)'))
+    .addOption(new Option('--target <engine>', 'warehouse engine').choices(['duckdb', 'bigquery']))
+    .option('--project <id>', 'BigQuery project')
+    .option('--location <loc>', 'BigQuery location')
+    .option('--config <file>', 'configuration file (JSON)')
+    .option('--state-dir <dir>', 'where run state lives (env BACKFILL_STATE_DIR)')
+    .option('--no-tty', 'no console: log lines only (automatic when stdout is not a terminal)')
+    .addOption(new Option('--log-format <format>', 'headless log lines').choices(['text', 'json']).default('text'))
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({outputError: (text, write) => write(text)});
+
+  const run = async (action: (context: CliContext) => Promise<number>) => {
+    const context = createContext(program.opts<GlobalOptions>());
+    exitCode = await action(context);
+  };
+  for (const module of COMMANDS) module.register(program, run);
+
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; parse errors are bad input.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`backfill: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

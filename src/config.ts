@@ -1,0 +1,100 @@
+// The configuration file (--config FILE, JSON), validated with zod so that every error names the
+// file, the key and what was expected.
+import {readFileSync} from 'node:fs';
+import {z} from 'zod';
+import {resolveTable} from './catalog/index.js';
+import type {DerivedTableName} from './catalog/types.js';
+import {parseIsoDate} from './dates.js';
+import {UsageError} from './errors.js';
+
+const isoDate = z.string().refine((v) => {
+  try {
+    parseIsoDate(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a real date in YYYY-MM-DD form');
+
+const processorSettings = z
+  .object({
+    batchSize: z.number().int().min(1).max(400).optional(),
+    workers: z.number().int().min(1).max(32).optional(),
+    /** An external processor: argv with {start} and {end} placeholders, run without a shell. */
+    command: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    target: z.enum(['duckdb', 'bigquery']).optional(),
+    warehouse: z.string().min(1).optional(),
+    project: z.string().min(1).optional(),
+    location: z.string().min(1).optional(),
+    datasets: z
+      .object({
+        nba_orchestration: z.string().min(1),
+        nba_raw: z.string().min(1),
+        nba_analytics: z.string().min(1),
+        nba_precompute: z.string().min(1),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    /** First date of the backfill range (SPEC: the seed's start). */
+    start: isoDate.optional(),
+    /** The real-time boundary: never written on or after it (default today). */
+    boundary: isoDate.optional(),
+    /** Global limit on batches in flight across processors. */
+    workers: z.number().int().min(1).max(64).optional(),
+    /** Per processor, by table name or short name. */
+    processors: z.record(z.string(), processorSettings).optional(),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type ProcessorSettings = z.infer<typeof processorSettings>;
+
+export interface Config extends Omit<RawConfig, 'processors'> {
+  readonly processors: Partial<Record<DerivedTableName, ProcessorSettings>>;
+}
+
+export const DEFAULT_START = '2021-11-01';
+
+/** Reads and validates a config file; a missing, malformed or invalid file is a UsageError. */
+export function loadConfig(file: string | undefined): Config {
+  if (!file) return {processors: {}};
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read config ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`config ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(json, file);
+}
+
+export function parseConfig(json: unknown, file = 'config'): Config {
+  const result = configSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue.path.length ? issue.path.join('.') : '(top level)';
+    throw new UsageError(`config ${file}: ${key}: ${issue.message}`);
+  }
+  const processors: Partial<Record<DerivedTableName, ProcessorSettings>> = {};
+  for (const [name, settings] of Object.entries(result.data.processors ?? {})) {
+    let table;
+    try {
+      table = resolveTable(name);
+    } catch (error) {
+      throw new UsageError(`config ${file}: processors.${name}: ${(error as Error).message}`);
+    }
+    processors[table.name] = settings;
+  }
+  return {...result.data, processors};
+}

@@ -1,0 +1,43 @@
+// The console's view of the world: an external store (read with useSyncExternalStore) plus the
+// intents the console may send. Implemented in-process (local.ts: this process holds the
+// warehouse) and over the run's socket (attach), so the UI never knows which one it renders.
+import type {DerivedTableName} from '../catalog/types.js';
+import type {DateRange, IsoDate} from '../dates.js';
+import type {CoverageSnapshot, RunEvent, RunIntent, RunRequest, RunSnapshot} from '../runner/types.js';
+import type {ValidationReport} from '../validation/types.js';
+
+export interface SessionState {
+  /** "demo.duckdb", "bigquery:project", shown in the status bar. */
+  readonly warehouse: string;
+  /** Never written on or after this date (the daily pipeline owns it). */
+  readonly boundary: IsoDate;
+  readonly coverage: CoverageSnapshot | null;
+  /** The current or last run, null before the first. */
+  readonly run: RunSnapshot | null;
+  readonly validation: ValidationReport | null;
+  /** A long action in progress ("validating Dec 2021", "rolling back"), or null. */
+  readonly activity: string | null;
+  /** True when this console is attached to a run owned by another process. */
+  readonly attached: boolean;
+}
+
+export interface Session {
+  getState(): SessionState;
+  /** Called on any change of state; read getState() then. */
+  subscribe(listener: () => void): () => void;
+  /** The run's events (and the session's own log lines) as they happen. */
+  subscribeEvents(listener: (event: RunEvent) => void): () => void;
+  /** Events already emitted, oldest first (bounded), so that a new view can show a backlog. */
+  backlog(): readonly RunEvent[];
+
+  refresh(): void;
+  start(request: RunRequest): void;
+  send(intent: RunIntent): void;
+  validate(range: DateRange, tables: readonly DerivedTableName[]): void;
+  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void;
+  /**
+   * Leaves the console. With a run in flight: 'detach' keeps it resumable (in-process: stop after
+   * in-flight batches; attached: leave the remote run going), 'cancel' abandons it.
+   */
+  close(mode: 'detach' | 'cancel'): Promise<void>;
+}

@@ -1,0 +1,36 @@
+// Results of `backfill validate` (SPEC §5): shared by the command, the report and the console.
+import type {DateRange, IsoDate} from '../dates.js';
+import type {Row} from '../warehouse/types.js';
+
+export type CheckName =
+  | 'completeness'
+  | 'duplicates'
+  | 'nulls'
+  | 'reconcile_raw' // PGS against boxscore_traditional
+  | 'reconcile_team' // TOGS against the sum of PGS per team-game
+  | 'row_counts' // rows per date against roster and schedule
+  | 'point_in_time'; // phase 4 and upcoming rows recomputed from data cut at D
+
+export interface CheckResult {
+  readonly check: CheckName;
+  readonly table: string;
+  readonly passed: boolean;
+  /** Offending rows, dates or keys, counted. */
+  readonly failures: number;
+  /** The dates concerned (at most a few dozen), sorted. */
+  readonly dates: readonly IsoDate[];
+  /** A few offending rows for the operator. */
+  readonly sample: readonly Row[];
+  /** One line: what was checked and what was found. */
+  readonly message: string;
+  readonly durationMs: number;
+}
+
+export interface ValidationReport {
+  readonly range: DateRange;
+  readonly tables: readonly string[];
+  readonly results: readonly CheckResult[];
+  readonly passed: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
