@@ -330,7 +330,8 @@ export const mlFeatureStore: DerivedTable = {
     {table: 'team_defensive_zone_analytics', lookback: 'date'},
     {table: 'upcoming_player_game_context', lookback: 'date'},
     {table: 'upcoming_team_game_context', lookback: 'date'},
-    {table: 'player_game_summary', lookback: 'season'},
+    // season_ppg falls back to the previous season; targets read PGS on D itself.
+    {table: 'player_game_summary', lookback: 'two-seasons'},
   ],
   columns: [
     {name: 'game_date', type: 'DATE'},

@@ -15,9 +15,11 @@ export type Dataset = 'nba_orchestration' | 'nba_raw' | 'nba_analytics' | 'nba_p
  * How much of an input a derived table needs for game date D:
  * - `date`: the input's rows on D itself;
  * - `season`: the input's rows on every game date of D's season up to D (rolling windows and
- *   season-to-date figures read them), which is what "lookback" means in the planner and preflight.
+ *   season-to-date figures read them), which is what "lookback" means in the planner and preflight;
+ * - `two-seasons`: as `season`, plus every game date of the previous season (fallbacks such as
+ *   MLFS's previous-season scoring average read it).
  */
-export type Lookback = 'date' | 'season';
+export type Lookback = 'date' | 'season' | 'two-seasons';
 
 export interface Dependency {
   readonly table: DerivedTableName;

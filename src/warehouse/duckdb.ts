@@ -15,8 +15,8 @@ export interface DuckDbOptions {
 
 /** Opens (or creates) the DuckDB file; a file locked by another process is a WarehouseBusyError. */
 export async function openDuckDb(path: string, options: DuckDbOptions = {}): Promise<DuckDbWarehouse> {
-  const file = resolve(path);
-  if (!options.readOnly) {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (!options.readOnly && file !== ':memory:') {
     try {
       mkdirSync(dirname(file), {recursive: true});
     } catch (error) {
