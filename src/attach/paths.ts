@@ -1,0 +1,10 @@
+// Where a run's socket lives: one per warehouse, in the state dir, named from the warehouse so
+// that two warehouses can run side by side.
+import {createHash} from 'node:crypto';
+import {join} from 'node:path';
+
+/** Unix socket paths are limited to ~107 bytes: keep the name short and fixed-length. */
+export function socketPath(stateDir: string, warehouse: string): string {
+  const key = createHash('sha256').update(warehouse).digest('hex').slice(0, 12);
+  return join(stateDir, `run-${key}.sock`);
+}
