@@ -24,9 +24,11 @@
 //   CCC carlgamma 401, chrisgamma 402, coreygamma 403 (DNP on 10-27), tomtrade 301 (CCC from 10-23)
 // Rosters 2022-23 (from 2022-10-01): AAA aaronalpha adamalpha alalpha; BBB bobbeta billbeta tomtrade.
 import {ALL_TABLES, boxscoreTraditional, nbaSchedule, shotChart, teamRoster} from '../../src/catalog/index.js';
-import type {SourceTable} from '../../src/catalog/types.js';
+import type {DerivedTable, SourceTable} from '../../src/catalog/types.js';
+import {processorFor} from '../../src/queries/processors/index.js';
+import {selectedColumns} from '../../src/queries/write.js';
 import {openDuckDb, type DuckDbWarehouse} from '../../src/warehouse/duckdb.js';
-import type {SqlValue, Warehouse} from '../../src/warehouse/types.js';
+import {rangeParams, type Row, type SqlValue, type Warehouse} from '../../src/warehouse/types.js';
 
 export const FIXTURE_SEASON = '2021-22';
 /** Every game date of the fixture, in order. */
@@ -319,4 +321,19 @@ export async function openFixtureWarehouse(path = ':memory:'): Promise<DuckDbWar
   await warehouse.ensureTables(ALL_TABLES);
   await loadFixtureSources(warehouse);
   return warehouse;
+}
+
+/** Builds [start, end] of a derived table with its registered processor, as the runner does. */
+export async function buildRange(warehouse: Warehouse, table: DerivedTable, start: string, end: string, runId = 'test'): Promise<number> {
+  const processor = processorFor(table);
+  const result = await warehouse.replaceRange(table, processor.select(warehouse.dialect), rangeParams(start, end, runId));
+  return result.rowsWritten;
+}
+
+/** A derived table's rows without lineage, ordered by key (optionally only game_date = date). */
+export async function derivedRows(warehouse: Warehouse, table: DerivedTable, date?: string): Promise<Row[]> {
+  const d = warehouse.dialect;
+  const columns = selectedColumns(table).map((c) => d.ident(c)).join(', ');
+  const where = date ? `WHERE game_date = DATE '${date}'` : '';
+  return warehouse.query(`SELECT ${columns} FROM ${d.table(table)} ${where} ORDER BY ${table.key.join(', ')}`);
 }

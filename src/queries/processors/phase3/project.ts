@@ -1,0 +1,28 @@
+// The final projection of a processor: exactly the catalog's columns, in the catalog's order, each
+// cast to its catalog type, so that both engines write the same types (BigQuery's INSERT ROW takes
+// the source columns positionally) and a missing or extra column fails when the SQL is built.
+import type {DerivedTable} from '../../../catalog/types.js';
+import type {Dialect} from '../../dialect.js';
+import {selectedColumns} from '../../write.js';
+
+/** `SELECT`-list text: `CAST(<expr> AS <type>) AS <column>` for every non-lineage column. */
+export function projectColumns(d: Dialect, table: DerivedTable, exprs: Readonly<Record<string, string>>): string {
+  const wanted = selectedColumns(table);
+  const missing = wanted.filter((name) => !(name in exprs));
+  const extra = Object.keys(exprs).filter((name) => !wanted.includes(name));
+  if (missing.length || extra.length) {
+    throw new Error(`${table.name}: projection missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`);
+  }
+  const types = new Map(table.columns.map((c) => [c.name, c.type]));
+  return wanted.map((name) => `  CAST(${exprs[name]} AS ${d.columnType(types.get(name)!)}) AS ${d.ident(name)}`).join(',\n');
+}
+
+/** The range parameters every processor filters on. */
+export function rangeBounds(d: Dialect): {readonly start: string; readonly end: string} {
+  return {start: d.param('start_date', 'DATE'), end: d.param('end_date', 'DATE')};
+}
+
+/** `WITH a AS (...), b AS (...)` from named bodies, in order. */
+export function withClause(ctes: ReadonlyArray<readonly [string, string]>): string {
+  return `WITH\n${ctes.map(([name, body]) => `${name} AS (\n${body.trim()}\n)`).join(',\n')}`;
+}

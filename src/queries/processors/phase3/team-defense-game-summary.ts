@@ -1,0 +1,52 @@
+// TDGS: one row per team per Final game, seen from its defense: what the opponent did against it.
+import {teamDefenseGameSummary} from '../../../catalog/tables.js';
+import type {Dialect} from '../../dialect.js';
+import type {Processor} from '../../processor.js';
+import {playedRowsCtes, teamTotalsCte} from './box-score.js';
+import {projectColumns, withClause} from './project.js';
+
+function select(d: Dialect): string {
+  const columns = projectColumns(d, teamDefenseGameSummary, {
+    game_date: 't.game_date',
+    game_id: 't.game_id',
+    team_abbr: 't.team_abbr',
+    opponent_team_abbr: 't.opponent_team_abbr',
+    season: 't.season',
+    is_home: 't.is_home',
+    // the opponent's box totals are what this team allowed
+    points_allowed: 'o.points',
+    opp_fgm: 'o.fgm',
+    opp_fga: 'o.fga',
+    opp_fg3m: 'o.fg3m',
+    opp_fg3a: 'o.fg3a',
+    opp_ftm: 'o.ftm',
+    opp_fta: 'o.fta',
+    // opp_efg_pct = (opp fgm + 0.5 · opp fg3m) / opp fga
+    opp_efg_pct: d.safeDiv('o.fgm + 0.5 * o.fg3m', 'o.fga'),
+    // opp_possessions = opp fga − opp oreb + opp tov + 0.44 · opp fta
+    opp_possessions: 'o.possessions',
+    // defensive_rating = 100 · points_allowed / opponent possessions
+    defensive_rating: d.safeDiv('100 * o.points', 'o.possessions'),
+    // pace = 48 · (possessions + opponent possessions) / 2 / (team_minutes / 5), the same as TOGS
+    pace: d.safeDiv('48 * (t.possessions + o.possessions) / 2', 't.team_minutes / 5'),
+    steals: 't.steals',
+    blocks: 't.blocks',
+    // forced_turnovers = the opponent's turnovers
+    forced_turnovers: 'o.turnovers',
+    defensive_rebounds: 't.defensive_rebounds',
+    opp_paint_attempts: 'o.paint_attempts',
+    opp_paint_makes: 'o.paint_makes',
+    opp_mid_range_attempts: 'o.mid_range_attempts',
+    opp_mid_range_makes: 'o.mid_range_makes',
+    opp_three_attempts: 'o.three_attempts',
+    opp_three_makes: 'o.three_makes',
+  });
+  // Inner join: without the opponent's box score there is nothing to say about this defense.
+  return `${withClause([...playedRowsCtes(d), teamTotalsCte()])}
+SELECT
+${columns}
+FROM team_totals AS t
+JOIN team_totals AS o ON o.game_id = t.game_id AND o.team_abbr = t.opponent_team_abbr`;
+}
+
+export const teamDefenseGameSummaryProcessor: Processor = {table: teamDefenseGameSummary, select};

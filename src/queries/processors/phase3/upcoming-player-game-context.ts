@@ -1,0 +1,98 @@
+// UPGC: one row per rostered player of each team playing a Final game on D (DNPs included), with
+// his history strictly before D in the same season, across teams when traded.
+//
+// One query for any range, no loop over dates: each appearance (box row with minutes > 0) carries
+// the running figures "after this appearance"; each target (player, D) counts the appearances
+// before D, and an equi-join on that count picks the state after his last appearance before D.
+import {boxscoreTraditional, teamRoster, upcomingPlayerGameContext} from '../../../catalog/tables.js';
+import type {Dialect} from '../../dialect.js';
+import type {Processor} from '../../processor.js';
+import {projectColumns, rangeBounds, withClause} from './project.js';
+import {countSince7Days, teamGamesCtes} from './schedule-history.js';
+
+/** The appearance itself (lag 0) and the six before it: the last seven appearance dates. */
+const LAGS = [0, 1, 2, 3, 4, 5, 6];
+
+function select(d: Dialect): string {
+  const {start, end} = rangeBounds(d);
+  const minutes = d.minutesToDecimal(`b.${d.ident('minutes')}`);
+  const career = 'PARTITION BY player_lookup, season ORDER BY game_date, game_id';
+  const last = (n: number) => `${career} ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`;
+  const soFar = `${career} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+  const ctes: Array<[string, string]> = [
+    ...teamGamesCtes(d),
+    // Every player whose stint on a team playing D covers D (valid_to inclusive, NULL = current).
+    ['targets', `
+  SELECT g.game_date, g.game_id, g.season, g.team_abbr, g.opponent_team_abbr, g.is_home,
+    r.player_lookup, r.player_id, r.player_name
+  FROM team_games AS g
+  JOIN ${d.table(teamRoster)} AS r
+    ON r.team_abbr = g.team_abbr AND r.season = g.season
+    AND r.valid_from <= g.game_date AND (r.valid_to IS NULL OR r.valid_to >= g.game_date)
+  WHERE g.game_date BETWEEN ${start} AND ${end}`],
+    // Appearances before the range's end, in the seasons of the range (history never reads past D).
+    ['appearances', `
+  SELECT b.player_lookup, g.season, g.game_date, g.game_id, b.points, ${minutes} AS minutes_played
+  FROM ${d.table(boxscoreTraditional)} AS b
+  JOIN team_games AS g ON g.game_id = b.game_id AND g.team_abbr = b.team_abbr
+  WHERE b.game_date < ${end} AND ${minutes} > 0`],
+    ['appearance_state', `
+  SELECT player_lookup, season,
+    ROW_NUMBER() OVER (${career}) AS appearance_number,
+    ${LAGS.map((k) => `LAG(game_date, ${k}) OVER (${career}) AS appearance_date_${k}`).join(',\n    ')},
+    AVG(points) OVER (${soFar}) AS season_points_avg,
+    AVG(points) OVER (${last(5)}) AS l5_points_avg,
+    AVG(points) OVER (${last(10)}) AS l10_points_avg,
+    AVG(minutes_played) OVER (${soFar}) AS season_minutes_avg,
+    AVG(minutes_played) OVER (${last(5)}) AS l5_minutes_avg,
+    minutes_played AS last_game_minutes
+  FROM appearances`],
+    // Targets sort before same-day appearances, so the running count is "appearances before D".
+    ['markers', `
+  SELECT DISTINCT player_lookup, season, game_date, 0 AS is_appearance FROM targets
+  UNION ALL
+  SELECT player_lookup, season, game_date, 1 AS is_appearance FROM appearances`],
+    ['counted', `
+  SELECT player_lookup, season, game_date, is_appearance,
+    SUM(is_appearance) OVER (PARTITION BY player_lookup, season ORDER BY game_date, is_appearance
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS appearances_before
+  FROM markers`],
+  ];
+  const columns = projectColumns(d, upcomingPlayerGameContext, {
+    game_date: 't.game_date',
+    game_id: 't.game_id',
+    player_lookup: 't.player_lookup',
+    player_id: 't.player_id',
+    player_name: 't.player_name',
+    season: 't.season',
+    team_abbr: 't.team_abbr',
+    opponent_team_abbr: 't.opponent_team_abbr',
+    is_home: 't.is_home',
+    // days_rest = D − date of the previous appearance (NULL before the first)
+    days_rest: d.daysBetween('s.appearance_date_0', 't.game_date'),
+    // is_back_to_back = (days_rest = 1), false without a previous appearance
+    is_back_to_back: `CASE WHEN ${d.daysBetween('s.appearance_date_0', 't.game_date')} = 1 THEN TRUE ELSE FALSE END`,
+    // games_last_7_days = appearances in [D − 7, D − 1]
+    games_last_7_days: countSince7Days(d, LAGS.map((k) => `s.appearance_date_${k}`), 't.game_date'),
+    // season_games_played = appearances (minutes > 0) before D this season
+    season_games_played: 'c.appearances_before',
+    // season_points_avg = mean points over those appearances; l5/l10 over the last 5/10 of them
+    season_points_avg: 's.season_points_avg',
+    l5_points_avg: 's.l5_points_avg',
+    l10_points_avg: 's.l10_points_avg',
+    // season_minutes_avg, l5_minutes_avg: mean decimal minutes over all / the last 5 appearances
+    season_minutes_avg: 's.season_minutes_avg',
+    l5_minutes_avg: 's.l5_minutes_avg',
+    last_game_minutes: 's.last_game_minutes',
+  });
+  return `${withClause(ctes)}
+SELECT
+${columns}
+FROM targets AS t
+JOIN counted AS c
+  ON c.is_appearance = 0 AND c.player_lookup = t.player_lookup AND c.season = t.season AND c.game_date = t.game_date
+LEFT JOIN appearance_state AS s
+  ON s.player_lookup = t.player_lookup AND s.season = t.season AND s.appearance_number = c.appearances_before`;
+}
+
+export const upcomingPlayerGameContextProcessor: Processor = {table: upcomingPlayerGameContext, select};
