@@ -1,0 +1,168 @@
+/**
+ * The runner: plans a backfill and runs it, with no knowledge of any screen.
+ *
+ *   planRun({warehouse, config, boundary, request}) → Plan        what would run (`--dry-run`);
+ *   formatPlan(plan) → string[]                                    the plan as text;
+ *   startRun({warehouse, stateDir, config, boundary, request, resume?}) → LocalRun (a RunHandle):
+ *       takes the warehouse's lock (WarehouseBusyError names the holder), plans, and runs on the
+ *       next tick, so subscribing right after `await startRun(...)` sees every event.
+ *       handle.subscribe(event => ...), handle.getSnapshot(), handle.send({type: 'pause', processor}),
+ *       handle.stop() (after in-flight batches; resumable), handle.finished → final RunSnapshot;
+ *   findInterruptedRun(stateDir, warehouseKey) → ActiveRun | null   a run a crash, kill or quit left
+ *       unfinished, to offer for resumption: `startRun({..., resume: thatRun})`;
+ *   warehouseKey(warehouse) → the key the lock and the state store use for a warehouse.
+ *
+ * Paused flags live in the state store per warehouse and hold a processor across restarts
+ * (`pausedProcessors`, `setPaused`). Errors are classified in classify.ts.
+ */
+import {randomBytes} from 'node:crypto';
+import type {DerivedTableName} from '../catalog/types.js';
+import type {Config} from '../config.js';
+import type {IsoDate} from '../dates.js';
+import {acquireLock, lockHolder, type WarehouseLock} from '../state/lock.js';
+import {StateStore, type ActiveRun} from '../state/store.js';
+import type {Warehouse} from '../warehouse/types.js';
+import {CountingWarehouse} from './counting.js';
+import {RunJournal} from './journal.js';
+import {planBatchCount, planRun, type Plan} from './plan.js';
+import {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
+import {Supervisor} from './supervisor.js';
+import type {RunEvent, RunHandle, RunIntent, RunRequest, RunSnapshot} from './types.js';
+
+export {classifyError, describeError, type ErrorKind} from './classify.js';
+export {DEFAULT_BATCH_SIZE, DEFAULT_GLOBAL_WORKERS, DEFAULT_PROCESSOR_WORKERS} from './defaults.js';
+export {formatPlan, planBatchCount, planRun, type MissingInput, type Plan, type PlannedBatch, type ProcessorPlan} from './plan.js';
+export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
+export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
+export type {ActiveRun, RunRecord} from '../state/store.js';
+export type * from './types.js';
+
+export interface StartRunOptions {
+  readonly warehouse: Warehouse;
+  readonly stateDir: string;
+  readonly config: Config;
+  readonly boundary: IsoDate;
+  /** Ignored when `resume` is given: the interrupted run's own request is continued. */
+  readonly request: RunRequest;
+  readonly resume?: ActiveRun;
+  readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Headless runs nobody can resume from: end ('interrupted', resumable) when only paused
+   * processors' work is left, instead of waiting for a resume intent.
+   */
+  readonly stopWhenOnlyPaused?: boolean;
+}
+
+/** A run in this process. */
+export interface LocalRun extends RunHandle {
+  readonly runId: string;
+  readonly plan: Plan;
+  /** Stops after the in-flight batches; the run stays resumable. */
+  stop(): Promise<RunSnapshot>;
+  /** Warehouse jobs issued so far (planning included). */
+  jobs(): number;
+}
+
+export function warehouseKey(warehouse: Warehouse): string {
+  return warehouse.engine === 'duckdb' ? warehouse.description : `bigquery:${warehouse.description}`;
+}
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The run a crash, a kill or a quit left unfinished on this warehouse, if no live process holds it. */
+export function findInterruptedRun(stateDir: string, key: string): ActiveRun | null {
+  const active = new StateStore(stateDir).active(key);
+  if (!active) return null;
+  if (lockHolder(stateDir, key)) return null; // it is running right now
+  return active;
+}
+
+export function pausedProcessors(stateDir: string, key: string): DerivedTableName[] {
+  return new StateStore(stateDir).paused(key);
+}
+
+/** Pauses or resumes processors for future runs (a live run takes intents instead). */
+export function setPaused(stateDir: string, key: string, names: readonly DerivedTableName[], paused: boolean): void {
+  new StateStore(stateDir).setPaused(key, names, paused);
+}
+
+export async function startRun(options: StartRunOptions): Promise<LocalRun> {
+  const store = new StateStore(options.stateDir);
+  const key = warehouseKey(options.warehouse);
+  const resume = options.resume;
+  const request = resume?.request ?? options.request;
+  const runId = resume?.runId ?? newRunId();
+  const lock: WarehouseLock = acquireLock(options.stateDir, key, {range: request.range, runId});
+  const warehouse = new CountingWarehouse(options.warehouse);
+  let supervisor: Supervisor;
+  let plan: Plan;
+  let journal: RunJournal;
+  try {
+    plan = await planRun({
+      warehouse,
+      config: options.config,
+      boundary: resume?.boundary ?? options.boundary,
+      request,
+      // A forced run rebuilds covered dates, so the warehouse cannot tell what it already did.
+      alreadyDone: resume && request.force ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
+    });
+    const previous = resume ? store.history(key).find((r) => r.runId === runId) : undefined;
+    journal = new RunJournal(store, key, {
+      runId,
+      boundary: plan.boundary,
+      request,
+      range: plan.range ?? plan.requested,
+      batchesPlanned: planBatchCount(plan) + (resume?.batchesPlanned ?? 0),
+      done: resume?.done,
+      previous,
+    });
+    supervisor = new Supervisor({
+      runId,
+      plan,
+      warehouse,
+      retry: {...DEFAULT_RETRY, ...options.retry},
+      paused: store.paused(key),
+      stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,
+      hooks: {
+        onBatchSettled: (b) =>
+          journal.batchSettled(b.processor, b.plan, {
+            rows: b.rows,
+            durationMs: b.durationMs,
+            attempts: b.attempts,
+            status: b.status,
+            ...(b.error ? {error: b.error} : {}),
+          }),
+        onPausedChanged: (names, paused) => store.setPaused(key, names, paused),
+      },
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const done = supervisor.finished.then((snapshot) => {
+    journal.setJobs(warehouse.jobs);
+    journal.finish(snapshot.state);
+    lock.release();
+    return snapshot;
+  });
+  setImmediate(() => {
+    if (resume) supervisor.log('info', `resuming ${runId} (started ${resume.startedAt}): ${planBatchCount(plan)} batches left`);
+    supervisor.start();
+  });
+  return {
+    runId,
+    plan,
+    getSnapshot: () => supervisor.getSnapshot(),
+    subscribe: (listener: (event: RunEvent) => void) => supervisor.subscribe(listener),
+    send: (intent: RunIntent) => supervisor.send(intent),
+    stop: async () => {
+      await supervisor.stop();
+      return done;
+    },
+    jobs: () => warehouse.jobs,
+    finished: done,
+  };
+}

@@ -1,0 +1,234 @@
+// The planner: which game dates each processor must build, cut into batches, and which input
+// dates each batch waits for. Pure data (JSON), so that a plan can be printed, saved in the state
+// store and resumed after a crash.
+import {derivedTable} from '../catalog/index.js';
+import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
+import type {Config} from '../config.js';
+import {addDays, type DateRange, type IsoDate} from '../dates.js';
+import {UsageError} from '../errors.js';
+import {coveredDates, gameDates, type GameDate} from '../queries/coverage.js';
+import type {Warehouse} from '../warehouse/types.js';
+import {globalWorkers, limitsFor} from './defaults.js';
+import {requiredInputs} from './inputs.js';
+import type {RunRequest} from './types.js';
+
+export interface PlannedBatch {
+  readonly processor: DerivedTableName;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  /** The game dates it builds (others in [start, end] are rewritten identically or have no games). */
+  readonly dates: readonly IsoDate[];
+  readonly games: number;
+}
+
+export interface ProcessorPlan {
+  readonly name: DerivedTableName;
+  readonly short: string;
+  readonly phase: 3 | 4;
+  readonly batchSize: number;
+  readonly workers: number;
+  readonly command: readonly string[] | null;
+  readonly batches: readonly PlannedBatch[];
+  /** Game dates in the range already covered and therefore skipped (0 with --force). */
+  readonly skipped: number;
+  /** Game dates before the range added because a dependant's lookback reads them. */
+  readonly lookbackDates: number;
+}
+
+/** Input dates that no processor of the plan builds and the warehouse does not hold. */
+export interface MissingInput {
+  readonly processor: DerivedTableName;
+  readonly input: DerivedTableName;
+  readonly dates: readonly IsoDate[];
+}
+
+export interface Plan {
+  readonly requested: DateRange;
+  /** The range actually planned: the request cut at the day before the boundary. */
+  readonly range: DateRange | null;
+  readonly boundary: IsoDate;
+  readonly force: boolean;
+  readonly globalWorkers: number;
+  readonly request: RunRequest;
+  readonly processors: readonly ProcessorPlan[];
+  readonly missing: readonly MissingInput[];
+  /** Every game date before the boundary (lookback gating reads it). */
+  readonly calendar: readonly GameDate[];
+  readonly createdAt: string;
+}
+
+export interface PlanOptions {
+  readonly warehouse: Warehouse;
+  readonly config: Config;
+  readonly boundary: IsoDate;
+  readonly request: RunRequest;
+  /** Game dates already built by an interrupted --force run: not built again when it resumes. */
+  readonly alreadyDone?: Partial<Record<DerivedTableName, readonly IsoDate[]>>;
+}
+
+/** Catalog order is dependency order: upstream tables come first. */
+function inCatalogOrder(names: readonly DerivedTableName[]): DerivedTableName[] {
+  const wanted = new Set(names);
+  return DERIVED_TABLE_NAMES.filter((n) => wanted.has(n));
+}
+
+function cut(processor: DerivedTableName, dates: readonly GameDate[], size: number): PlannedBatch[] {
+  const batches: PlannedBatch[] = [];
+  for (let i = 0; i < dates.length; i += size) {
+    const chunk = dates.slice(i, i + size);
+    batches.push({
+      processor,
+      start: chunk[0].date,
+      end: chunk[chunk.length - 1].date,
+      dates: chunk.map((d) => d.date),
+      games: chunk.reduce((sum, d) => sum + d.games, 0),
+    });
+  }
+  return batches;
+}
+
+/** Every game date the warehouse knows before the boundary, in order. */
+export async function calendarBefore(warehouse: Warehouse, boundary: IsoDate): Promise<GameDate[]> {
+  return gameDates(warehouse, {start: '1900-01-01', end: addDays(boundary, -1)});
+}
+
+export async function planRun({warehouse, config, boundary, request, alreadyDone = {}}: PlanOptions): Promise<Plan> {
+  if (request.processors.length === 0) throw new UsageError('no processor selected');
+  if (request.batchSize !== undefined && !(Number.isInteger(request.batchSize) && request.batchSize >= 1)) {
+    throw new UsageError(`--batch-size ${request.batchSize} must be a whole number of game dates, 1 or more`);
+  }
+  if (request.workers !== undefined && !(Number.isInteger(request.workers) && request.workers >= 1)) {
+    throw new UsageError(`--workers ${request.workers} must be a whole number, 1 or more`);
+  }
+  const force = request.force === true;
+  const lastAllowed = addDays(boundary, -1);
+  const end = request.range.end < lastAllowed ? request.range.end : lastAllowed;
+  const range = request.range.start <= end ? {start: request.range.start, end} : null;
+  const names = inCatalogOrder(request.processors);
+  const calendar = await calendarBefore(warehouse, boundary);
+  const inRange = range ? calendar.filter((g) => g.date >= range.start && g.date <= range.end) : [];
+
+  // Coverage of every selected table and every input they read, over the whole calendar.
+  const involved = new Set<DerivedTableName>(names);
+  for (const name of names) for (const dep of derivedTable(name).dependsOn) involved.add(dep.table);
+  const covered = calendar.length
+    ? await coveredDates(warehouse, [...involved].map(derivedTable), {start: calendar[0].date, end: calendar[calendar.length - 1].date})
+    : new Map<string, Set<IsoDate>>();
+  const isCovered = (table: DerivedTableName, date: IsoDate) => covered.get(table)?.has(date) === true;
+
+  // What each selected processor builds: dates in range not covered (all with --force), minus
+  // what an interrupted forced run already rebuilt.
+  const toBuild = new Map<DerivedTableName, Set<IsoDate>>();
+  const skipped = new Map<DerivedTableName, number>();
+  for (const name of names) {
+    const done = new Set(alreadyDone[name] ?? []);
+    const dates = inRange.filter((g) => !done.has(g.date) && (force || !isCovered(name, g.date))).map((g) => g.date);
+    toBuild.set(name, new Set(dates));
+    skipped.set(name, inRange.length - dates.length);
+  }
+
+  // Lookback reaches before the range (a November date reads October): a selected upstream
+  // processor also builds those input dates when the warehouse lacks them. Walk downstream
+  // first so that an extension of a phase 4 table extends its own inputs in turn.
+  const lookbackDates = new Map<DerivedTableName, number>(names.map((n) => [n, 0]));
+  const byDate = new Map(calendar.map((g) => [g.date, g]));
+  for (const name of [...names].reverse()) {
+    const building = [...toBuild.get(name)!].sort().map((d) => byDate.get(d)!);
+    for (const [input, dates] of requiredInputs(derivedTable(name), building, calendar)) {
+      if (!toBuild.has(input)) continue;
+      const set = toBuild.get(input)!;
+      for (const date of dates) {
+        if (!set.has(date) && !isCovered(input, date)) {
+          set.add(date);
+          lookbackDates.set(input, lookbackDates.get(input)! + 1);
+        }
+      }
+    }
+  }
+
+  const processors: ProcessorPlan[] = names.map((name) => {
+    const table = derivedTable(name);
+    const limits = limitsFor(name, config, request);
+    const dates = calendar.filter((g) => toBuild.get(name)!.has(g.date));
+    return {
+      name,
+      short: table.short,
+      phase: table.phase,
+      batchSize: limits.batchSize,
+      workers: limits.workers,
+      command: limits.command,
+      batches: cut(name, dates, limits.batchSize),
+      skipped: skipped.get(name)!,
+      lookbackDates: lookbackDates.get(name)!,
+    };
+  });
+
+  // Inputs that nobody will build: the run fails those batches at once instead of waiting forever.
+  const missing: MissingInput[] = [];
+  for (const name of names) {
+    const building = calendar.filter((g) => toBuild.get(name)!.has(g.date));
+    for (const [input, dates] of requiredInputs(derivedTable(name), building, calendar)) {
+      const absent = dates.filter((d) => !isCovered(input, d) && !toBuild.get(input)?.has(d));
+      if (absent.length) missing.push({processor: name, input, dates: absent});
+    }
+  }
+
+  return {
+    requested: request.range,
+    range,
+    boundary,
+    force,
+    globalWorkers: globalWorkers(config, request),
+    request,
+    processors,
+    missing,
+    calendar,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+export function planBatchCount(plan: Plan): number {
+  return plan.processors.reduce((sum, p) => sum + p.batches.length, 0);
+}
+
+function datesOf(p: ProcessorPlan): number {
+  return p.batches.reduce((sum, b) => sum + b.dates.length, 0);
+}
+
+function gamesOf(p: ProcessorPlan): number {
+  return p.batches.reduce((sum, b) => sum + b.games, 0);
+}
+
+function sampleDates(dates: readonly IsoDate[]): string {
+  return dates.length <= 3 ? dates.join(', ') : `${dates[0]} … ${dates[dates.length - 1]} (${dates.length} dates)`;
+}
+
+/** The plan as text for `run --dry-run` and the console's confirmation. */
+export function formatPlan(plan: Plan): string[] {
+  const lines: string[] = [];
+  const range = plan.range ? `${plan.range.start} → ${plan.range.end}` : 'nothing (the range is on or after the boundary)';
+  lines.push(`plan: ${range}${plan.force ? ' (--force: covered dates are rebuilt)' : ''}; boundary ${plan.boundary} (not written on or after)`);
+  if (plan.range && plan.range.end !== plan.requested.end) lines.push(`  the requested end ${plan.requested.end} was cut at the boundary`);
+  const header = ['processor', 'phase', 'dates', 'games', 'skipped', 'batches', 'size', 'workers', 'kind'];
+  const rows = plan.processors.map((p) => [
+    p.short,
+    String(p.phase),
+    String(datesOf(p)) + (p.lookbackDates ? ` (+${p.lookbackDates} lookback)` : ''),
+    String(gamesOf(p)),
+    String(p.skipped),
+    String(p.batches.length),
+    String(p.batchSize),
+    String(p.workers),
+    p.command ? `command: ${p.command.join(' ')}` : 'sql',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  lines.push(fmt(header));
+  for (const row of rows) lines.push(fmt(row));
+  const dates = plan.processors.reduce((s, p) => s + datesOf(p), 0);
+  lines.push(`total: ${planBatchCount(plan)} batches, ${dates} processor-dates, at most ${plan.globalWorkers} batches at once`);
+  for (const m of plan.missing) {
+    lines.push(`  blocked: ${derivedTable(m.processor).short} needs ${derivedTable(m.input).short} on ${sampleDates(m.dates)}, which is not covered and not in the plan`);
+  }
+  return lines;
+}

@@ -1,0 +1,137 @@
+// One writer per warehouse: a lock file under --state-dir names the holder (pid, host, start
+// time, range). A second console or a cron `backfill run` is refused with that name; a lock whose
+// process is gone (crash, kill -9) is taken over.
+import {createHash, randomBytes} from 'node:crypto';
+import {linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
+import {hostname} from 'node:os';
+import {join} from 'node:path';
+import type {DateRange} from '../dates.js';
+import {WarehouseBusyError} from '../errors.js';
+
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly warehouse: string;
+  readonly range: DateRange | null;
+  readonly runId: string | null;
+}
+
+export interface WarehouseLock {
+  readonly holder: LockHolder;
+  readonly file: string;
+  /** Releases the lock if this process still holds it. */
+  release(): void;
+}
+
+export function lockFilePath(stateDir: string, warehouseKey: string): string {
+  const digest = createHash('sha256').update(warehouseKey).digest('hex').slice(0, 16);
+  return join(stateDir, 'locks', `${digest}.lock`);
+}
+
+function readHolder(file: string): LockHolder | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+  } catch {
+    return null; // gone, or half-written by a writer that died: treated as stale below
+  }
+}
+
+/** Same host and the pid no longer exists. A lock from another host is never presumed dead. */
+function isStale(holder: LockHolder | null): boolean {
+  if (holder === null) return true;
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export function describeHolder(holder: LockHolder): string {
+  const range = holder.range ? `, range ${holder.range.start} → ${holder.range.end}` : '';
+  return `pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}${range}`;
+}
+
+/**
+ * Takes the warehouse's lock or throws WarehouseBusyError naming the holder.
+ * Creation is O_EXCL; a stale lock is first renamed to a private name, so that of two processes
+ * taking over the same stale lock only one succeeds, and a live lock renamed by mistake is put
+ * back with link() (which never overwrites).
+ */
+export function acquireLock(stateDir: string, warehouseKey: string, info: {range: DateRange | null; runId: string | null}): WarehouseLock {
+  const file = lockFilePath(stateDir, warehouseKey);
+  mkdirSync(join(stateDir, 'locks'), {recursive: true, mode: 0o700});
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    warehouse: warehouseKey,
+    range: info.range,
+    runId: info.runId,
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(holder), {flag: 'wx', mode: 0o600});
+      return makeLock(file, holder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const current = readHolder(file);
+    if (!isStale(current)) {
+      throw new WarehouseBusyError(
+        `the warehouse ${warehouseKey} is being written by another backfill (${describeHolder(current!)}); ` +
+          'attach to it with `backfill attach` or wait for it to finish',
+        current!.pid,
+      );
+    }
+    const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      renameSync(file, aside);
+    } catch {
+      continue; // another process moved it first: look again
+    }
+    const moved = readHolder(aside);
+    if (moved && current && (moved.pid !== current.pid || moved.startedAt !== current.startedAt)) {
+      // A live lock was created between our read and our rename: put it back.
+      try {
+        linkSync(aside, file);
+      } catch {
+        // someone else holds the path now; the loop will report them
+      }
+    }
+    unlinkSync(aside);
+  }
+  const current = readHolder(file);
+  throw new WarehouseBusyError(
+    `the warehouse ${warehouseKey} is locked${current ? ` by ${describeHolder(current)}` : ''}; try again`,
+    current?.pid,
+  );
+}
+
+function makeLock(file: string, holder: LockHolder): WarehouseLock {
+  let released = false;
+  return {
+    holder,
+    file,
+    release() {
+      if (released) return;
+      released = true;
+      const current = readHolder(file);
+      if (current && current.pid === holder.pid && current.startedAt === holder.startedAt) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+/** The current holder, if any and alive (for `status` and the console's "attach?" question). */
+export function lockHolder(stateDir: string, warehouseKey: string): LockHolder | null {
+  const current = readHolder(lockFilePath(stateDir, warehouseKey));
+  return current && !isStale(current) ? current : null;
+}
