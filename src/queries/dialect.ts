@@ -87,3 +87,19 @@ export function bigquery(project: string): Dialect {
     },
   };
 }
+
+/**
+ * The same dialect with some datasets renamed: every table of a renamed dataset is read and
+ * created under the new name. Used to run the processors' SQL unchanged against another copy of
+ * the data (validation's point-in-time scratch space) or against configured dataset names.
+ */
+export function withDatasets(dialect: Dialect, rename: Partial<Record<Dataset, string>>): Dialect {
+  // The base dialect quotes whatever dataset name it is given; the cast only widens the type.
+  const mapped = (dataset: Dataset) => (rename[dataset] ?? dataset) as Dataset;
+  return {
+    ...dialect,
+    table: (t) => dialect.table({dataset: mapped(t.dataset), name: t.name}),
+    createSchema: (dataset) => dialect.createSchema(mapped(dataset)),
+    createTable: (t) => dialect.createTable({...t, dataset: mapped(t.dataset)} as typeof t),
+  };
+}

@@ -17,7 +17,7 @@ export interface CheckResult {
   readonly passed: boolean;
   /** Offending rows, dates or keys, counted. */
   readonly failures: number;
-  /** The dates concerned (at most a few dozen), sorted. */
+  /** Every date concerned, sorted (the console marks them in the grid). */
   readonly dates: readonly IsoDate[];
   /** A few offending rows for the operator. */
   readonly sample: readonly Row[];
@@ -33,4 +33,27 @@ export interface ValidationReport {
   readonly passed: boolean;
   readonly startedAt: string;
   readonly durationMs: number;
+}
+
+/** Reported after each check finishes, so a console can show a progress bar. */
+export interface ValidationProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly result: CheckResult;
+}
+
+/** What `preflight` found missing: one input table and the game dates it lacks. */
+export interface MissingInput {
+  readonly table: string;
+  readonly dates: readonly IsoDate[];
+  /** The same dates compressed into runs of consecutive game dates, e.g. `2021-11-03..2021-11-09`. */
+  readonly ranges: readonly string[];
+}
+
+export interface PreflightResult {
+  readonly range: DateRange;
+  /** The phase 4 tables whose inputs were checked. */
+  readonly tables: readonly string[];
+  readonly ready: boolean;
+  readonly missing: readonly MissingInput[];
 }

@@ -1,4 +1,10 @@
 // Every subcommand, in the order `--help` lists them.
 import type {CommandModule} from '../main.js';
+import {preflightCommand} from './preflight.js';
+import {reportCommand} from './report.js';
+import {rollbackCommand} from './rollback.js';
+import {runCommand} from './run.js';
+import {statusCommand} from './status.js';
+import {validateCommand} from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand];

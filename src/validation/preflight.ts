@@ -1,0 +1,44 @@
+// Pre-flight: before phase 4 runs on a range, are its phase 3 inputs there, lookback included?
+// (The seed's verify_phase3_for_phase4.py.) The runner calls it before starting phase 4 alone.
+import {tablesOfPhase} from '../catalog/index.js';
+import type {DerivedTable, DerivedTableName} from '../catalog/types.js';
+import {DERIVED_TABLES} from '../catalog/tables.js';
+import type {DateRange, IsoDate} from '../dates.js';
+import {coveredDates, gameDates} from '../queries/coverage.js';
+import {requiredInputs} from '../runner/inputs.js';
+import type {Warehouse} from '../warehouse/types.js';
+import {dateRuns} from './dateRuns.js';
+import type {MissingInput, PreflightResult} from './types.js';
+
+/** The schedule's first game can't precede this; the calendar is read from here. */
+const CALENDAR_START = '1946-11-01';
+
+export interface PreflightOptions {
+  /** The phase 4 tables about to run (default: all of phase 4). */
+  readonly tables?: readonly DerivedTable[];
+}
+
+export async function preflight(warehouse: Warehouse, range: DateRange, options: PreflightOptions = {}): Promise<PreflightResult> {
+  const phase4 = (options.tables ?? tablesOfPhase(4)).filter((t) => t.phase === 4);
+  const calendar = await gameDates(warehouse, {start: CALENDAR_START, end: range.end});
+  const dates = calendar.filter((g) => g.date >= range.start);
+  // Phase 4 tables feeding each other are built by the same run; only inputs from outside count.
+  const building = new Set(phase4.map((t) => t.name));
+  const needs = new Map<DerivedTableName, Set<IsoDate>>();
+  for (const table of phase4) {
+    for (const [input, inputDates] of requiredInputs(table, dates, calendar)) {
+      if (building.has(input)) continue;
+      needs.set(input, new Set([...(needs.get(input) ?? []), ...inputDates]));
+    }
+  }
+  const inputs = DERIVED_TABLES.filter((t) => needs.has(t.name));
+  const earliest = [...needs.values()].flatMap((s) => [...s]).sort()[0] ?? range.start;
+  const covered = await coveredDates(warehouse, inputs, {start: earliest, end: range.end});
+  const calendarDates = calendar.map((g) => g.date);
+  const missing: MissingInput[] = [];
+  for (const table of inputs) {
+    const lacking = [...needs.get(table.name)!].filter((d) => !covered.get(table.name)!.has(d)).sort();
+    if (lacking.length) missing.push({table: table.name, dates: lacking, ranges: dateRuns(lacking, calendarDates)});
+  }
+  return {range, tables: phase4.map((t) => t.name), ready: missing.length === 0, missing};
+}
