@@ -33,6 +33,8 @@ export async function coveredDates(
   tables: readonly DerivedTable[],
   range: DateRange,
 ): Promise<Map<string, Set<IsoDate>>> {
+  // BigQuery answers from partition metadata (one query per dataset) instead of scanning tables.
+  if (warehouse.coveredDates && tables.length > 0) return warehouse.coveredDates(tables, range);
   const d = warehouse.dialect;
   const covered = new Map<string, Set<IsoDate>>(tables.map((t) => [t.name, new Set<IsoDate>()]));
   if (tables.length === 0) return covered;

@@ -1,6 +1,284 @@
-// Placeholder until the BigQuery adapter lands (issue 8).
+// The production warehouse: BigQuery through @google-cloud/bigquery, behind the same Warehouse
+// interface as DuckDB, so the runner, the grid and validation do not know which one they talk to.
+//
+// Writes. A batch is replaced by ONE `MERGE ... ON FALSE` (queries/write.ts): atomic by itself, its
+// DELETE arm filtered on the batch's game_date range so that only the batch's partitions are
+// touched (which also satisfies require_partition_filter). WRITE_TRUNCATE to `table$YYYYMMDD` was
+// the alternative for single-date batches; it is not used: it needs one job per date, cannot carry
+// the lineage columns through the same reviewed statement, and saves nothing on the quotas that
+// bind here. Quota effect of the MERGE: it is a mutating DML statement, and BigQuery runs at most
+// 2 of those per table at once (up to 20 more wait in its queue), so this adapter keeps at most 2
+// per table in flight and holds the rest in-process, where pause and cancel can still reach them;
+// each MERGE modifies one partition per game date of the batch, counted against the 30,000
+// partition modifications per table per day and the 50 partition updates per table per 10 s
+// (a backfill of ~700 game dates per table stays far below the first; batches of >= 5 dates keep
+// 2 in-flight MERGEs well below the second).
+import type {DerivedTable, Dataset, Table} from '../catalog/types.js';
+import type {DateRange, IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
-import type {Warehouse} from './types.js';
+import {bigquery, withDatasets, type Dialect} from '../queries/dialect.js';
+import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
+import {requireCredentials} from './bigquery-auth.js';
+import {isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
+import {jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
+import {partitionCoverageStatement, partitionDate} from './bigquery-partitions.js';
+import {dateParam, type JobIdentity, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteResult} from './types.js';
+
+// ------------------------------------------------------------ the client boundary
+// The few methods of @google-cloud/bigquery's BigQuery and Job this adapter calls. The real client
+// satisfies them (openBigQuery assigns one); tests pass a fake that records every request.
+
+/** configuration.query of a jobs.insert, plus the job reference fields the client lifts out of it. */
+export interface QueryJobRequest {
+  query: string;
+  useLegacySql: false;
+  parameterMode?: 'NAMED';
+  queryParameters?: QueryParameter[];
+  labels: Record<string, string>;
+  jobId?: string;
+  location?: string;
+  dryRun?: boolean;
+}
+
+export interface BigQueryJobHandle {
+  readonly id?: string;
+  /** Set by jobs.insert; for a dry run it holds the statistics. */
+  readonly metadata?: unknown;
+  /** Waits for the job and reads every page of its result: [rows, ...]. */
+  getQueryResults(): Promise<readonly [readonly Record<string, unknown>[], ...unknown[]]>;
+  getMetadata(): Promise<readonly [unknown, ...unknown[]]>;
+  cancel(): Promise<unknown>;
+}
+
+interface Listed {
+  readonly id?: string;
+}
+
+export interface BigQueryClient {
+  createQueryJob(request: QueryJobRequest): Promise<readonly [BigQueryJobHandle, unknown?]>;
+  job(id: string, options?: {location?: string}): BigQueryJobHandle;
+  getDatasets(): Promise<readonly [readonly Listed[], ...unknown[]]>;
+  dataset(id: string): {getTables(): Promise<readonly [readonly Listed[], ...unknown[]]>};
+  createDataset(id: string, options?: {location?: string}): Promise<unknown>;
+}
+
+// ------------------------------------------------------------ the adapter
+
+export interface BigQueryWarehouseOptions {
+  readonly project: string;
+  readonly location?: string;
+  /** Real dataset names for the catalog's datasets (config.datasets). */
+  readonly datasets?: Partial<Record<Dataset, string>>;
+  /** Mutating DML statements in flight per table: BigQuery runs 2 at once and queues the rest. */
+  readonly dmlPerTable?: number;
+}
+
+/** What `init` would create. */
+export interface MissingObjects {
+  /** Real dataset names. */
+  readonly datasets: readonly string[];
+  readonly tables: readonly Table[];
+}
+
+export interface DryRunResult {
+  /** Bytes the statement would process (what on-demand pricing bills). */
+  readonly bytes: number;
+}
+
+export class BigQueryWarehouse implements Warehouse {
+  readonly engine = 'bigquery' as const;
+  readonly dialect: Dialect;
+  readonly description: string;
+  private readonly project: string;
+  private readonly location: string | undefined;
+  private readonly datasets: Partial<Record<Dataset, string>>;
+  private readonly writeSlots = new Map<string, Slots>();
+  private readonly dmlPerTable: number;
+  private closed = false;
+
+  constructor(
+    private readonly client: BigQueryClient,
+    options: BigQueryWarehouseOptions,
+  ) {
+    this.project = options.project;
+    this.location = options.location;
+    this.datasets = options.datasets ?? {};
+    this.dmlPerTable = options.dmlPerTable ?? 2;
+    this.dialect = withDatasets(bigquery(options.project), this.datasets);
+    this.description = `bigquery:${options.project}${options.location ? ` (${options.location})` : ''}`;
+  }
+
+  /** The real name of a catalog dataset. */
+  datasetName(dataset: Dataset): string {
+    return this.datasets[dataset] ?? dataset;
+  }
+
+  async query(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<Row[]> {
+    return (await this.run(sql, params, options, 'query')).rows;
+  }
+
+  async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
+    const [merge] = replaceRangeStatements(this.dialect, table, select);
+    return this.withWriteSlot(table, options.signal, async () => {
+      const {job, jobId} = await this.run(merge, params, options, 'replace');
+      return {rowsWritten: await this.dmlCount(job, jobId, 'insertedRowCount')};
+    });
+  }
+
+  async deleteRange(table: DerivedTable, params: Params, options: QueryOptions = {}): Promise<number> {
+    const sql = deleteRangeStatement(this.dialect, table);
+    return this.withWriteSlot(table, options.signal, async () => {
+      const {job, jobId} = await this.run(sql, params, options, 'delete');
+      return this.dmlCount(job, jobId, 'deletedRowCount');
+    });
+  }
+
+  /** Datasets (in the configured location) and tables (the catalog's DDL) that do not exist yet. */
+  async ensureTables(tables: readonly Table[]): Promise<void> {
+    const missing = await this.missingObjects(tables);
+    for (const dataset of missing.datasets) {
+      try {
+        await this.client.createDataset(dataset, this.location ? {location: this.location} : {});
+      } catch (error) {
+        // Another process created it in between: that is what we wanted.
+        if (Number((error as {code?: unknown}).code) !== 409) throw toBigQueryJobError(error, undefined);
+      }
+    }
+    for (const table of missing.tables) await this.run(this.dialect.createTable(table), {}, {}, 'ddl');
+  }
+
+  /** One datasets.list, then one tables.list per existing dataset the tables live in. */
+  async missingObjects(tables: readonly Table[]): Promise<MissingObjects> {
+    const wanted = [...new Set(tables.map((t) => this.datasetName(t.dataset)))];
+    const [listed] = await this.call(() => this.client.getDatasets());
+    const existing = new Set(listed.map((d) => d.id));
+    const present = new Set<string>();
+    for (const dataset of wanted.filter((name) => existing.has(name))) {
+      const [found] = await this.call(() => this.client.dataset(dataset).getTables());
+      for (const table of found) present.add(`${dataset}.${table.id}`);
+    }
+    return {
+      datasets: wanted.filter((name) => !existing.has(name)),
+      tables: tables.filter((t) => !present.has(`${this.datasetName(t.dataset)}.${t.name}`)),
+    };
+  }
+
+  /** Covered dates from INFORMATION_SCHEMA.PARTITIONS: one metadata query per dataset. */
+  async coveredDates(tables: readonly DerivedTable[], range: DateRange): Promise<Map<string, Set<IsoDate>>> {
+    const covered = new Map<string, Set<IsoDate>>(tables.map((t) => [t.name, new Set<IsoDate>()]));
+    const byDataset = new Map<string, DerivedTable[]>();
+    for (const table of tables) {
+      const name = this.datasetName(table.dataset);
+      byDataset.set(name, [...(byDataset.get(name) ?? []), table]);
+    }
+    const params = {start_date: dateParam(range.start), end_date: dateParam(range.end)};
+    await Promise.all(
+      [...byDataset].map(async ([dataset, members]) => {
+        const sql = partitionCoverageStatement(this.dialect, this.project, dataset, members);
+        for (const row of (await this.run(sql, params, {}, 'coverage')).rows) {
+          const date = partitionDate(String(row.partition_id));
+          if (date) covered.get(String(row.table_name))?.add(date);
+        }
+      }),
+    );
+    return covered;
+  }
+
+  /** A dry-run job: validates the statement and says how many bytes it would process. */
+  async dryRun(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<DryRunResult> {
+    // No job id: dry runs create no job, and reusing a real job's id would collide with it.
+    const request: QueryJobRequest = {...this.request(sql, params, options.job, 'dry_run'), dryRun: true};
+    const [job, response] = await this.call(() => this.client.createQueryJob(request));
+    const statistics = ((response ?? job.metadata) as {statistics?: {totalBytesProcessed?: string; query?: {totalBytesProcessed?: string}}} | undefined)
+      ?.statistics;
+    return {bytes: Number(statistics?.totalBytesProcessed ?? statistics?.query?.totalBytesProcessed ?? 0)};
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  // ---------------------------------------------------------- jobs
+
+  private request(sql: string, params: Params, identity: JobIdentity | undefined, purpose: string): QueryJobRequest {
+    const queryParameters = toQueryParameters(sql, params);
+    return {
+      query: sql,
+      useLegacySql: false,
+      ...(queryParameters.length ? {parameterMode: 'NAMED' as const, queryParameters} : {}),
+      labels: labelsFor(identity, purpose),
+      ...(this.location ? {location: this.location} : {}),
+    };
+  }
+
+  /** Submits the statement as a job, waits for it, cancels it when the signal aborts. */
+  private async run(sql: string, params: Params, options: QueryOptions, purpose: string) {
+    if (this.closed) throw new Error('the warehouse is closed');
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const jobId = options.job ? jobIdFor(options.job) : undefined;
+    const request = this.request(sql, params, options.job, purpose);
+    if (jobId) request.jobId = jobId;
+    const job = await this.submit(request);
+    const id = jobId ?? job.id;
+    const cancel = () => void job.cancel().catch(() => undefined);
+    if (signal?.aborted) {
+      cancel();
+      throw abortReason(signal);
+    }
+    signal?.addEventListener('abort', cancel, {once: true});
+    try {
+      const [rows] = await untilAborted(job.getQueryResults(), signal);
+      return {rows: rows.map(toRow), job, jobId: id};
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw toBigQueryJobError(error, id);
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** jobs.insert; "already exists" for our own job id means an earlier submission got through: use that job. */
+  private async submit(request: QueryJobRequest): Promise<BigQueryJobHandle> {
+    try {
+      const [job] = await this.client.createQueryJob(request);
+      return job;
+    } catch (error) {
+      if (request.jobId && isJobAlreadyExists(error)) {
+        return this.client.job(request.jobId, this.location ? {location: this.location} : undefined);
+      }
+      throw toBigQueryJobError(error, request.jobId);
+    }
+  }
+
+  private async dmlCount(job: BigQueryJobHandle, jobId: string | undefined, field: 'insertedRowCount' | 'deletedRowCount'): Promise<number> {
+    const [metadata] = await this.call(() => job.getMetadata(), jobId);
+    const stats = (metadata as {statistics?: {query?: {dmlStats?: Record<string, string>; numDmlAffectedRows?: string}}})?.statistics?.query;
+    return Number(stats?.dmlStats?.[field] ?? stats?.numDmlAffectedRows ?? 0);
+  }
+
+  private async call<T>(fn: () => Promise<T>, jobId?: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toBigQueryJobError(error, jobId);
+    }
+  }
+
+  private async withWriteSlot<T>(table: DerivedTable, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    const key = `${table.dataset}.${table.name}`;
+    let slots = this.writeSlots.get(key);
+    if (!slots) this.writeSlots.set(key, (slots = new Slots(this.dmlPerTable)));
+    const release = await slots.acquire(signal);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+// ------------------------------------------------------------ opening
 
 export interface BigQueryOptions {
   readonly project: string | undefined;
@@ -9,6 +287,117 @@ export interface BigQueryOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export async function openBigQuery(_options: BigQueryOptions): Promise<Warehouse> {
-  throw new UsageError('the BigQuery target is not available yet');
+// Identifiers are spliced into SQL (they cannot be parameters): accept only what BigQuery allows.
+const PROJECT_ID = /^[a-z][a-z0-9.:-]{4,127}$/;
+const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
+
+/** Checks the configuration and credentials (offline), then builds the client on ADC. */
+export async function openBigQuery(options: BigQueryOptions): Promise<BigQueryWarehouse> {
+  const project = options.project ?? options.env.GOOGLE_CLOUD_PROJECT;
+  if (!project) throw new UsageError('the BigQuery target needs a project: pass --project ID or set "project" in the config file');
+  if (!PROJECT_ID.test(project)) throw new UsageError(`"${project}" is not a BigQuery project id (lowercase letters, digits and dashes)`);
+  for (const [logical, name] of Object.entries(options.datasets ?? {})) {
+    if (name !== undefined && !DATASET_ID.test(name)) {
+      throw new UsageError(`config datasets.${logical}: "${name}" is not a BigQuery dataset name (letters, digits, underscores)`);
+    }
+  }
+  requireCredentials(options.env);
+  const {BigQuery} = await import('@google-cloud/bigquery');
+  const client: BigQueryClient = new BigQuery({projectId: project, ...(options.location ? {location: options.location} : {})});
+  return new BigQueryWarehouse(client, {
+    project,
+    location: options.location,
+    datasets: options.datasets as Partial<Record<Dataset, string>> | undefined,
+  });
+}
+
+// ------------------------------------------------------------ helpers
+
+/** A counting semaphore whose waiters leave the queue when their signal aborts. */
+class Slots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async acquire(signal: AbortSignal | undefined): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.active < this.size) {
+      this.active++;
+      return once(() => this.release());
+    }
+    await new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        this.waiting.splice(this.waiting.indexOf(wake), 1);
+        reject(abortReason(signal!));
+      };
+      this.waiting.push(wake);
+      signal?.addEventListener('abort', leave, {once: true});
+    });
+    return once(() => this.release());
+  }
+
+  /** Hands the slot to the next waiter, if any (the count stays), else frees it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted', 'AbortError');
+}
+
+/** Settles with `promise`, or rejects as soon as the signal aborts (the job is cancelled meanwhile). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, {once: true});
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Client rows → plain values: DATE as 'YYYY-MM-DD', TIMESTAMP as ISO text, integers as numbers. */
+function toRow(raw: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [name, value] of Object.entries(raw)) row[name] = toValue(value);
+  return row;
+}
+
+function toValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  // BigQueryDate / BigQueryTimestamp / BigQueryDatetime wrap their text in `.value`.
+  const wrapped = (value as {value?: unknown}).value;
+  if (typeof wrapped === 'string') return wrapped;
+  // NUMERIC arrives as a Big.js number.
+  const text = String(value);
+  return Number.isFinite(Number(text)) ? Number(text) : text;
 }

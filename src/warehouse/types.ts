@@ -1,6 +1,7 @@
 // The warehouse boundary: the little the runner, the grid and validation need from an engine.
 // Adapters (DuckDB, BigQuery) implement it; nothing above it knows which engine it talks to.
 import type {ColumnType, DerivedTable, Table} from '../catalog/types.js';
+import type {DateRange, IsoDate} from '../dates.js';
 import type {Dialect, Engine} from '../queries/dialect.js';
 
 export type SqlValue = string | number | boolean | null;
@@ -50,6 +51,13 @@ export interface Warehouse {
   deleteRange(table: DerivedTable, params: Params, options?: QueryOptions): Promise<number>;
   /** Creates datasets and tables that are missing; existing ones are left as they are. */
   ensureTables(tables: readonly Table[]): Promise<void>;
+  /**
+   * Optional, engine-specific: covered dates per table read from metadata instead of the tables
+   * (BigQuery: INFORMATION_SCHEMA.PARTITIONS). queries/coverage.ts uses it when present.
+   */
+  coveredDates?(tables: readonly DerivedTable[], range: DateRange): Promise<Map<string, Set<IsoDate>>>;
+  /** Optional (BigQuery): the bytes a statement would process, from a dry-run job; nothing runs. */
+  dryRun?(sql: string, params?: Params, options?: QueryOptions): Promise<{readonly bytes: number}>;
   close(): Promise<void>;
 }
 
