@@ -5,7 +5,7 @@ import type {DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
 import {rangePredicate} from '../queries/write.js';
-import {rangeParams, type Warehouse} from '../warehouse/types.js';
+import {dateParam, rangeParams, type Warehouse} from '../warehouse/types.js';
 import type {ClassifiedError} from './classify.js';
 import {runExternal, type ExternalRun} from './external.js';
 
@@ -77,7 +77,7 @@ async function verifyCoverage(work: BatchWork, warehouse: Warehouse): Promise<nu
   const table = derivedTable(work.processor);
   const rows = await warehouse.query(
     `SELECT game_date, COUNT(*) AS n FROM ${d.table(table)} WHERE ${rangePredicate(d)} GROUP BY game_date`,
-    rangeParams(work.start, work.end, work.runId),
+    {start_date: dateParam(work.start), end_date: dateParam(work.end)},
     {job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_check${work.attempt}`}},
   );
   const present = new Set(rows.map((r) => r.game_date as string));
