@@ -79,12 +79,38 @@ export function loadConfig(file: string | undefined): Config {
   return parseConfig(json, file);
 }
 
+/** "key.path: what was expected, got what" for the first problem zod found. */
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const key = [...path, issue.keys[0]].join('.');
+    const parent = path.length ? `in ${path.join('.')}` : 'at the top level';
+    return `${key}: unknown key ${parent} (check the spelling; see the README's configuration section)`;
+  }
+  const key = path.length ? path.join('.') : '(top level)';
+  const message = issue.message
+    .replace(/^Invalid (input|option): /, '')
+    .replace(/^Too (small|big): /, '')
+    .replace(/, received \w+$/, '');
+  const expected = /^expected /.test(message) ? message : `expected ${message}`;
+  const got = valueAt(json, path);
+  return `${key}: ${expected}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`;
+}
+
+function valueAt(json: unknown, path: readonly string[]): unknown {
+  let value = json;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
 export function parseConfig(json: unknown, file = 'config'): Config {
   const result = configSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = issue.path.length ? issue.path.join('.') : '(top level)';
-    throw new UsageError(`config ${file}: ${key}: ${issue.message}`);
+  if (!result.success) throw new UsageError(`config ${file}: ${describeIssue(result.error.issues[0], json)}`);
+  if (result.data.start && result.data.boundary && result.data.start >= result.data.boundary) {
+    throw new UsageError(`config ${file}: start: expected a date before boundary ${result.data.boundary}, got "${result.data.start}"`);
   }
   const processors: Partial<Record<DerivedTableName, ProcessorSettings>> = {};
   for (const [name, settings] of Object.entries(result.data.processors ?? {})) {

@@ -9,7 +9,15 @@ export interface CommandModule {
   register(program: Command, run: (action: (context: CliContext) => Promise<number>) => Promise<void>): void;
 }
 
+/** `backfill status | head`: a reader that goes away is not an error worth a stack trace. */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedStdout();
   let exitCode = 0;
   const program = new Command('backfill')
     .description('Plan, run, watch and validate the NBA warehouse backfill')
@@ -21,10 +29,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--state-dir <dir>', 'where run state lives (env BACKFILL_STATE_DIR)')
     .option('--no-tty', 'no console: log lines only (automatic when stdout is not a terminal)')
     .addOption(new Option('--log-format <format>', 'headless log lines').choices(['text', 'json']).default('text'))
-    .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
+    // Global options are accepted after the subcommand too (`backfill status --warehouse x`):
+    // commander recognises program options anywhere unless positional options are enabled.
     .exitOverride()
-    .configureOutput({outputError: (text, write) => write(text)});
+    // Parse errors are one line, like every other bad input.
+    .configureOutput({outputError: (text, write) => write(`backfill: ${text.trim().replace(/^error: /, '')} (see --help)\n`)});
 
   const run = async (action: (context: CliContext) => Promise<number>) => {
     const context = createContext(program.opts<GlobalOptions>());

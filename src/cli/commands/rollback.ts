@@ -1,0 +1,64 @@
+// `backfill rollback --tables a,b --from D --to D [--yes] [--rerun]`: the runbook's DELETE of a
+// bad range (and its rerun), as one command that confirms first and names what it removed.
+import type {Command} from 'commander';
+import {derivedTable} from '../../catalog/index.js';
+import {UsageError} from '../../errors.js';
+import {rangeParams} from '../../warehouse/types.js';
+import type {CliContext} from '../context.js';
+import {confirmOrRefuse} from '../confirm.js';
+import type {CommandModule} from '../main.js';
+import {requireRange, selectTables} from '../options.js';
+import {runBackfill} from './run.js';
+
+interface RollbackOptions {
+  readonly tables?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly yes?: boolean;
+  readonly rerun?: boolean;
+}
+
+export async function rollback(context: CliContext, options: RollbackOptions): Promise<number> {
+  if (options.tables === undefined) throw new UsageError('--tables is required (e.g. --tables PGS,TDZA)');
+  const tables = selectTables(options.tables, undefined, '--tables');
+  const range = requireRange(options);
+  if (range.end >= context.boundary) {
+    throw new UsageError(`--to ${range.end} is on or after the real-time boundary ${context.boundary}: the daily pipeline owns those dates`);
+  }
+  const names = tables.map((t) => t.short).join(', ');
+  // Refuse before opening anything: a non-interactive shell without --yes deletes nothing.
+  const confirmed = await confirmOrRefuse(
+    `Delete the rows of ${names} with game_date ${range.start}..${range.end} from ${context.target === 'bigquery' ? `BigQuery ${context.project ?? ''}` : context.warehousePath}?`,
+    {yes: options.yes, what: 'rollback'},
+  );
+  if (!confirmed) {
+    context.err('rollback: not confirmed, nothing deleted');
+    return 2;
+  }
+  const warehouse = await context.openWarehouse();
+  try {
+    for (const table of tables) {
+      const deleted = await warehouse.deleteRange(derivedTable(table.name), rangeParams(range.start, range.end, 'rollback'));
+      context.out(`rollback: deleted ${deleted} rows of ${table.short} (${table.name}) in ${range.start}..${range.end}`);
+    }
+  } finally {
+    await warehouse.close();
+  }
+  if (!options.rerun) return 0;
+  context.out(`rollback: re-running ${names} for ${range.start}..${range.end}`);
+  return runBackfill(context, {from: range.start, to: range.end, processors: tables.map((t) => t.name).join(',')});
+}
+
+export const rollbackCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      .command('rollback')
+      .description('delete a date range of some tables (after confirmation), optionally re-run it')
+      .option('--tables <list>', 'tables by name or short name, comma-separated (PGS,TDZA)')
+      .option('--from <date>', 'first game date to delete (YYYY-MM-DD)')
+      .option('--to <date>', 'last game date to delete (YYYY-MM-DD)')
+      .option('--yes', 'do not ask (required when stdin is not a terminal)')
+      .option('--rerun', 'rebuild the range afterwards')
+      .action((options: RollbackOptions) => run((context) => rollback(context, options)));
+  },
+};

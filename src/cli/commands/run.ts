@@ -1,0 +1,140 @@
+// `backfill run`: plans and runs the backfill; headless it reports as log lines (src/headless).
+// An interrupted run of the same warehouse is resumed first, so a cron job that runs the same
+// command every night picks up where a crash or a kill left off.
+import type {Command} from 'commander';
+import type {DateRange} from '../../dates.js';
+import {UsageError} from '../../errors.js';
+import {onStopSignals} from '../../headless/signals.js';
+import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
+import {formatRecord, type LogRecord} from '../../headless/records.js';
+import {gameDates} from '../../queries/coverage.js';
+import {findInterruptedRun, formatPlan, planRun, startRun, warehouseKey, type LocalRun} from '../../runner/index.js';
+import type {RunRequest, RunSnapshot} from '../../runner/types.js';
+import type {Warehouse} from '../../warehouse/types.js';
+import type {CliContext} from '../context.js';
+import type {CommandModule} from '../main.js';
+import {parsePhase, parsePositiveInt, resolveRange, selectTables} from '../options.js';
+
+export interface RunOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly processors?: string;
+  readonly phase?: string;
+  readonly batchSize?: string;
+  readonly workers?: string;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+}
+
+/** Everything that can be checked without the warehouse: bad input fails before anything opens. */
+export function requestFrom(context: CliContext, options: RunOptions): {request: RunRequest; clampedFrom?: string} {
+  const phase = parsePhase(options.phase);
+  const tables = selectTables(options.processors, phase);
+  const batchSize = parsePositiveInt(options.batchSize, '--batch-size', 400);
+  const workers = parsePositiveInt(options.workers, '--workers', 64);
+  const {range, clampedFrom} = resolveRange(options, context);
+  const request: RunRequest = {
+    range,
+    processors: tables.map((t) => t.name),
+    ...(options.force ? {force: true} : {}),
+    ...(batchSize !== undefined ? {batchSize} : {}),
+    ...(workers !== undefined ? {workers} : {}),
+  };
+  return clampedFrom ? {request, clampedFrom} : {request};
+}
+
+/** A range with no game date at all is a mistake (a typo in a year), not an empty success. */
+async function requireGameDates(warehouse: Warehouse, range: DateRange): Promise<void> {
+  if ((await gameDates(warehouse, range)).length > 0) return;
+  const all = await gameDates(warehouse, {start: '1900-01-01', end: '9999-12-31'});
+  const held = all.length ? `the schedule has game dates from ${all[0].date} to ${all[all.length - 1].date}` : 'the schedule is empty';
+  throw new UsageError(`no game dates between ${range.start} and ${range.end}: ${held}`);
+}
+
+function sameRequest(a: RunRequest, b: RunRequest): boolean {
+  const names = (r: RunRequest) => [...r.processors].sort().join(',');
+  return a.range.start === b.range.start && a.range.end === b.range.end && names(a) === names(b) && !!a.force === !!b.force;
+}
+
+function cliRecord(level: LogRecord['level'], event: string, message: string): LogRecord {
+  return {time: new Date().toISOString(), level, event, processor: null, start: null, end: null, rows: null, duration_ms: null, attempt: null, message};
+}
+
+/** Runs one LocalRun to its end with the printer and the signal handlers attached. */
+async function follow(context: CliContext, handle: LocalRun, onSignal: (printer: Printer) => void = () => {}): Promise<RunSnapshot> {
+  const printer = printRun(handle, {
+    format: context.logFormat,
+    write: context.out,
+    progressIntervalMs: progressIntervalFromEnv(context.env),
+  });
+  const removeHandlers = onStopSignals({
+    stop(signal) {
+      printer.print(cliRecord('warn', 'signal', `${signal}: stopping after the batches in flight; the run stays resumable (send it again to cancel them)`));
+      onSignal(printer);
+      void handle.stop();
+    },
+    cancel(signal) {
+      printer.print(cliRecord('warn', 'signal', `${signal} again: cancelling the batches in flight`));
+      handle.send({type: 'cancel'});
+    },
+  });
+  try {
+    return await printer.finished;
+  } finally {
+    removeHandlers();
+  }
+}
+
+export function exitCodeOf(snapshot: RunSnapshot): number {
+  return snapshot.state === 'completed' ? 0 : 1;
+}
+
+/** The whole `run` command; also what `rollback --rerun` calls. Returns the exit code. */
+export async function runBackfill(context: CliContext, options: RunOptions): Promise<number> {
+  const {request, clampedFrom} = requestFrom(context, options);
+  const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(cliRecord(level, event, message), context.logFormat));
+  const warehouse = await context.openWarehouse({readOnly: options.dryRun === true});
+  try {
+    await requireGameDates(warehouse, request.range);
+    if (clampedFrom) {
+      log('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`);
+    }
+    const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
+    if (options.dryRun) {
+      if (interrupted) {
+        context.out(`an interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end}) would be resumed first`);
+      }
+      const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
+      for (const line of formatPlan(plan)) context.out(line);
+      return 0;
+    }
+    let stopped = false;
+    const common = {warehouse, stateDir: context.stateDir, config: context.config, boundary: context.boundary, stopWhenOnlyPaused: true};
+    if (interrupted) {
+      log('info', 'resume', `resuming the interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end})`);
+      const resumed = await follow(context, await startRun({...common, request: interrupted.request, resume: interrupted}), () => (stopped = true));
+      if (stopped || resumed.state !== 'completed' || sameRequest(interrupted.request, request)) return exitCodeOf(resumed);
+      log('info', 'resume', 'the interrupted run is complete; now running this request');
+    }
+    return exitCodeOf(await follow(context, await startRun({...common, request})));
+  } finally {
+    await warehouse.close();
+  }
+}
+
+export const runCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      .command('run')
+      .description('plan and run the backfill (resumes an interrupted run first)')
+      .option('--from <date>', 'first date (default: the configured start, 2021-11-01)')
+      .option('--to <date>', 'last date (default and maximum: the day before the real-time boundary)')
+      .option('--processors <list>', 'processors by table or short name, comma-separated (PGS,TDZA)')
+      .option('--phase <n>', 'only phase 3 or phase 4 processors')
+      .option('--batch-size <n>', 'game dates per batch (default per processor)')
+      .option('--workers <n>', 'batches in flight per processor')
+      .option('--force', 'rebuild dates that are already covered')
+      .option('--dry-run', 'print the plan (batches per processor) and write nothing')
+      .action((options: RunOptions) => run((context) => runBackfill(context, options)));
+  },
+};
