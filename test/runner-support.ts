@@ -1,11 +1,12 @@
 // What the runner tests share: a small real DuckDB warehouse with a schedule (for tests that do
 // not need the demo's sources), a state dir, and event collection helpers.
-import {mkdtempSync, rmSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {ALL_TABLES} from '../src/catalog/index.js';
+import {ALL_TABLES, DERIVED_TABLES} from '../src/catalog/index.js';
 import type {RunEvent} from '../src/runner/types.js';
 import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
+import type {Warehouse} from '../src/warehouse/types.js';
 
 export interface TempDir {
   readonly dir: string;
@@ -39,4 +40,49 @@ export function collect(subscribe: (listener: (event: RunEvent) => void) => () =
 
 export function ofType<T extends RunEvent['type']>(events: readonly RunEvent[], type: T): Extract<RunEvent, {type: T}>[] {
   return events.filter((e): e is Extract<RunEvent, {type: T}> => e.type === type);
+}
+
+/** The demo league from its opener to 2021-12-31: ~72 game dates, built once per test file. */
+export const DEMO_AS_OF = '2022-01-01';
+export const DEMO_RANGE = {start: '2021-10-19', end: '2021-12-31'};
+
+export async function demoFile(dir: string): Promise<string> {
+  const {createDemoWarehouse} = await import('../src/demo/index.js');
+  const file = join(dir, 'demo.duckdb');
+  await createDemoWarehouse(file, {asOf: DEMO_AS_OF, seed: 7});
+  return file;
+}
+
+export function copyOf(file: string, dir: string, name: string): string {
+  const target = join(dir, `${name}.duckdb`);
+  copyFileSync(file, target);
+  return target;
+}
+
+export interface TableFacts {
+  readonly rows: number;
+  readonly distinctKeys: number;
+  readonly dates: number;
+  /** Over every column but lineage, doubles rounded so that summation order cannot matter. */
+  readonly checksum: string;
+}
+
+/** Per derived table: rows, distinct keys, covered dates and a checksum of the content. */
+export async function tableFacts(warehouse: Warehouse): Promise<Record<string, TableFacts>> {
+  const facts: Record<string, TableFacts> = {};
+  for (const table of DERIVED_TABLES) {
+    const d = warehouse.dialect;
+    const columns = table.columns
+      .filter((c) => c.name !== 'processed_at' && c.name !== 'run_id')
+      .map((c) => (c.type === 'FLOAT64' ? `ROUND(${d.ident(c.name)}, 9)` : d.ident(c.name)));
+    const key = table.key.map((k) => d.ident(k)).join(', ');
+    const [row] = await warehouse.query(
+      `SELECT COUNT(*) AS n, (SELECT COUNT(*) FROM (SELECT DISTINCT ${key} FROM ${d.table(table)})) AS k,
+              COUNT(DISTINCT game_date) AS dates,
+              md5(COALESCE(string_agg(line, '|' ORDER BY line), '')) AS checksum
+       FROM (SELECT CAST(ROW(${columns.join(', ')}) AS VARCHAR) AS line, game_date FROM ${d.table(table)}) t`,
+    );
+    facts[table.name] = {rows: Number(row.n), distinctKeys: Number(row.k), dates: Number(row.dates), checksum: String(row.checksum)};
+  }
+  return facts;
 }
