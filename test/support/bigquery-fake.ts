@@ -31,7 +31,8 @@ export function errorFixtureNames(): string[] {
  */
 export function apiErrorFrom(fixture: ErrorFixture): Error {
   if (fixture.kind === 'http') return new common.util.ApiError({...fixture.payload.error, response: {body: fixture.payload}});
-  return new common.util.ApiError({errors: fixture.payload.status.errors, response: fixture.payload as any});
+  // The library builds this one without a code (its typings require one, its JS does not).
+  return new common.util.ApiError({errors: fixture.payload.status.errors, response: fixture.payload} as any);
 }
 
 export interface JobScript {
@@ -59,7 +60,7 @@ export class FakeJob implements BigQueryJobHandle {
   async getQueryResults(): Promise<[Record<string, unknown>[]]> {
     if (this.script.hang) {
       await new Promise<void>((resolve) => (this.stop = resolve));
-      throw new common.util.ApiError({errors: [{reason: 'stopped', message: 'Job execution was cancelled: User requested cancellation'}]});
+      throw new common.util.ApiError({errors: [{reason: 'stopped', message: 'Job execution was cancelled: User requested cancellation'}]} as any);
     }
     if (this.script.error) throw this.script.error;
     return [this.script.rows ?? []];
