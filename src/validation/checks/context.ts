@@ -34,3 +34,8 @@ export function keyList(context: CheckContext, table: DerivedTable, prefix = '')
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 }
+
+/** The verb agreeing with a count: `differs` for 1, `differ` otherwise. */
+export function verb(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

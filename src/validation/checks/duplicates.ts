@@ -4,7 +4,7 @@ import {rangePredicate} from '../../queries/write.js';
 import {shortDateList} from '../dateRuns.js';
 import {runFailureQuery} from '../failures.js';
 import type {CheckResult} from '../types.js';
-import {keyList, plural, type CheckContext} from './context.js';
+import {keyList, plural, verb, type CheckContext} from './context.js';
 
 export function duplicates(context: CheckContext, table: DerivedTable): Promise<CheckResult> {
   const d = context.warehouse.dialect;
@@ -20,6 +20,6 @@ export function duplicates(context: CheckContext, table: DerivedTable): Promise<
     describe: ({failures, dates}) =>
       failures === 0
         ? `key (${table.key.join(', ')}) unique`
-        : `${plural(failures, 'key')} (${table.key.join(', ')}) appear more than once on ${shortDateList(dates, context.calendar)}`,
+        : `${plural(failures, 'key')} (${table.key.join(', ')}) ${verb(failures, 'appears', 'appear')} more than once on ${shortDateList(dates, context.calendar)}`,
   });
 }

@@ -8,7 +8,7 @@ import {anyDiffers, differenceText, type ComparedColumn} from '../compare.js';
 import {shortDateList} from '../dateRuns.js';
 import {runFailureQuery} from '../failures.js';
 import type {CheckResult} from '../types.js';
-import {plural, type CheckContext} from './context.js';
+import {plural, verb, type CheckContext} from './context.js';
 
 /** PGS column → boxscore_traditional expression (`box` is the boxscore row). */
 const PGS_FROM_BOX: Record<string, string> = {
@@ -65,7 +65,7 @@ box AS (
     describe: ({failures, dates}) =>
       failures === 0
         ? 'every PGS row matches boxscore_traditional (player-games with minutes > 0, box figures)'
-        : `${plural(failures, 'player-game')} differ from boxscore_traditional on ${shortDateList(dates, context.calendar)}`,
+        : `${plural(failures, 'player-game')} ${verb(failures, 'differs', 'differ')} from boxscore_traditional on ${shortDateList(dates, context.calendar)}`,
   });
 }
 
@@ -111,6 +111,6 @@ pgs_sum AS (
     describe: ({failures, dates}) =>
       failures === 0
         ? `every TOGS row equals the sum of PGS per team-game (${summed.length} columns)`
-        : `${plural(failures, 'team-game')} of TOGS differ from the sum of PGS on ${shortDateList(dates, context.calendar)}`,
+        : `${plural(failures, 'team-game')} of TOGS ${verb(failures, 'differs', 'differ')} from the sum of PGS on ${shortDateList(dates, context.calendar)}`,
   });
 }

@@ -14,7 +14,7 @@ import {processorFor} from '../../queries/processors/index.js';
 import {rangePredicate, rowsWithLineage} from '../../queries/write.js';
 import {rangeParams} from '../../warehouse/types.js';
 import type {CheckContext} from '../checks/context.js';
-import {plural} from '../checks/context.js';
+import {plural, verb} from '../checks/context.js';
 import {anyDiffers, differenceText, type ComparedColumn} from '../compare.js';
 import {shortDateList} from '../dateRuns.js';
 import {runFailureQuery} from '../failures.js';
@@ -100,7 +100,7 @@ rebuilt AS (
     describe: ({failures, dates: failing}) =>
       failures === 0
         ? `${plural(dates.length, 'sampled date')} (${shortDateList(dates, context.calendar)}) rebuilt from data cut at each date: identical`
-        : `${plural(failures, 'row')} differ from a rebuild with data cut at the date on ${shortDateList(failing, context.calendar)}` +
+        : `${plural(failures, 'row')} ${verb(failures, 'differs', 'differ')} from a rebuild with data cut at the date on ${shortDateList(failing, context.calendar)}` +
           ` (sampled: ${shortDateList(dates, context.calendar)})`,
   });
 }
