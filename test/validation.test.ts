@@ -35,7 +35,7 @@ function result(report: ValidationReport, check: string, table: string) {
 }
 
 /** A game date the point-in-time audit does not rebuild, so that only the damaged table's checks speak. */
-function unsampledDate(after = DEMO_RANGE.start): string {
+function unsampledDate(after: string = DEMO_RANGE.start): string {
   return dates.find((d) => d > after && !sampled.includes(d))!;
 }
 
