@@ -4,7 +4,8 @@ import {preflightCommand} from './preflight.js';
 import {reportCommand} from './report.js';
 import {rollbackCommand} from './rollback.js';
 import {runCommand} from './run.js';
+import {sqlCommand} from './sql.js';
 import {statusCommand} from './status.js';
 import {validateCommand} from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand];
+export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand, sqlCommand];

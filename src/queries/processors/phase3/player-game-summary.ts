@@ -3,7 +3,7 @@ import {playerGameSummary} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
 import {BOX_TOTAL_COLUMNS, playedRowsCtes, teamTotalsCte, ZONE_COLUMNS} from './box-score.js';
-import {projectColumns, withClause} from './project.js';
+import {formula, projectColumns, withClause} from './project.js';
 
 function select(d: Dialect): string {
   const same = (c: string) => [c, `p.${c}`] as const;
@@ -11,17 +11,13 @@ function select(d: Dialect): string {
     ...Object.fromEntries(
       ['game_date', 'game_id', 'player_lookup', 'player_id', 'player_name', 'season', 'team_abbr', 'opponent_team_abbr', 'is_home', 'starter'].map(same),
     ),
-    // minutes: 'MM:SS' → decimal (31:30 → 31.5)
-    minutes: 'p.minutes_played',
+    minutes: formula("'MM:SS' → decimal minutes (31:30 → 31.5)", 'p.minutes_played'),
     ...Object.fromEntries([...BOX_TOTAL_COLUMNS, 'plus_minus', ...ZONE_COLUMNS].map(same)),
-    // ts_pct = points / (2 · (fga + 0.44 · fta))
-    ts_pct: d.safeDiv('p.points', '2 * (p.fga + 0.44 * p.fta)'),
-    // efg_pct = (fgm + 0.5 · fg3m) / fga
-    efg_pct: d.safeDiv('p.fgm + 0.5 * p.fg3m', 'p.fga'),
-    // usage_rate = 100 · (fga + 0.44 · fta + tov) · (team minutes / 5) / (minutes · team (fga + 0.44 · fta + tov))
-    usage_rate: d.safeDiv(
-      '100 * (p.fga + 0.44 * p.fta + p.turnovers) * (t.team_minutes / 5)',
-      'p.minutes_played * (t.fga + 0.44 * t.fta + t.turnovers)',
+    ts_pct: formula('ts_pct = points / (2 · (fga + 0.44 · fta))', d.safeDiv('p.points', '2 * (p.fga + 0.44 * p.fta)')),
+    efg_pct: formula('efg_pct = (fgm + 0.5 · fg3m) / fga', d.safeDiv('p.fgm + 0.5 * p.fg3m', 'p.fga')),
+    usage_rate: formula(
+      'usage_rate = 100 · (fga + 0.44 · fta + tov) · (team minutes / 5) / (minutes · team (fga + 0.44 · fta + tov))',
+      d.safeDiv('100 * (p.fga + 0.44 * p.fta + p.turnovers) * (t.team_minutes / 5)', 'p.minutes_played * (t.fga + 0.44 * t.fta + t.turnovers)'),
     ),
   });
   return `${withClause([...playedRowsCtes(d), teamTotalsCte()])}

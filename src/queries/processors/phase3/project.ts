@@ -5,8 +5,21 @@ import type {DerivedTable} from '../../../catalog/types.js';
 import type {Dialect} from '../../dialect.js';
 import {selectedColumns} from '../../write.js';
 
-/** `SELECT`-list text: `CAST(<expr> AS <type>) AS <column>` for every non-lineage column. */
-export function projectColumns(d: Dialect, table: DerivedTable, exprs: Readonly<Record<string, string>>): string {
+/** A column's SQL with the formula it implements, printed as a comment above it (`backfill sql`). */
+export interface Formula {
+  readonly formula: string;
+  readonly sql: string;
+}
+
+export function formula(text: string, sql: string): Formula {
+  return {formula: text, sql};
+}
+
+/**
+ * `SELECT`-list text: `CAST(<expr> AS <type>) AS <column>` for every non-lineage column, each
+ * formula written as a SQL comment above its column so that reviewers of the SQL see it too.
+ */
+export function projectColumns(d: Dialect, table: DerivedTable, exprs: Readonly<Record<string, string | Formula>>): string {
   const wanted = selectedColumns(table);
   const missing = wanted.filter((name) => !(name in exprs));
   const extra = Object.keys(exprs).filter((name) => !wanted.includes(name));
@@ -14,7 +27,14 @@ export function projectColumns(d: Dialect, table: DerivedTable, exprs: Readonly<
     throw new Error(`${table.name}: projection missing [${missing.join(', ')}], unknown [${extra.join(', ')}]`);
   }
   const types = new Map(table.columns.map((c) => [c.name, c.type]));
-  return wanted.map((name) => `  CAST(${exprs[name]} AS ${d.columnType(types.get(name)!)}) AS ${d.ident(name)}`).join(',\n');
+  return wanted
+    .map((name) => {
+      const value = exprs[name];
+      const sql = typeof value === 'string' ? value : value.sql;
+      const comment = typeof value === 'string' ? '' : `  -- ${name}: ${value.formula}\n`;
+      return `${comment}  CAST(${sql} AS ${d.columnType(types.get(name)!)}) AS ${d.ident(name)}`;
+    })
+    .join(',\n');
 }
 
 /** The range parameters every processor filters on. */
@@ -24,5 +44,5 @@ export function rangeBounds(d: Dialect): {readonly start: string; readonly end: 
 
 /** `WITH a AS (...), b AS (...)` from named bodies, in order. */
 export function withClause(ctes: ReadonlyArray<readonly [string, string]>): string {
-  return `WITH\n${ctes.map(([name, body]) => `${name} AS (\n${body.trim()}\n)`).join(',\n')}`;
+  return `WITH\n${ctes.map(([name, body]) => `${name} AS (\n${body.replace(/^\n+/, '').trimEnd()}\n)`).join(',\n')}`;
 }

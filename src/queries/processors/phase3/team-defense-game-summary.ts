@@ -3,7 +3,7 @@ import {teamDefenseGameSummary} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
 import {playedRowsCtes, teamTotalsCte} from './box-score.js';
-import {projectColumns, withClause} from './project.js';
+import {formula, projectColumns, withClause} from './project.js';
 
 function select(d: Dialect): string {
   const columns = projectColumns(d, teamDefenseGameSummary, {
@@ -13,26 +13,21 @@ function select(d: Dialect): string {
     opponent_team_abbr: 't.opponent_team_abbr',
     season: 't.season',
     is_home: 't.is_home',
-    // the opponent's box totals are what this team allowed
-    points_allowed: 'o.points',
+    // The opponent's box totals are what this team allowed.
+    points_allowed: formula('points_allowed = opponent points', 'o.points'),
     opp_fgm: 'o.fgm',
     opp_fga: 'o.fga',
     opp_fg3m: 'o.fg3m',
     opp_fg3a: 'o.fg3a',
     opp_ftm: 'o.ftm',
     opp_fta: 'o.fta',
-    // opp_efg_pct = (opp fgm + 0.5 · opp fg3m) / opp fga
-    opp_efg_pct: d.safeDiv('o.fgm + 0.5 * o.fg3m', 'o.fga'),
-    // opp_possessions = opp fga − opp oreb + opp tov + 0.44 · opp fta
-    opp_possessions: 'o.possessions',
-    // defensive_rating = 100 · points_allowed / opponent possessions
-    defensive_rating: d.safeDiv('100 * o.points', 'o.possessions'),
-    // pace = 48 · (possessions + opponent possessions) / 2 / (team_minutes / 5), the same as TOGS
-    pace: d.safeDiv('48 * (t.possessions + o.possessions) / 2', 't.team_minutes / 5'),
+    opp_efg_pct: formula('opp_efg_pct = (opp fgm + 0.5 · opp fg3m) / opp fga', d.safeDiv('o.fgm + 0.5 * o.fg3m', 'o.fga')),
+    opp_possessions: formula('opp_possessions = opp fga − opp oreb + opp tov + 0.44 · opp fta', 'o.possessions'),
+    defensive_rating: formula('defensive_rating = 100 · points_allowed / opponent possessions', d.safeDiv('100 * o.points', 'o.possessions')),
+    pace: formula('pace = 48 · (possessions + opponent possessions) / 2 / (team_minutes / 5), the same as TOGS', d.safeDiv('48 * (t.possessions + o.possessions) / 2', 't.team_minutes / 5')),
     steals: 't.steals',
     blocks: 't.blocks',
-    // forced_turnovers = the opponent's turnovers
-    forced_turnovers: 'o.turnovers',
+    forced_turnovers: formula('forced_turnovers = the opponent\'s turnovers', 'o.turnovers'),
     defensive_rebounds: 't.defensive_rebounds',
     opp_paint_attempts: 'o.paint_attempts',
     opp_paint_makes: 'o.paint_makes',

@@ -7,7 +7,7 @@
 import {boxscoreTraditional, teamRoster, upcomingPlayerGameContext} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
-import {projectColumns, rangeBounds, withClause} from './project.js';
+import {formula, projectColumns, rangeBounds, withClause} from './project.js';
 import {countSince7Days, teamGamesCtes} from './schedule-history.js';
 
 /** The appearance itself (lag 0) and the six before it: the last seven appearance dates. */
@@ -68,22 +68,16 @@ function select(d: Dialect): string {
     team_abbr: 't.team_abbr',
     opponent_team_abbr: 't.opponent_team_abbr',
     is_home: 't.is_home',
-    // days_rest = D − date of the previous appearance (NULL before the first)
-    days_rest: d.daysBetween('s.appearance_date_0', 't.game_date'),
-    // is_back_to_back = (days_rest = 1), false without a previous appearance
-    is_back_to_back: `CASE WHEN ${d.daysBetween('s.appearance_date_0', 't.game_date')} = 1 THEN TRUE ELSE FALSE END`,
-    // games_last_7_days = appearances in [D − 7, D − 1]
-    games_last_7_days: countSince7Days(d, LAGS.map((k) => `s.appearance_date_${k}`), 't.game_date'),
-    // season_games_played = appearances (minutes > 0) before D this season
-    season_games_played: 'c.appearances_before',
-    // season_points_avg = mean points over those appearances; l5/l10 over the last 5/10 of them
-    season_points_avg: 's.season_points_avg',
-    l5_points_avg: 's.l5_points_avg',
-    l10_points_avg: 's.l10_points_avg',
-    // season_minutes_avg, l5_minutes_avg: mean decimal minutes over all / the last 5 appearances
-    season_minutes_avg: 's.season_minutes_avg',
-    l5_minutes_avg: 's.l5_minutes_avg',
-    last_game_minutes: 's.last_game_minutes',
+    days_rest: formula('days_rest = D − date of the previous appearance (NULL before the first)', d.daysBetween('s.appearance_date_0', 't.game_date')),
+    is_back_to_back: formula('is_back_to_back = (days_rest = 1), false without a previous appearance', `CASE WHEN ${d.daysBetween('s.appearance_date_0', 't.game_date')} = 1 THEN TRUE ELSE FALSE END`),
+    games_last_7_days: formula('games_last_7_days = appearances in [D − 7, D − 1]', countSince7Days(d, LAGS.map((k) => `s.appearance_date_${k}`), 't.game_date')),
+    season_games_played: formula('season_games_played = appearances (minutes > 0) before D this season', 'c.appearances_before'),
+    season_points_avg: formula('season_points_avg = mean points over those appearances', 's.season_points_avg'),
+    l5_points_avg: formula('l5_points_avg = mean points over the last 5 of them', 's.l5_points_avg'),
+    l10_points_avg: formula('l10_points_avg = mean points over the last 10 of them', 's.l10_points_avg'),
+    season_minutes_avg: formula('season_minutes_avg = mean decimal minutes over those appearances', 's.season_minutes_avg'),
+    l5_minutes_avg: formula('l5_minutes_avg = mean decimal minutes over the last 5', 's.l5_minutes_avg'),
+    last_game_minutes: formula('last_game_minutes = decimal minutes of the previous appearance', 's.last_game_minutes'),
   });
   return `${withClause(ctes)}
 SELECT

@@ -3,7 +3,7 @@
 import {upcomingTeamGameContext} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
-import {projectColumns, rangeBounds, withClause} from './project.js';
+import {formula, projectColumns, rangeBounds, withClause} from './project.js';
 import {countSince7Days, teamGamesCtes} from './schedule-history.js';
 
 const LAGS = [1, 2, 3, 4, 5, 6, 7];
@@ -54,21 +54,16 @@ function select(d: Dialect): string {
     season: 't.season',
     is_home: 't.is_home',
     days_rest: 't.days_rest',
-    // is_back_to_back = (days_rest = 1), false for the first game
-    is_back_to_back: 'CASE WHEN t.days_rest = 1 THEN TRUE ELSE FALSE END',
+    is_back_to_back: formula('is_back_to_back = (days_rest = 1), false for the first game', 'CASE WHEN t.days_rest = 1 THEN TRUE ELSE FALSE END'),
     opponent_days_rest: 'o.days_rest',
-    // rest_advantage = days_rest − opponent_days_rest (NULL when either has no previous game)
-    rest_advantage: 't.days_rest - o.days_rest',
-    // games_last_7_days = games in [D − 7, D − 1]
-    games_last_7_days: countSince7Days(d, LAGS.map((k) => `t.previous_date_${k}`), 't.game_date'),
+    rest_advantage: formula('rest_advantage = days_rest − opponent_days_rest (NULL when either has no previous game)', 't.days_rest - o.days_rest'),
+    games_last_7_days: formula('games_last_7_days = games in [D − 7, D − 1]', countSince7Days(d, LAGS.map((k) => `t.previous_date_${k}`), 't.game_date')),
     season_wins: 't.season_wins',
     season_losses: 't.season_losses',
-    // win_pct = season_wins / (season_wins + season_losses), NULL before the first game
-    win_pct: d.safeDiv('t.season_wins', 't.season_wins + t.season_losses'),
+    win_pct: formula('win_pct = season_wins / (season_wins + season_losses), NULL before the first game', d.safeDiv('t.season_wins', 't.season_wins + t.season_losses')),
     l10_wins: 't.l10_wins',
     streak: 't.streak',
-    // consecutive_road_games = length of the current away run, this game included; 0 at home
-    consecutive_road_games: 'CASE WHEN t.is_home THEN 0 ELSE t.venue_run_length END',
+    consecutive_road_games: formula('consecutive_road_games = length of the current away run, this game included; 0 at home', 'CASE WHEN t.is_home THEN 0 ELSE t.venue_run_length END'),
   });
   return `${withClause(ctes)}
 SELECT

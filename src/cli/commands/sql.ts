@@ -1,0 +1,65 @@
+// `backfill sql PROCESSOR --from D --to D [--engine duckdb|bigquery]`: prints the statements that
+// would replace that range, for review. Needs no warehouse; parameters stay parameters in the SQL
+// and their values are listed in a header comment.
+import type {Command} from 'commander';
+import {resolveTable} from '../../catalog/index.js';
+import type {DerivedTable} from '../../catalog/types.js';
+import type {DateRange} from '../../dates.js';
+import {UsageError} from '../../errors.js';
+import {bigquery, duckdb, withDatasets, type Dialect, type Engine} from '../../queries/dialect.js';
+import {processorFor} from '../../queries/processors/index.js';
+import {replaceRangeStatements} from '../../queries/write.js';
+import type {CliContext} from '../context.js';
+import type {CommandModule} from '../main.js';
+import {requireRange} from '../options.js';
+
+/** Stands in for the project when none is configured, so the SQL still reads as BigQuery's. */
+export const PLACEHOLDER_PROJECT = 'your-project';
+
+function parseEngine(value: string | undefined, fallback: Engine): Engine {
+  if (value === undefined) return fallback;
+  if (value === 'duckdb' || value === 'bigquery') return value;
+  throw new UsageError(`--engine "${value}" must be duckdb or bigquery`);
+}
+
+function dialectFor(engine: Engine, context: CliContext): Dialect {
+  if (engine === 'duckdb') return duckdb;
+  return withDatasets(bigquery(context.project ?? PLACEHOLDER_PROJECT), context.config.datasets ?? {});
+}
+
+/** The statements of one range replacement, with a header naming the table, range and parameter values. */
+export function renderRangeSql(d: Dialect, table: DerivedTable, range: DateRange): string {
+  const statements = replaceRangeStatements(d, table, processorFor(table).select(d));
+  const name = (p: string) => (d.engine === 'bigquery' ? `@${p}` : `$${p}`);
+  const how = d.engine === 'bigquery'
+    ? 'one MERGE: atomic, its DELETE arm limited to the range'
+    : 'DELETE then INSERT, run in one transaction';
+  const header = [
+    `-- ${table.name} (${table.short}), game dates ${range.start} .. ${range.end}, ${d.engine}: ${how}`,
+    `-- parameters: ${name('start_date')} = DATE '${range.start}', ${name('end_date')} = DATE '${range.end}', ` +
+      `${name('run_id')} = STRING (the run's id, set when it runs)`,
+  ];
+  const body = statements.map((s, i) => `-- statement ${i + 1} of ${statements.length}\n${s};`);
+  return [...header, '', body.join('\n\n')].join('\n');
+}
+
+export const sqlCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      .command('sql')
+      .description('print the SQL that would build a range of one processor, for review')
+      .argument('<processor>', 'table name or short name (PGS, UTGC, ...)')
+      .option('--from <date>', 'first game date')
+      .option('--to <date>', 'last game date')
+      .option('--engine <engine>', 'duckdb or bigquery (default: the configured target)')
+      .action((processor: string, flags: {from?: string; to?: string; engine?: string}) =>
+        run(async (context) => {
+          const table = resolveTable(processor);
+          const range = requireRange(flags);
+          const engine = parseEngine(flags.engine, context.target);
+          context.out(renderRangeSql(dialectFor(engine, context), table, range));
+          return 0;
+        }),
+      );
+  },
+};
