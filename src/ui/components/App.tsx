@@ -1,0 +1,177 @@
+// The console's frame: status bar, the grid (or a month's days), processors and job log (or a
+// dialog / results pane in their place), and the footer. Never taller than the terminal.
+import {Box, Text} from 'ink';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {DERIVED_TABLES} from '../../catalog/index.js';
+import {buildGrid, daysOfMonth} from '../coverage-grid.js';
+import {useFailures, useSessionSlice, useStores} from '../console-stores.js';
+import {dialogFor} from '../dialogs.js';
+import {shortMonth, truncate} from '../format.js';
+import type {KeyContext} from '../keymap.js';
+import {computeLayout, TOP_HEIGHT} from '../layout.js';
+import {useTerminalSize} from '../terminal-size.js';
+import {useTheme} from '../theme.js';
+import {initialUiState, selectionOf, type UiState} from '../ui-state.js';
+import {isRunActive, useConsoleKeys, type ConsoleExit} from '../use-console-keys.js';
+import {ConfirmDialog} from './ConfirmDialog.js';
+import {CoverageGrid} from './CoverageGrid.js';
+import {Footer} from './Footer.js';
+import {HelpOverlay} from './HelpOverlay.js';
+import {JobLog} from './JobLog.js';
+import {MonthDays} from './MonthDays.js';
+import {ProcessorsPane} from './Processors.js';
+import {RunSummary} from './RunSummary.js';
+import {StatusBar} from './StatusBar.js';
+import {TooSmall} from './TooSmall.js';
+import {ValidationPane} from './ValidationPane.js';
+
+export interface ConsoleAppProps {
+  /** Called once, after the session was closed (or at once on a second Ctrl+C). */
+  readonly onExit: (result: ConsoleExit) => void;
+}
+
+export function ConsoleApp({onExit}: ConsoleAppProps) {
+  const stores = useStores();
+  const {session} = stores;
+  const theme = useTheme();
+  const {columns, rows} = useTerminalSize();
+  const coverage = useSessionSlice((s) => s.coverage);
+  const run = useSessionSlice((s) => s.run);
+  const validation = useSessionSlice((s) => s.validation);
+  const boundary = useSessionSlice((s) => s.boundary);
+  const warehouse = useSessionSlice((s) => s.warehouse);
+  const failures = useFailures();
+  const [ui, setUi] = useState<UiState>(initialUiState);
+
+  const model = useMemo(
+    () => (coverage ? buildGrid({coverage, run, failures, validation, boundary}) : null),
+    [coverage, run, failures, validation, boundary],
+  );
+  const layout = computeLayout(columns, rows, ui.focus, run?.processors.filter((p) => p.status !== 'idle').length);
+  const width = columns;
+
+  const exited = useRef(false);
+  const exit = useCallback(
+    (result: ConsoleExit) => {
+      if (exited.current) return;
+      exited.current = true;
+      onExit(result);
+    },
+    [onExit],
+  );
+  const quit = useCallback(
+    (mode: 'detach' | 'cancel', result: ConsoleExit) => {
+      const message =
+        result === 'quit' ? 'Closing' : mode === 'cancel' ? 'Cancelling the run' : 'Detaching: in-flight batches finish, the run stays resumable';
+      setUi((u) => ({...u, overlay: {kind: 'closing', message: `${message}... (Ctrl+C again quits at once)`}}));
+      session.close(mode).then(
+        () => exit(result),
+        () => exit(result),
+      );
+    },
+    [session, exit],
+  );
+
+  // A run that ends shows its summary and offers validation.
+  useEffect(
+    () =>
+      stores.onRunFinished((event) =>
+        setUi((u) => (u.overlay === null || u.overlay.kind === 'validation' ? {...u, overlay: {kind: 'summary', snapshot: event.snapshot}} : u)),
+      ),
+    [stores],
+  );
+
+  // The report the operator asked for opens its pane when it arrives.
+  const seenValidation = useRef(validation);
+  useEffect(() => {
+    if (validation === seenValidation.current) return;
+    seenValidation.current = validation;
+    if (validation) setUi((u) => (u.awaitingValidation && (u.overlay === null || u.overlay.kind === 'summary') ? {...u, awaitingValidation: false, overlay: {kind: 'validation'}, overlayScroll: 0} : u));
+  }, [validation]);
+
+  const months = model?.months ?? [];
+  const tables = useMemo(() => (model?.rows ?? []).map((r) => r.table), [model]);
+  const drillDays = model && ui.view === 'drill' ? daysOfMonth(months[ui.col]) : [];
+  const selection = coverage
+    ? selectionOf(ui, {tables, months, rangeStart: coverage.range.start, boundary, day: drillDays[ui.day] ?? null}, shortMonth)
+    : null;
+
+  useConsoleKeys({
+    session,
+    ui,
+    setUi,
+    model,
+    run,
+    hasValidation: validation !== null,
+    selection,
+    logLines: stores.log.getSnapshot,
+    logPage: Math.max(1, layout.logLines),
+    quit,
+    forceExit: () => exit(isRunActive(run) ? 'detach' : 'quit'),
+  });
+
+  if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} />;
+
+  const keyContext: KeyContext = {
+    view: ui.view,
+    focus: ui.focus,
+    runActive: isRunActive(run),
+    hasSelection: ui.marks.size > 0 || ui.months !== null,
+    hasValidation: validation !== null,
+  };
+  const monthRange: [number, number] | null = ui.months
+    ? [Math.min(ui.months.anchor, ui.months.end ?? ui.col), Math.max(ui.months.anchor, ui.months.end ?? ui.col)]
+    : null;
+
+  let top;
+  if (!model) {
+    top = <Text>{truncate(`Reading coverage from ${warehouse}...`, width, theme.ellipsis)}</Text>;
+  } else if (ui.view === 'drill') {
+    top = <MonthDays model={model} month={months[ui.col]} row={ui.row} day={ui.day} width={width} />;
+  } else {
+    const label = selection ? `${selection.label}${selection.explicit ? '' : ' (cursor)'}: ${selection.range.start}..${selection.range.end}` : '-';
+    top = <CoverageGrid model={model} row={ui.row} col={ui.col} width={width} focused={ui.focus === 'grid'} marks={ui.marks} monthRange={monthRange} selectionLabel={label} />;
+  }
+
+  const overlay = ui.overlay;
+  let lower;
+  if (overlay?.kind === 'confirm') {
+    lower = <ConfirmDialog spec={dialogFor(overlay.confirm, overlay.selection, overlay.processor)} width={width} height={layout.lowerHeight} />;
+  } else if (overlay?.kind === 'validation' && validation) {
+    lower = <ValidationPane report={validation} width={width} height={layout.lowerHeight} scroll={ui.overlayScroll} />;
+  } else if (overlay?.kind === 'summary') {
+    lower = <RunSummary run={overlay.snapshot} width={width} height={layout.lowerHeight} />;
+  } else if (overlay?.kind === 'closing') {
+    lower = (
+      <Text bold wrap="truncate">
+        {truncate(overlay.message, width, theme.ellipsis)}
+      </Text>
+    );
+  } else {
+    lower = (
+      <>
+        <ProcessorsPane lines={layout.processorLines} width={width} selected={model?.rows[ui.row]?.table.name ?? DERIVED_TABLES[0].name} />
+        <JobLog lines={layout.logLines} width={width} filter={ui.filter} editingFilter={ui.editingFilter} anchor={ui.logAnchor} focused={ui.focus === 'log'} />
+      </>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
+      <StatusBar width={width} />
+      {overlay?.kind === 'help' ? (
+        <HelpOverlay width={width} height={layout.bodyHeight} scroll={ui.overlayScroll} />
+      ) : (
+        <>
+          <Box height={TOP_HEIGHT} flexDirection="column" overflow="hidden">
+            {top}
+          </Box>
+          <Box height={layout.lowerHeight} flexDirection="column" overflow="hidden">
+            {lower}
+          </Box>
+        </>
+      )}
+      <Footer context={keyContext} notice={ui.notice} width={width} override={ui.editingFilter ? 'type to filter the log   enter: keep   esc: clear' : undefined} />
+    </Box>
+  );
+}

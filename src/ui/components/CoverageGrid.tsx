@@ -1,0 +1,143 @@
+// The coverage grid: a row per derived table grouped by phase (a phase total row heads each group),
+// a column per month scrolled horizontally to keep the cursor in view, and a total column.
+import {Box, Text} from 'ink';
+import {memo, useRef} from 'react';
+import type {Cell, GridModel} from '../coverage-grid.js';
+import {shortMonth, truncate} from '../format.js';
+import {markKey} from '../ui-state.js';
+import {useTheme, type Theme} from '../theme.js';
+
+export const LABEL_WIDTH = 8;
+export const CELL_WIDTH = 7;
+export const TOTAL_WIDTH = 12;
+
+/** How many month columns fit in `width`. */
+export function visibleMonths(width: number): number {
+  return Math.max(1, Math.floor((width - LABEL_WIDTH - TOTAL_WIDTH) / CELL_WIDTH));
+}
+
+/** Keeps the cursor in view, moving the window as little as possible. */
+export function scrollWindow(count: number, visible: number, cursor: number, previous: number): number {
+  let offset = Math.min(previous, Math.max(0, count - visible));
+  if (cursor < offset) offset = cursor;
+  if (cursor >= offset + visible) offset = cursor - visible + 1;
+  return Math.max(0, offset);
+}
+
+/** `✓27/27` for a table's month; phase rows sum five tables, so they show a percentage. */
+export function cellText(cell: Cell, theme: Theme, width: number, percent = false): string {
+  let body: string;
+  if (cell.expected === 0) body = '  -';
+  else if (percent) body = `${Math.floor((100 * cell.covered) / cell.expected)}%`.padStart(4);
+  else body = `${String(cell.covered).padStart(2)}/${cell.expected}`;
+  return `${theme.symbol(cell.state)}${body}`.padEnd(width);
+}
+
+interface RowProps {
+  readonly label: string;
+  readonly cells: readonly Cell[];
+  readonly total: Cell;
+  readonly selectedCol: number | null;
+  readonly marked: readonly boolean[];
+  readonly bold: boolean;
+  readonly percent: boolean;
+}
+
+const GridRowView = memo(function GridRowView({label, cells, total, selectedCol, marked, bold, percent}: RowProps) {
+  const theme = useTheme();
+  return (
+    <Box height={1}>
+      <Text bold={bold}>{label.padEnd(LABEL_WIDTH)}</Text>
+      {cells.map((cell, i) => (
+        <Text key={i} color={theme.stateColor(cell.state)} inverse={i === selectedCol} underline={marked[i]} bold={bold}>
+          {cellText(cell, theme, CELL_WIDTH - 1, percent)}
+          <Text inverse={false} underline={false}>
+            {' '}
+          </Text>
+        </Text>
+      ))}
+      <Text color={theme.stateColor(total.state)} bold={bold}>
+        {' '}
+        {`${theme.symbol(total.state)}${total.covered}/${total.expected}`.padEnd(TOTAL_WIDTH - 1)}
+      </Text>
+    </Box>
+  );
+});
+
+export interface CoverageGridProps {
+  readonly model: GridModel;
+  readonly row: number;
+  readonly col: number;
+  readonly width: number;
+  readonly focused: boolean;
+  readonly marks: ReadonlySet<string>;
+  /** Months selected for every table, inclusive. */
+  readonly monthRange: readonly [number, number] | null;
+  readonly selectionLabel: string;
+}
+
+export function CoverageGrid({model, row, col, width, focused, marks, monthRange, selectionLabel}: CoverageGridProps) {
+  const theme = useTheme();
+  const offsetRef = useRef(0);
+  const visible = visibleMonths(width);
+  const offset = scrollWindow(model.months.length, visible, col, offsetRef.current);
+  offsetRef.current = offset;
+  const months = model.months.slice(offset, offset + visible);
+  const inRange = (i: number) => monthRange !== null && i >= monthRange[0] && i <= monthRange[1];
+  const more = {left: offset > 0, right: offset + visible < model.months.length};
+  const selectedTable = model.rows[row]?.table.name;
+
+  const lines = [];
+  for (const group of model.phases) {
+    lines.push(
+      <GridRowView
+        key={`phase${group.phase}`}
+        label={`Phase ${group.phase}`}
+        cells={group.cells.slice(offset, offset + visible)}
+        total={group.total}
+        selectedCol={null}
+        marked={months.map((_, i) => inRange(offset + i))}
+        bold
+        percent
+      />,
+    );
+    for (const r of group.rows) {
+      const isCursorRow = r.table.name === selectedTable;
+      lines.push(
+        <GridRowView
+          key={r.table.name}
+          label={`${isCursorRow ? theme.arrows.right : ' '}${r.table.short}`}
+          cells={r.cells.slice(offset, offset + visible)}
+          total={r.total}
+          selectedCol={isCursorRow && focused ? col - offset : null}
+          marked={months.map((m, i) => inRange(offset + i) || marks.has(markKey(r.table.name, m)))}
+          bold={false}
+          percent={false}
+        />,
+      );
+    }
+  }
+
+  return (
+    <Box flexDirection="column" height={1 + lines.length + 1}>
+      <Box height={1}>
+        <Text>{(more.left ? theme.arrows.left : ' ').padEnd(LABEL_WIDTH)}</Text>
+        {months.map((m, i) => (
+          <Text key={m} inverse={offset + i === col} underline={inRange(offset + i)}>
+            {shortMonth(m).padEnd(CELL_WIDTH - 1)}
+            <Text inverse={false} underline={false}>
+              {' '}
+            </Text>
+          </Text>
+        ))}
+        <Text>{`${more.right ? theme.arrows.right : ' '}total`.padEnd(TOTAL_WIDTH)}</Text>
+      </Box>
+      {lines}
+      <Box height={1}>
+        <Text wrap="truncate" dimColor={theme.capabilities.color}>
+          {truncate(`Selection: ${selectionLabel}`, width, theme.ellipsis)}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

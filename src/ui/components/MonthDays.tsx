@@ -1,0 +1,66 @@
+// The month view (enter on a month): the days of that month per table, one symbol per day, and
+// for the day under the cursor why it is (not) done: not scheduled, waiting on an input, failed
+// with the error, running.
+import {Box, Text} from 'ink';
+import {DERIVED_TABLES} from '../../catalog/index.js';
+import {daysOfMonth, type GridModel} from '../coverage-grid.js';
+import {longMonth, truncate} from '../format.js';
+import {useTheme} from '../theme.js';
+import {LABEL_WIDTH} from './CoverageGrid.js';
+
+export interface MonthDaysProps {
+  readonly model: GridModel;
+  readonly month: string;
+  readonly row: number;
+  readonly day: number;
+  readonly width: number;
+}
+
+export function MonthDays({model, month, row, day, width}: MonthDaysProps) {
+  const theme = useTheme();
+  const days = daysOfMonth(month);
+  // Two columns per day when they fit, one otherwise (60-column terminals).
+  const step = LABEL_WIDTH + days.length * 2 <= width ? 2 : 1;
+  const tens = days.map((d) => (d[8] === '0' ? ' ' : d[8]).padEnd(step)).join('');
+  const table = model.rows[row]?.table ?? DERIVED_TABLES[0];
+  const date = days[Math.min(day, days.length - 1)];
+  const status = model.dayStatus(table, date);
+  const colIndex = model.months.indexOf(month);
+  const counts = colIndex >= 0 ? model.rows[row]?.cells[colIndex] : undefined;
+  const title = `${longMonth(month)}: days per table${counts ? ` (${table.short} ${counts.covered}/${counts.expected} game dates)` : ''}, esc back`;
+
+  return (
+    <Box flexDirection="column" height={14}>
+      <Text bold wrap="truncate">
+        {truncate(title, width, theme.ellipsis)}
+      </Text>
+      <Text>{' '.repeat(LABEL_WIDTH) + truncate(tens, width - LABEL_WIDTH, '')}</Text>
+      <Box height={1}>
+        <Text>{' '.repeat(LABEL_WIDTH)}</Text>
+        {days.map((d, i) => (
+          <Text key={d} inverse={i === day}>
+            {d[9]}
+            {step === 2 ? ' ' : ''}
+          </Text>
+        ))}
+      </Box>
+      {model.rows.map((r, ri) => (
+        <Box key={r.table.name} height={1}>
+          <Text>{`${ri === row ? theme.arrows.right : ' '}${r.table.short}`.padEnd(LABEL_WIDTH)}</Text>
+          {days.map((d, i) => {
+            const s = model.dayStatus(r.table, d).state;
+            return (
+              <Text key={d} color={theme.stateColor(s)} inverse={ri === row && i === day}>
+                {theme.symbol(s)}
+                {step === 2 ? ' ' : ''}
+              </Text>
+            );
+          })}
+        </Box>
+      ))}
+      <Text wrap="truncate" color={theme.stateColor(status.state)}>
+        {truncate(`${table.short} ${date} ${theme.symbol(status.state)} ${status.reason}`, width, theme.ellipsis)}
+      </Text>
+    </Box>
+  );
+}

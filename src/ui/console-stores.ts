@@ -1,0 +1,134 @@
+// The stores the panes read, fed by one Session: the session's state (its notifications coalesced
+// to at most one per `throttleMs`), the job log and the failed batches. Each pane subscribes to its
+// own slice with useSyncExternalStore, so a log line re-renders the log pane and nothing else.
+import {createContext, useContext, useSyncExternalStore} from 'react';
+import type {RunEvent} from '../runner/types.js';
+import type {Session, SessionState} from '../session/types.js';
+import {applyFailureEvent, type FailureMap} from './failures.js';
+import {LogStore, type LogStoreOptions} from './log-store.js';
+
+type Listener = () => void;
+
+/** Coalesces a burst of notifications: the first goes out at once, the rest at most every `ms`. */
+export class ThrottledNotifier {
+  private readonly listeners = new Set<Listener>();
+  private timer: NodeJS.Timeout | null = null;
+  private pending = false;
+
+  constructor(private readonly ms: number) {}
+
+  readonly subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  notify(): void {
+    if (this.timer) {
+      this.pending = true;
+      return;
+    }
+    this.emit();
+    this.timer = setTimeout(this.tick, this.ms);
+  }
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    if (this.pending) {
+      this.pending = false;
+      this.emit();
+      this.timer = setTimeout(this.tick, this.ms);
+    }
+  };
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.listeners.clear();
+  }
+}
+
+class FailureStore {
+  private failures: FailureMap = new Map();
+  private readonly listeners = new Set<Listener>();
+  readonly subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  readonly getSnapshot = (): FailureMap => this.failures;
+  apply(event: RunEvent): void {
+    const next = applyFailureEvent(this.failures, event);
+    if (next === this.failures) return;
+    this.failures = next;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export interface ConsoleStoreOptions {
+  readonly throttleMs?: number;
+  readonly log?: LogStoreOptions;
+}
+
+export class ConsoleStores {
+  readonly log: LogStore;
+  readonly failures = new FailureStore();
+  readonly state: ThrottledNotifier;
+  private readonly unsubscribe: (() => void)[] = [];
+  /** Seen by the run-summary watcher: every run-finished event, in order. */
+  private readonly finishedListeners = new Set<(event: Extract<RunEvent, {type: 'run-finished'}>) => void>();
+
+  constructor(readonly session: Session, options: ConsoleStoreOptions = {}) {
+    this.log = new LogStore(options.log);
+    this.state = new ThrottledNotifier(options.throttleMs ?? 80);
+    // Backlog and subscription in the same tick: no event can fall between them.
+    const backlog = session.backlog();
+    for (const event of backlog) this.failures.apply(event);
+    this.log.addNow(backlog);
+    this.unsubscribe.push(
+      session.subscribeEvents((event) => {
+        this.log.add(event);
+        this.failures.apply(event);
+        if (event.type === 'run-finished') for (const listener of this.finishedListeners) listener(event);
+      }),
+      session.subscribe(() => this.state.notify()),
+    );
+  }
+
+  onRunFinished(listener: (event: Extract<RunEvent, {type: 'run-finished'}>) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.log.dispose();
+    this.state.dispose();
+  }
+}
+
+export const StoresContext = createContext<ConsoleStores | null>(null);
+
+export function useStores(): ConsoleStores {
+  const stores = useContext(StoresContext);
+  if (!stores) throw new Error('console panes must be rendered inside <StoresContext.Provider>');
+  return stores;
+}
+
+/** A slice of the session state; the selector must return a stable reference (a field, not a new object). */
+export function useSessionSlice<T>(selector: (state: SessionState) => T): T {
+  const stores = useStores();
+  return useSyncExternalStore(stores.state.subscribe, () => selector(stores.session.getState()));
+}
+
+export function useLogLines() {
+  const {log} = useStores();
+  return useSyncExternalStore(log.subscribe, log.getSnapshot);
+}
+
+export function useFailures(): FailureMap {
+  const {failures} = useStores();
+  return useSyncExternalStore(failures.subscribe, failures.getSnapshot);
+}

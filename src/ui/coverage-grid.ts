@@ -1,0 +1,214 @@
+// The coverage grid as data: a row per derived table grouped by phase, a cell per month (and per
+// day for the drilldown), each with a state and the reason a day is not done. Pure functions of
+// the session's snapshots, so the grid follows the session without querying anything itself.
+import {DERIVED_TABLES} from '../catalog/index.js';
+import type {DerivedTable} from '../catalog/types.js';
+import {addDays, endOfMonth, monthOf, monthsBetween, type IsoDate} from '../dates.js';
+import type {CoverageSnapshot, ProcessorProgress, RunSnapshot} from '../runner/types.js';
+import type {ValidationReport} from '../validation/types.js';
+import {failureOn, type FailureMap} from './failures.js';
+import type {CellState} from './theme.js';
+
+export interface DayStatus {
+  readonly state: CellState;
+  /** Why the day is (not) done, one line for the operator. */
+  readonly reason: string;
+}
+
+export interface Cell {
+  readonly covered: number;
+  readonly expected: number;
+  readonly state: CellState;
+}
+
+export interface GridRow {
+  readonly table: DerivedTable;
+  readonly cells: readonly Cell[];
+  readonly total: Cell;
+}
+
+export interface PhaseGroup {
+  readonly phase: 3 | 4;
+  readonly rows: readonly GridRow[];
+  readonly cells: readonly Cell[];
+  readonly total: Cell;
+}
+
+export interface GridModel {
+  readonly months: readonly string[];
+  readonly phases: readonly PhaseGroup[];
+  /** Table rows in display order (phase 3 then phase 4), what the cursor moves over. */
+  readonly rows: readonly GridRow[];
+  dayStatus(table: DerivedTable, date: IsoDate): DayStatus;
+}
+
+export interface GridInputs {
+  readonly coverage: CoverageSnapshot;
+  readonly run: RunSnapshot | null;
+  readonly failures: FailureMap;
+  readonly validation: ValidationReport | null;
+  readonly boundary: IsoDate;
+}
+
+// When several days of a month differ, the cell shows the one that most needs the operator.
+const PRECEDENCE: readonly CellState[] = ['failed', 'invalid', 'running', 'paused', 'blocked', 'queued'];
+
+function isActive(run: RunSnapshot | null): run is RunSnapshot {
+  return run !== null && (run.state === 'running' || run.state === 'stopping');
+}
+
+function previousSeason(season: string): string {
+  const start = Number(season.slice(0, 4)) - 1;
+  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/** The months the grid shows: the coverage range, cut at the day before the boundary. */
+export function gridMonths(coverage: CoverageSnapshot, boundary: IsoDate): string[] {
+  const last = coverage.range.end < boundary ? coverage.range.end : addDays(boundary, -1);
+  if (last < coverage.range.start) return [];
+  return monthsBetween(coverage.range.start, last);
+}
+
+export function buildGrid(inputs: GridInputs): GridModel {
+  const {coverage, run, failures, validation, boundary} = inputs;
+  const months = gridMonths(coverage, boundary);
+  const lastDay = addDays(boundary, -1);
+  const calendar = coverage.gameDates.filter((g) => g.date <= lastDay);
+  const gameDateSet = new Set(calendar.map((g) => g.date));
+  const seasonOfDate = new Map(calendar.map((g) => [g.date, g.season]));
+  const covered = new Map<string, Set<IsoDate>>();
+  for (const table of DERIVED_TABLES) covered.set(table.name, new Set(coverage.covered[table.name] ?? []));
+
+  const active = isActive(run) ? run : null;
+  const progress = new Map<string, ProcessorProgress>((active?.processors ?? []).map((p) => [p.name, p]));
+
+  const invalid = new Map<string, Map<IsoDate, string>>();
+  for (const result of validation?.results ?? []) {
+    if (result.passed) continue;
+    const byDate = invalid.get(result.table) ?? new Map<IsoDate, string>();
+    for (const date of result.dates) if (!byDate.has(date)) byDate.set(date, `${result.check}: ${result.message}`);
+    invalid.set(result.table, byDate);
+  }
+
+  function inPlan(table: DerivedTable, date: IsoDate): ProcessorProgress | undefined {
+    if (!active?.range || date < active.range.start || date > active.range.end) return undefined;
+    const p = progress.get(table.name);
+    return p && p.status !== 'idle' && p.status !== 'done' && p.status !== 'cancelled' ? p : undefined;
+  }
+
+  // Earliest uncovered game date per input table and season: answers the lookback question
+  // (SPEC: phase 4 on D needs its inputs on the season's earlier game dates) in O(1) per day.
+  // Same semantics as runner/inputs.ts requiredInputs, which is too slow to call per grid cell.
+  const firstGaps = new Map<string, Map<string, IsoDate>>();
+  function firstGap(table: string, season: string): IsoDate | undefined {
+    let bySeason = firstGaps.get(table);
+    if (!bySeason) {
+      bySeason = new Map();
+      const have = covered.get(table)!;
+      for (const g of calendar) if (!have.has(g.date) && !bySeason.has(g.season)) bySeason.set(g.season, g.date);
+      firstGaps.set(table, bySeason);
+    }
+    return bySeason.get(season);
+  }
+
+  function missingInput(table: DerivedTable, date: IsoDate): string | null {
+    const season = seasonOfDate.get(date);
+    if (season === undefined) return null;
+    for (const dependency of table.dependsOn) {
+      const input = dependency.table;
+      const short = DERIVED_TABLES.find((t) => t.name === input)?.short ?? input;
+      if (dependency.lookback === 'date') {
+        if (!covered.get(input)!.has(date)) return `waiting on an input: ${short} ${date}`;
+        continue;
+      }
+      const gap = firstGap(input, season);
+      if (gap !== undefined && gap <= date) return `waiting on an input: ${short} ${gap} (season lookback)`;
+      if (dependency.lookback === 'two-seasons') {
+        const previous = firstGap(input, previousSeason(season));
+        if (previous !== undefined) return `waiting on an input: ${short} ${previous} (previous season)`;
+      }
+    }
+    return null;
+  }
+
+  function dayStatus(table: DerivedTable, date: IsoDate): DayStatus {
+    if (date >= boundary) return {state: 'none', reason: 'on or after the real-time boundary (daily pipeline)'};
+    if (!gameDateSet.has(date)) return {state: 'none', reason: 'no games on this date'};
+    const isCovered = covered.get(table.name)!.has(date);
+    const failure = failureOn(failures, table.name, date);
+    if (failure && !isCovered) return {state: 'failed', reason: `failed: ${failure.error}`};
+    const p = progress.get(table.name);
+    const batch = p?.running.find((b) => b.start <= date && date <= b.end);
+    if (batch) {
+      const attempt = batch.attempt > 1 ? `, attempt ${batch.attempt}` : '';
+      return {state: 'running', reason: `running: batch ${batch.start}..${batch.end}${attempt}`};
+    }
+    if (isCovered) {
+      const why = invalid.get(table.name)?.get(date);
+      return why ? {state: 'invalid', reason: `validation failed: ${why}`} : {state: 'done', reason: 'done'};
+    }
+    const planned = inPlan(table, date);
+    if (planned) {
+      if (planned.paused || planned.status === 'paused') return {state: 'paused', reason: `${table.short} is paused (resume it with r)`};
+      const waiting = missingInput(table, date);
+      if (waiting) return {state: 'blocked', reason: waiting};
+      return {state: 'queued', reason: 'queued: scheduled in the current run'};
+    }
+    return {state: 'missing', reason: 'not scheduled: select it and press s to run it'};
+  }
+
+  function summarize(states: Iterable<CellState>, coveredCount: number, expected: number): Cell {
+    const seen = new Set(states);
+    const flagged = PRECEDENCE.find((s) => seen.has(s));
+    let state: CellState;
+    if (flagged) state = flagged;
+    else if (expected === 0) state = 'none';
+    else if (coveredCount === expected) state = 'done';
+    else if (coveredCount === 0) state = 'missing';
+    else state = 'partial';
+    return {covered: coveredCount, expected, state};
+  }
+
+  const datesByMonth = new Map<string, IsoDate[]>(months.map((m) => [m, []]));
+  for (const g of calendar) datesByMonth.get(monthOf(g.date))?.push(g.date);
+
+  const rows: GridRow[] = DERIVED_TABLES.map((table) => {
+    const cells = months.map((month) => {
+      const dates = datesByMonth.get(month)!;
+      const statuses = dates.map((d) => dayStatus(table, d).state);
+      return summarize(statuses, statuses.filter((s) => s === 'done' || s === 'invalid').length, dates.length);
+    });
+    const total = summarize(
+      cells.map((c) => c.state),
+      cells.reduce((n, c) => n + c.covered, 0),
+      cells.reduce((n, c) => n + c.expected, 0),
+    );
+    return {table, cells, total};
+  });
+
+  const phases: PhaseGroup[] = ([3, 4] as const).map((phase) => {
+    const phaseRows = rows.filter((r) => r.table.phase === phase);
+    const cells = months.map((_, i) =>
+      summarize(
+        phaseRows.map((r) => r.cells[i].state),
+        phaseRows.reduce((n, r) => n + r.cells[i].covered, 0),
+        phaseRows.reduce((n, r) => n + r.cells[i].expected, 0),
+      ),
+    );
+    const total = summarize(
+      phaseRows.map((r) => r.total.state),
+      phaseRows.reduce((n, r) => n + r.total.covered, 0),
+      phaseRows.reduce((n, r) => n + r.total.expected, 0),
+    );
+    return {phase, rows: phaseRows, cells, total};
+  });
+
+  return {months, phases, rows: phases.flatMap((p) => p.rows), dayStatus};
+}
+
+/** Every calendar day of a 'YYYY-MM' month. */
+export function daysOfMonth(month: string): IsoDate[] {
+  const days: IsoDate[] = [];
+  for (let d = `${month}-01`; d <= endOfMonth(month); d = addDays(d, 1)) days.push(d);
+  return days;
+}

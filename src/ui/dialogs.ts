@@ -1,0 +1,58 @@
+// The confirmation dialogs as data: what they ask and the keys that answer. The dialog renders
+// these choices and the key handler dispatches from the same list.
+import {DERIVED_TABLES} from '../catalog/index.js';
+import type {DialogChoice} from './keymap.js';
+import type {ConfirmKind, Selection} from './ui-state.js';
+
+export type DialogValue = 'confirm' | 'rerun' | 'detach' | 'cancel-run' | 'dismiss';
+
+export interface DialogSpec {
+  readonly title: string;
+  readonly body: string;
+  readonly choices: readonly DialogChoice<DialogValue>[];
+}
+
+const short = (name: string | undefined) => DERIVED_TABLES.find((t) => t.name === name)?.short ?? name ?? '?';
+
+export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: string): DialogSpec {
+  switch (kind) {
+    case 'cancel':
+      return {
+        title: `Cancel ${short(processor)}?`,
+        body: 'Its queued batches are abandoned; the dates it already wrote stay.',
+        choices: [
+          {input: 'y', label: `cancel ${short(processor)}`, value: 'confirm'},
+          {input: 'esc', label: 'keep it running', value: 'dismiss'},
+        ],
+      };
+    case 'cancel-all':
+      return {
+        title: 'Cancel the whole run?',
+        body: 'Every processor stops after its in-flight batch; what was written stays.',
+        choices: [
+          {input: 'y', label: 'cancel the run', value: 'confirm'},
+          {input: 'esc', label: 'keep it running', value: 'dismiss'},
+        ],
+      };
+    case 'rollback':
+      return {
+        title: `Roll back ${selection?.label ?? ''}?`,
+        body: `Deletes the rows of ${selection?.tables.map(short).join(', ')} from ${selection?.range.start} to ${selection?.range.end}.`,
+        choices: [
+          {input: 'y', label: 'delete', value: 'confirm'},
+          {input: 'r', label: 'delete and re-run', value: 'rerun'},
+          {input: 'esc', label: 'keep the rows', value: 'dismiss'},
+        ],
+      };
+    case 'quit':
+      return {
+        title: 'A run is in flight. Quit?',
+        body: 'Detach leaves it resumable (in this process: it stops after the batches in flight).',
+        choices: [
+          {input: 'd', label: 'detach', value: 'detach'},
+          {input: 'c', label: 'cancel the run', value: 'cancel-run'},
+          {input: 'esc', label: 'stay', value: 'dismiss'},
+        ],
+      };
+  }
+}

@@ -1,0 +1,143 @@
+// A Session over plain state the test sets: the console's boundary, simulated. It records every
+// intent so a test can assert what a key asked of the run, and emits events on demand.
+import {DERIVED_TABLES} from '../../src/catalog/index.js';
+import type {DerivedTableName} from '../../src/catalog/types.js';
+import {addDays, seasonOf, type DateRange, type IsoDate} from '../../src/dates.js';
+import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunIntent, RunRequest, RunSnapshot} from '../../src/runner/types.js';
+import type {Session, SessionState} from '../../src/session/types.js';
+
+export type Call =
+  | {readonly method: 'refresh'}
+  | {readonly method: 'start'; readonly request: RunRequest}
+  | {readonly method: 'send'; readonly intent: RunIntent}
+  | {readonly method: 'validate'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]}
+  | {readonly method: 'rollback'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]; readonly rerun: boolean}
+  | {readonly method: 'close'; readonly mode: 'detach' | 'cancel'};
+
+export class FakeSession implements Session {
+  readonly calls: Call[] = [];
+  private state: SessionState;
+  private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: RunEvent) => void>();
+  private readonly events: RunEvent[] = [];
+
+  constructor(initial: Partial<SessionState> = {}) {
+    this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
+  }
+
+  set(patch: Partial<SessionState>): void {
+    this.state = {...this.state, ...patch};
+    for (const listener of this.listeners) listener();
+  }
+
+  emit(event: RunEvent): void {
+    this.events.push(event);
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  getState = (): SessionState => this.state;
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  subscribeEvents(listener: (event: RunEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+  backlog(): readonly RunEvent[] {
+    return this.events;
+  }
+  refresh(): void {
+    this.calls.push({method: 'refresh'});
+  }
+  start(request: RunRequest): void {
+    this.calls.push({method: 'start', request});
+  }
+  send(intent: RunIntent): void {
+    this.calls.push({method: 'send', intent});
+  }
+  validate(range: DateRange, tables: readonly DerivedTableName[]): void {
+    this.calls.push({method: 'validate', range, tables});
+  }
+  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void {
+    this.calls.push({method: 'rollback', range, tables, rerun});
+  }
+  async close(mode: 'detach' | 'cancel'): Promise<void> {
+    this.calls.push({method: 'close', mode});
+  }
+}
+
+/**
+ * A schedule like the real one, deterministic: game dates from the 2021-22 opener, every day
+ * except the 3rd, 10th, 17th and 24th of each month and the All-Star break, until the boundary.
+ */
+export function fakeGameDates(from: IsoDate, to: IsoDate): {date: IsoDate; season: string; games: number}[] {
+  const out = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    const day = Number(d.slice(8));
+    const month = Number(d.slice(5, 7));
+    if ([3, 10, 17, 24].includes(day) || (month >= 7 && month <= 9) || (d >= '2022-02-18' && d <= '2022-02-23')) continue;
+    out.push({date: d, season: seasonOf(d), games: 5 + (day % 7)});
+  }
+  return out;
+}
+
+/** Coverage over `range`; `covered` maps a table to its covered dates, or 'all' / a predicate. */
+export function coverageOf(
+  range: DateRange,
+  covered: Partial<Record<DerivedTableName, 'all' | ((date: IsoDate) => boolean)>> = {},
+): CoverageSnapshot {
+  const gameDates = fakeGameDates(range.start, range.end);
+  const byTable: Record<string, IsoDate[]> = {};
+  for (const t of DERIVED_TABLES) {
+    const rule = covered[t.name];
+    byTable[t.name] = rule === undefined ? [] : gameDates.map((g) => g.date).filter((d) => rule === 'all' || rule(d));
+  }
+  return {range, gameDates, covered: byTable, takenAt: '2022-03-01T00:00:00Z'};
+}
+
+export function progressOf(name: DerivedTableName, patch: Partial<ProcessorProgress> = {}): ProcessorProgress {
+  const table = DERIVED_TABLES.find((t) => t.name === name)!;
+  return {
+    name,
+    short: table.short,
+    phase: table.phase,
+    status: 'queued',
+    paused: false,
+    datesTotal: 27,
+    datesDone: 0,
+    datesFailed: 0,
+    rowsWritten: 0,
+    retries: 0,
+    running: [],
+    concurrency: 2,
+    maxConcurrency: 2,
+    throughput: null,
+    etaSeconds: null,
+    lastError: null,
+    ...patch,
+  };
+}
+
+export function runOf(patch: Partial<RunSnapshot> = {}, processors: readonly ProcessorProgress[] = DERIVED_TABLES.map((t) => progressOf(t.name))): RunSnapshot {
+  return {
+    runId: 'run-1',
+    state: 'running',
+    range: {start: '2021-12-01', end: '2021-12-31'},
+    startedAt: '2022-03-01T10:00:00Z',
+    finishedAt: null,
+    processors,
+    totals: {
+      datesTotal: processors.reduce((n, p) => n + p.datesTotal, 0),
+      datesDone: processors.reduce((n, p) => n + p.datesDone, 0),
+      rowsWritten: processors.reduce((n, p) => n + p.rowsWritten, 0),
+      batchesDone: 0,
+      batchesFailed: 0,
+    },
+    ...patch,
+  };
+}
+
+export function logEvent(message: string, level: 'info' | 'warn' | 'error' = 'info', time = '2022-03-01T10:00:00.000Z'): RunEvent {
+  return {type: 'log', level, message, time, runId: 'run-1'};
+}
