@@ -20,7 +20,7 @@ const config = parseConfig({});
 beforeAll(async () => {
   tmp = tempDir();
   demo = await demoFile(tmp.dir);
-});
+}, 300_000);
 afterAll(() => tmp.cleanup());
 
 async function runAll(file: string, processors: readonly DerivedTableName[], batchSize?: number) {
@@ -46,7 +46,7 @@ describe('pipelined run of all ten processors', () => {
 
   beforeAll(async () => {
     pipelined = await runAll(copyOf(demo, tmp.dir, 'pipelined'), DERIVED_TABLE_NAMES, 7);
-  });
+  }, 300_000);
 
   it('completes every batch and equals running each processor alone, one after the other', async () => {
     expect(pipelined.final.state).toBe('completed');
@@ -63,7 +63,7 @@ describe('pipelined run of all ten processors', () => {
       expect(a[name].distinctKeys, `${name} has duplicate keys`).toBe(a[name].rows);
       expect(a[name], name).toEqual(b[name]);
     }
-  });
+  }, 300_000);
 
   it('starts phase 4 before phase 3 ends', () => {
     const started = ofType(pipelined.events, 'batch-started');
