@@ -46,15 +46,21 @@ export function toQueryParameters(sql: string, params: Params): QueryParameter[]
 const JOB_ID_MAX = 1024;
 
 /**
- * The same run, processor and step always give the same job id, so a resubmission (a client
- * retry, a resumed run) finds the job it already created instead of running the MERGE twice.
- * Steps differ per batch and attempt, so a deliberate retry gets a fresh job.
+ * The same run, processor, step and statement always give the same job id, so a resubmission
+ * (the client library's retry of jobs.insert, a resumed run) finds the job it already created
+ * instead of running the MERGE twice. Steps differ per batch and attempt, so a deliberate retry
+ * gets a fresh job; the statement's fingerprint (SQL and parameter values) keeps two different
+ * statements of one step from ever sharing a job.
  */
-export function jobIdFor(identity: JobIdentity): string {
+export function jobIdFor(identity: JobIdentity, sql: string, params: Params): string {
+  const fingerprint = createHash('sha256')
+    .update(sql)
+    .update(JSON.stringify(Object.entries(params).sort(([a], [b]) => a.localeCompare(b))))
+    .digest('hex')
+    .slice(0, 12);
   const raw = `backfill_${identity.runId}_${identity.processor}_${identity.step}`.replace(/[^A-Za-z0-9_-]/g, '_');
-  if (raw.length <= JOB_ID_MAX) return raw;
-  const digest = createHash('sha256').update(raw).digest('hex').slice(0, 16);
-  return `${raw.slice(0, JOB_ID_MAX - digest.length - 1)}_${digest}`;
+  const head = raw.length + fingerprint.length + 1 <= JOB_ID_MAX ? raw : raw.slice(0, JOB_ID_MAX - fingerprint.length - 1);
+  return `${head}_${fingerprint}`;
 }
 
 /** Label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */

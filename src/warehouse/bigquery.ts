@@ -216,7 +216,7 @@ export class BigQueryWarehouse implements Warehouse {
     if (this.closed) throw new Error('the warehouse is closed');
     const signal = options.signal;
     signal?.throwIfAborted();
-    const jobId = options.job ? jobIdFor(options.job) : undefined;
+    const jobId = options.job ? jobIdFor(options.job, sql, params) : undefined;
     const request = this.request(sql, params, options.job, purpose);
     if (jobId) request.jobId = jobId;
     const job = await this.submit(request);
