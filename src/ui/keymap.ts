@@ -53,7 +53,7 @@ export interface Binding {
   readonly keys: readonly KeySpec[];
   /** How help and the footer write the keys. */
   readonly label: string;
-  /** At most 33 characters: help shows two columns in 80. */
+  /** At most 32 characters: help shows two columns in 80. */
   readonly description: string;
   readonly group: KeyGroup;
   /** Short word for the footer; bindings without one appear only in help. */
@@ -94,7 +94,7 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'log-newer', keys: [key('pageDown')], label: 'pgdn', description: 'scroll the job log forward', group: 'Log'},
   {action: 'filter-log', keys: [char('/')], label: '/', description: 'filter the job log (esc clears)', group: 'Log', hint: 'filter'},
   {action: 'help', keys: [char('?')], label: '?', description: 'this help (any other key closes)', group: 'General', hint: 'help'},
-  {action: 'quit', keys: [char('q')], label: 'q', description: 'quit (asks if a run is in flight)', group: 'General', hint: 'quit'},
+  {action: 'quit', keys: [char('q')], label: 'q', description: 'quit (asks if a run is active)', group: 'General', hint: 'quit'},
   {action: 'interrupt', keys: [ctrl('c')], label: '^C', description: 'quit now (a run is detached)', group: 'General'},
 ];
 
