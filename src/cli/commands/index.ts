@@ -1,5 +1,7 @@
 // Every subcommand, in the order `--help` lists them.
 import type {CommandModule} from '../main.js';
+import {demoCommand} from './demo.js';
+import {initCommand} from './init.js';
 import {preflightCommand} from './preflight.js';
 import {reportCommand} from './report.js';
 import {rollbackCommand} from './rollback.js';
@@ -8,4 +10,4 @@ import {sqlCommand} from './sql.js';
 import {statusCommand} from './status.js';
 import {validateCommand} from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand, sqlCommand];
+export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand];

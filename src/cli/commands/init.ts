@@ -1,0 +1,101 @@
+// `backfill init [--dry-run]`: creates the datasets and tables of the catalog that the warehouse
+// lacks (BigQuery: datasets in the configured location, tables partitioned by game_date and
+// clustered by key; DuckDB: schemas and tables), or with --dry-run only says what it would create.
+import {existsSync} from 'node:fs';
+import type {Command} from 'commander';
+import {ALL_TABLES, type Table} from '../../catalog/index.js';
+import {duckdb} from '../../queries/dialect.js';
+import type {Warehouse} from '../../warehouse/types.js';
+import type {CliContext} from '../context.js';
+import type {CommandModule} from '../main.js';
+
+/** Real dataset (schema) names and catalog tables that do not exist yet. */
+export interface MissingObjects {
+  readonly datasets: readonly string[];
+  readonly tables: readonly Table[];
+}
+
+interface ListsMissing {
+  missingObjects(tables: readonly Table[]): Promise<MissingObjects>;
+}
+
+function listsMissing(warehouse: Warehouse): warehouse is Warehouse & ListsMissing {
+  return typeof (warehouse as Partial<ListsMissing>).missingObjects === 'function';
+}
+
+/** What `init` would create: the adapter's own listing (BigQuery), else information_schema (DuckDB). */
+export async function missingObjects(warehouse: Warehouse, tables: readonly Table[] = ALL_TABLES): Promise<MissingObjects> {
+  if (listsMissing(warehouse)) return warehouse.missingObjects(tables);
+  const schemas = new Set((await warehouse.query('SELECT schema_name FROM information_schema.schemata')).map((r) => String(r.schema_name)));
+  const existing = new Set(
+    (await warehouse.query('SELECT table_schema, table_name FROM information_schema.tables')).map((r) => `${r.table_schema}.${r.table_name}`),
+  );
+  return {
+    datasets: [...new Set(tables.map((t) => t.dataset))].filter((d) => !schemas.has(d)),
+    tables: tables.filter((t) => !existing.has(`${t.dataset}.${t.name}`)),
+  };
+}
+
+/** One line per object: where it goes and, for partitioned tables, how (from the DDL itself). */
+export function describeMissing(warehouse: Pick<Warehouse, 'dialect'>, missing: MissingObjects, location: string | undefined): string[] {
+  const lines = missing.datasets.map((d) => `  + dataset ${d}${location ? ` (location ${location})` : ''}`);
+  for (const table of missing.tables) {
+    const ddl = warehouse.dialect.createTable(table);
+    const layout = [
+      /PARTITION BY (\w+)/.exec(ddl)?.[0],
+      /CLUSTER BY ([^\n]+)/.exec(ddl)?.[0]?.replaceAll('`', ''),
+      /require_partition_filter = TRUE/.test(ddl) ? 'partition filter required' : undefined,
+    ].filter(Boolean);
+    const kind = table.kind === 'source' ? 'source table (empty until the loaders fill it)' : 'table';
+    lines.push(`  + ${kind} ${warehouse.dialect.table(table).replaceAll('`', '').replaceAll('"', '')}${layout.length ? `: ${layout.join(', ')}` : ''}`);
+  }
+  return lines;
+}
+
+export async function init(context: CliContext, options: {readonly dryRun?: boolean}): Promise<number> {
+  const where = context.target === 'bigquery' ? `BigQuery project ${context.project ?? '(from GOOGLE_CLOUD_PROJECT)'}` : context.warehousePath;
+  // A dry run on a DuckDB file that does not exist yet must not create it: everything is missing.
+  if (options.dryRun && context.target === 'duckdb' && !existsSync(context.warehousePath)) {
+    const everything = {datasets: [...new Set(ALL_TABLES.map((t) => t.dataset))], tables: ALL_TABLES};
+    report(context, `${where} (no file yet)`, {dialect: duckdb}, everything, true);
+    return 0;
+  }
+  const warehouse = await context.openWarehouse({create: !options.dryRun, readOnly: options.dryRun === true});
+  try {
+    const missing = await missingObjects(warehouse);
+    if (!report(context, where, warehouse, missing, options.dryRun === true)) return 0;
+    await warehouse.ensureTables(missing.tables);
+    context.out(`init: created ${countOf(missing)}`);
+    return 0;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+function countOf(missing: MissingObjects): string {
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${n(missing.datasets.length, 'dataset')} and ${n(missing.tables.length, 'table')}`;
+}
+
+/** Prints what exists and what is missing; true when there is something to create and this is not a dry run. */
+function report(context: CliContext, where: string, warehouse: Pick<Warehouse, 'dialect'>, missing: MissingObjects, dryRun: boolean): boolean {
+  if (missing.datasets.length === 0 && missing.tables.length === 0) {
+    context.out(`init: ${where} already has every dataset and all ${ALL_TABLES.length} tables; nothing to create`);
+    return false;
+  }
+  context.out(`init: ${where}: ${ALL_TABLES.length - missing.tables.length} of ${ALL_TABLES.length} tables exist`);
+  for (const line of describeMissing(warehouse, missing, context.target === 'bigquery' ? context.location : undefined)) context.out(line);
+  if (!dryRun) return true;
+  context.out(`init --dry-run: would create ${countOf(missing)}; nothing was changed (run without --dry-run to create them)`);
+  return false;
+}
+
+export const initCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      .command('init')
+      .description('create the missing datasets and tables of the warehouse (use --target bigquery for production)')
+      .option('--dry-run', 'only list what would be created')
+      .action((options: {dryRun?: boolean}) => run((context) => init(context, options)));
+  },
+};

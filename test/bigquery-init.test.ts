@@ -1,0 +1,109 @@
+// `backfill init [--dry-run]` on both engines, and the BigQuery target without credentials from
+// the built command line (one line on how to authenticate, exit 2, no network).
+import {existsSync, mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {execa} from 'execa';
+import {describe, expect, it} from 'vitest';
+import {ALL_TABLES} from '../src/catalog/index.js';
+import {init} from '../src/cli/commands/init.js';
+import {createContext, type CliContext} from '../src/cli/context.js';
+import {BigQueryWarehouse} from '../src/warehouse/bigquery.js';
+import {openDuckDb} from '../src/warehouse/duckdb.js';
+import {FakeBigQuery} from './support/bigquery-fake.js';
+import {BIN, assertBuilt} from './support/cli.js';
+
+function capture(context: CliContext): {context: CliContext; lines: string[]} {
+  const lines: string[] = [];
+  return {context: {...context, out: (l) => lines.push(l), err: (l) => lines.push(l)}, lines};
+}
+
+describe('init on DuckDB', () => {
+  it('--dry-run on a missing file lists everything and creates nothing; init creates every table once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bq-init-'));
+    const path = join(dir, 'w.duckdb');
+    const dry = capture(createContext({warehouse: path}, {HOME: dir}));
+    expect(await init(dry.context, {dryRun: true})).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(ALL_TABLES.length);
+    expect(dry.lines.at(-1)).toMatch(/would create 4 datasets and 14 tables; nothing was changed/);
+
+    const real = capture(createContext({warehouse: path}, {HOME: dir}));
+    expect(await init(real.context, {})).toBe(0);
+    expect(real.lines.at(-1)).toBe(`init: created 4 datasets and ${ALL_TABLES.length} tables`);
+    const warehouse = await openDuckDb(path, {readOnly: true});
+    const [{n}] = await warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema LIKE 'nba_%'");
+    await warehouse.close();
+    expect(n).toBe(ALL_TABLES.length);
+
+    const again = capture(createContext({warehouse: path}, {HOME: dir}));
+    expect(await init(again.context, {dryRun: true})).toBe(0);
+    expect(again.lines).toEqual([`init: ${path} already has every dataset and all ${ALL_TABLES.length} tables; nothing to create`]);
+  });
+});
+
+describe('init on BigQuery', () => {
+  function bigQueryContext(fake: FakeBigQuery) {
+    const base = createContext({target: 'bigquery', project: 'nba-data-warehouse-422817', location: 'US'}, {});
+    return capture({...base, openWarehouse: async () => new BigQueryWarehouse(fake, {project: 'nba-data-warehouse-422817', location: 'US'})});
+  }
+
+  it('--dry-run reports the missing datasets and tables without creating anything', async () => {
+    const fake = new FakeBigQuery();
+    fake.datasets.set('nba_orchestration', ['nba_schedule']);
+    fake.datasets.set('nba_raw', ['team_roster', 'boxscore_traditional', 'shot_chart']);
+    fake.datasets.set('nba_analytics', ['player_game_summary']);
+    const {context, lines} = bigQueryContext(fake);
+    expect(await init(context, {dryRun: true})).toBe(0);
+    expect(fake.requests).toHaveLength(0);
+    expect(fake.createdDatasets).toHaveLength(0);
+    expect(lines).toContain('  + dataset nba_precompute (location US)');
+    expect(lines).toContain(
+      '  + table nba-data-warehouse-422817.nba_analytics.team_offense_game_summary: PARTITION BY game_date, CLUSTER BY game_id, team_abbr, partition filter required',
+    );
+    expect(lines.some((l) => l.includes('player_game_summary:'))).toBe(false);
+    expect(lines.at(-1)).toBe('init --dry-run: would create 1 dataset and 9 tables; nothing was changed (run without --dry-run to create them)');
+  });
+
+  it('creates them: the dataset in the configured location, each table by its catalog DDL', async () => {
+    const fake = new FakeBigQuery();
+    fake.datasets.set('nba_orchestration', ['nba_schedule']);
+    fake.datasets.set('nba_raw', ['team_roster', 'boxscore_traditional', 'shot_chart']);
+    const {context, lines} = bigQueryContext(fake);
+    expect(await init(context, {})).toBe(0);
+    expect(fake.createdDatasets).toEqual([
+      {id: 'nba_analytics', options: {location: 'US'}},
+      {id: 'nba_precompute', options: {location: 'US'}},
+    ]);
+    expect(fake.requests.map((r) => r.query.split('\n')[0])).toEqual(
+      ALL_TABLES.filter((t) => t.kind === 'derived').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
+    );
+    expect(lines.at(-1)).toBe('init: created 2 datasets and 10 tables');
+  });
+});
+
+describe('the built CLI without credentials', () => {
+  for (const args of [
+    ['status', '--target', 'bigquery', '--project', 'nba-data-warehouse-422817'],
+    ['--target', 'bigquery', '--project', 'nba-data-warehouse-422817', 'init', '--dry-run'],
+  ]) {
+    it(`backfill ${args.join(' ')}: one line on how to authenticate, exit 2, at once`, async () => {
+      assertBuilt();
+      const home = mkdtempSync(join(tmpdir(), 'bq-noauth-'));
+      const started = performance.now();
+      const result = await execa('node', [BIN, ...args], {
+        env: {HOME: home, PATH: process.env.PATH ?? '', XDG_STATE_HOME: join(home, 'state'), XDG_DATA_HOME: join(home, 'data')},
+        extendEnv: false,
+        reject: false,
+        timeout: 20_000,
+      });
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(result.exitCode).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = String(result.stderr).trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/gcloud auth application-default login/);
+      expect(lines[0]).toMatch(/GOOGLE_APPLICATION_CREDENTIALS/);
+    });
+  }
+});
