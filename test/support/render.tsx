@@ -50,13 +50,29 @@ export async function renderConsole(session: FakeSession, options: RenderOptions
       {element}
     </ConsoleProviders>,
   );
+  // Waits for the frame an input produces (the machine is shared and slow), or gives up after a
+  // while for inputs that change nothing on screen.
+  const settle = async (before: number) => {
+    const deadline = Date.now() + 400;
+    while (instance.frames.length === before && Date.now() < deadline) await tick(5);
+    await tick(15);
+  };
   const resize = async (c: number, r: number) => {
+    const before = instance.frames.length;
     // ink-testing-library's stdout has a fixed 100 columns: give it this terminal's size and tell
     // Ink (and the console's size hook) it changed, as a real terminal would.
     Object.defineProperty(instance.stdout, 'columns', {value: c, configurable: true});
     Object.defineProperty(instance.stdout, 'rows', {value: r, configurable: true});
     instance.stdout.emit('resize');
-    await tick();
+    // Spinners render on their own, so a new frame is not enough: wait for one at the new width
+    // (the status bar spans it) or the too-small notice.
+    const deadline = Date.now() + 2000;
+    const fits = () => {
+      const text = stripVTControlCharacters(instance.lastFrame() ?? '');
+      return text.split('\n')[0].length === c || text.includes('Terminal too small');
+    };
+    while (!fits() && Date.now() < deadline) await tick(5);
+    await settle(before);
   };
   await resize(columns, rows);
 
@@ -73,13 +89,9 @@ export async function renderConsole(session: FakeSession, options: RenderOptions
     /** Writes each key in turn, waiting a tick after each so Ink parses and renders it. */
     async press(...keys: string[]) {
       for (const key of keys) {
-        // Wait for the frame this key produces (the machine is shared and slow), or give up after
-        // a while for keys that change nothing on screen.
         const before = instance.frames.length;
         instance.stdin.write(key);
-        const deadline = Date.now() + 400;
-        while (instance.frames.length === before && Date.now() < deadline) await tick(5);
-        await tick(5);
+        await settle(before);
       }
     },
     /** Polls until the frame contains `text` (state arrives throttled). */
