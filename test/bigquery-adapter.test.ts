@@ -121,13 +121,25 @@ describe('replacing a batch', () => {
     expect(fake.jobs.size).toBe(2);
   });
 
-  it('two different statements of one step never share a job', async () => {
+  it('a read with an identity gets a fresh job every time (an old job would answer with stale rows)', async () => {
     const fake = new FakeBigQuery();
     const w = warehouse(fake);
-    await w.query('SELECT 1', {}, {job});
-    await w.query('SELECT 2', {}, {job});
-    await w.query('SELECT @start_date', rangeParams('2022-01-03', '2022-01-03'), {job});
-    await w.query('SELECT @start_date', rangeParams('2022-01-04', '2022-01-04'), {job});
+    await w.query('SELECT COUNT(*) FROM t WHERE game_date = @start_date', rangeParams('2022-01-03', '2022-01-03'), {job});
+    await w.query('SELECT COUNT(*) FROM t WHERE game_date = @start_date', rangeParams('2022-01-03', '2022-01-03'), {job});
+    const ids = fake.requests.map((r) => r.jobId!);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids.every((id) => id.startsWith('backfill_Run_2026-11-27T07_00_player_game_summary_2022-01-03_2022-01-09_a1_'))).toBe(true);
+    expect(fake.jobs.size).toBe(2);
+    expect(fake.requests.every((r) => r.labels.run_id === 'run_2026-11-27t07_00')).toBe(true);
+  });
+
+  it('two different writes of one step never share a job', async () => {
+    const fake = new FakeBigQuery();
+    const w = warehouse(fake);
+    await w.replaceRange(pgs, 'SELECT 1', rangeParams('2022-01-03', '2022-01-03'), {job});
+    await w.replaceRange(pgs, 'SELECT 2', rangeParams('2022-01-03', '2022-01-03'), {job});
+    await w.deleteRange(pgs, rangeParams('2022-01-03', '2022-01-03'), {job});
+    await w.deleteRange(pgs, rangeParams('2022-01-04', '2022-01-04'), {job});
     expect(new Set(fake.requests.map((r) => r.jobId)).size).toBe(4);
     expect(fake.jobs.size).toBe(4);
   });

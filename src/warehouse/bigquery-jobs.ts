@@ -1,6 +1,6 @@
 // How a statement becomes a BigQuery job request: a deterministic job id and labels from what the
 // statement is for, and typed named parameters (values never spliced into SQL text).
-import {createHash} from 'node:crypto';
+import {createHash, randomUUID} from 'node:crypto';
 import type {ColumnType} from '../catalog/types.js';
 import type {JobIdentity, Params} from './types.js';
 
@@ -61,6 +61,12 @@ export function jobIdFor(identity: JobIdentity, sql: string, params: Params): st
   const raw = `backfill_${identity.runId}_${identity.processor}_${identity.step}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const head = raw.length + fingerprint.length + 1 <= JOB_ID_MAX ? raw : raw.slice(0, JOB_ID_MAX - fingerprint.length - 1);
   return `${head}_${fingerprint}`;
+}
+
+/** A new job id that still says what it was for (reads: never answered by an older job). */
+export function freshJobId(identity: JobIdentity): string {
+  const raw = `backfill_${identity.runId}_${identity.processor}_${identity.step}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 900);
+  return `${raw}_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** Label values: lowercase letters, digits, `_` and `-`, at most 63 characters. */

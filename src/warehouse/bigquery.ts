@@ -20,7 +20,7 @@ import {bigquery, withDatasets, type Dialect} from '../queries/dialect.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
 import {requireCredentials} from './bigquery-auth.js';
 import {isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
-import {jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
+import {freshJobId, jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
 import {partitionCoverageStatement, partitionDate} from './bigquery-partitions.js';
 import {dateParam, type JobIdentity, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteResult} from './types.js';
 
@@ -114,13 +114,13 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<Row[]> {
-    return (await this.run(sql, params, options, 'query')).rows;
+    return (await this.run(sql, params, options, 'query', 'fresh')).rows;
   }
 
   async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
     const [merge] = replaceRangeStatements(this.dialect, table, select);
     return this.withWriteSlot(table, options.signal, async () => {
-      const {job, jobId} = await this.run(merge, params, options, 'replace');
+      const {job, jobId} = await this.run(merge, params, options, 'replace', 'deterministic');
       return {rowsWritten: await this.dmlCount(job, jobId, 'insertedRowCount')};
     });
   }
@@ -128,7 +128,7 @@ export class BigQueryWarehouse implements Warehouse {
   async deleteRange(table: DerivedTable, params: Params, options: QueryOptions = {}): Promise<number> {
     const sql = deleteRangeStatement(this.dialect, table);
     return this.withWriteSlot(table, options.signal, async () => {
-      const {job, jobId} = await this.run(sql, params, options, 'delete');
+      const {job, jobId} = await this.run(sql, params, options, 'delete', 'deterministic');
       return this.dmlCount(job, jobId, 'deletedRowCount');
     });
   }
@@ -144,7 +144,7 @@ export class BigQueryWarehouse implements Warehouse {
         if (Number((error as {code?: unknown}).code) !== 409) throw toBigQueryJobError(error, undefined);
       }
     }
-    for (const table of missing.tables) await this.run(this.dialect.createTable(table), {}, {}, 'ddl');
+    for (const table of missing.tables) await this.run(this.dialect.createTable(table), {}, {}, 'ddl', 'fresh');
   }
 
   /** One datasets.list, then one tables.list per existing dataset the tables live in. */
@@ -175,7 +175,7 @@ export class BigQueryWarehouse implements Warehouse {
     await Promise.all(
       [...byDataset].map(async ([dataset, members]) => {
         const sql = partitionCoverageStatement(this.dialect, this.project, dataset, members);
-        for (const row of (await this.run(sql, params, {}, 'coverage')).rows) {
+        for (const row of (await this.run(sql, params, {}, 'coverage', 'fresh')).rows) {
           const date = partitionDate(String(row.partition_id));
           if (date) covered.get(String(row.table_name))?.add(date);
         }
@@ -211,12 +211,17 @@ export class BigQueryWarehouse implements Warehouse {
     };
   }
 
-  /** Submits the statement as a job, waits for it, cancels it when the signal aborts. */
-  private async run(sql: string, params: Params, options: QueryOptions, purpose: string) {
+  /**
+   * Submits the statement as a job, waits for it, cancels it when the signal aborts.
+   * Writes get the deterministic job id of their identity, so that a resubmission finds the job
+   * instead of writing twice. Reads get a fresh id every time (prefixed by the identity, when
+   * there is one): an old job of the same id would answer with stale rows.
+   */
+  private async run(sql: string, params: Params, options: QueryOptions, purpose: string, ids: 'deterministic' | 'fresh') {
     if (this.closed) throw new Error('the warehouse is closed');
     const signal = options.signal;
     signal?.throwIfAborted();
-    const jobId = options.job ? jobIdFor(options.job, sql, params) : undefined;
+    const jobId = !options.job ? undefined : ids === 'deterministic' ? jobIdFor(options.job, sql, params) : freshJobId(options.job);
     const request = this.request(sql, params, options.job, purpose);
     if (jobId) request.jobId = jobId;
     const job = await this.submit(request);
