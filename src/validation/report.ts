@@ -7,7 +7,7 @@ import {coveredDates, gameDates} from '../queries/coverage.js';
 import {rangePredicate} from '../queries/write.js';
 import {dateParam, type Warehouse} from '../warehouse/types.js';
 import {loadLastValidation, type LastValidation} from './lastValidation.js';
-import {shortName, summaryTable} from './summary.js';
+import {failureLines, headline, shortName, validationMatrix} from './summary.js';
 
 export interface MonthCoverage {
   readonly season: string;
@@ -152,12 +152,10 @@ export function formatCompletionReport(report: CompletionReport): string {
   else if (last.state === 'unreadable') lines.push(`  ${last.file} is unreadable (${last.reason}): run \`backfill validate\` again`);
   else {
     const v = last.report;
-    const failed = v.results.filter((r) => !r.passed);
-    lines.push(
-      `  ${v.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${v.range.start} .. ${v.range.end}, ${v.tables.map(shortName).join(' ')}: ` +
-        (v.passed ? 'PASSED' : `FAILED (${failed.length} of ${v.results.length} checks)`),
-    );
-    lines.push(...summaryTable(v).map((l) => `  ${l}`));
+    lines.push(`  ${v.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${v.range.start} .. ${v.range.end}, ${v.tables.map(shortName).join(' ')}: ${headline(v)}`);
+    lines.push(...validationMatrix(v).map((l) => `  ${l}`));
+    const failures = failureLines(v, false);
+    if (failures.length) lines.push('', ...failures.map((l) => `  ${l}`));
   }
   lines.push('', RULE);
   return `${lines.join('\n')}\n`;

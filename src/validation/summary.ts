@@ -1,19 +1,25 @@
-// The validation report as text: a summary table (check, table, result, failures, dates) and, for
-// each failure, its message and a few sample rows. ASCII only: it is read over any SSH locale.
+// The validation report as text: one line per table, one column per check (ok, FAIL n, or - when
+// the check does not apply to the table), then each failure with its message and sample rows.
+// ASCII only: it is read over SSH in whatever locale the operator has.
+import {DERIVED_TABLES} from '../catalog/tables.js';
 import {findTable} from '../catalog/index.js';
 import type {Row} from '../warehouse/types.js';
-import {dateRuns} from './dateRuns.js';
-import type {CheckResult, ValidationReport} from './types.js';
+import type {CheckName, ValidationReport} from './types.js';
 
 export function shortName(table: string): string {
   const found = findTable(table);
   return found && found.kind === 'derived' ? found.short : table;
 }
 
-function columns(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
-}
+const HEADINGS: ReadonlyArray<readonly [CheckName, string]> = [
+  ['completeness', 'complete'],
+  ['duplicates', 'duplicates'],
+  ['nulls', 'nulls'],
+  ['row_counts', 'row counts'],
+  ['reconcile_raw', 'vs raw'],
+  ['reconcile_team', 'vs PGS sum'],
+  ['point_in_time', 'point-in-time'],
+];
 
 function rowText(row: Row): string {
   return Object.entries(row)
@@ -21,31 +27,42 @@ function rowText(row: Row): string {
     .join(' ');
 }
 
-function datesText(result: CheckResult): string {
-  if (result.dates.length === 0) return '';
-  const runs = dateRuns(result.dates);
-  return runs.length <= 3 ? runs.join(', ') : `${runs.slice(0, 3).join(', ')} +${runs.length - 3}`;
+export function headline(report: ValidationReport): string {
+  const failed = report.results.filter((r) => !r.passed).length;
+  return `${report.passed ? 'PASSED' : `FAILED (${failed} of ${report.results.length} checks)`}`;
 }
 
-export function summaryTable(report: ValidationReport): string[] {
-  const rows = [['check', 'table', 'result', 'failures', 'dates']];
-  for (const r of report.results) {
-    rows.push([r.check, shortName(r.table), r.passed ? 'ok' : 'FAIL', String(r.failures), datesText(r)]);
+/** Tables down, checks across. */
+export function validationMatrix(report: ValidationReport): string[] {
+  const head = ['table', ...HEADINGS.map(([, h]) => h)];
+  const rows = DERIVED_TABLES.filter((t) => report.tables.includes(t.name)).map((t) => [
+    t.short,
+    ...HEADINGS.map(([check]) => {
+      const r = report.results.find((x) => x.table === t.name && x.check === check);
+      return !r ? '-' : r.passed ? 'ok' : `FAIL ${r.failures}`;
+    }),
+  ]);
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+/** One line per failed check: what was found, on which dates. */
+export function failureLines(report: ValidationReport, withSamples: boolean): string[] {
+  const lines: string[] = [];
+  for (const r of report.results.filter((x) => !x.passed)) {
+    lines.push(`FAIL ${r.check} ${r.table}: ${r.message}`);
+    if (withSamples) for (const row of r.sample) lines.push(`  ${rowText(row)}`);
   }
-  return columns(rows);
+  return lines;
 }
 
 export function formatValidation(report: ValidationReport): string[] {
-  const failed = report.results.filter((r) => !r.passed);
-  const lines = [
-    `validation of ${report.tables.length} tables, ${report.range.start} .. ${report.range.end}: ` +
-      `${report.passed ? 'PASSED' : `FAILED (${failed.length} of ${report.results.length} checks)`} in ${(report.durationMs / 1000).toFixed(1)} s`,
+  const failures = failureLines(report, true);
+  return [
+    `validation of ${report.tables.length} tables, ${report.range.start} .. ${report.range.end}: ${headline(report)} in ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
-    ...summaryTable(report),
+    ...validationMatrix(report),
+    ...(failures.length ? ['', ...failures] : []),
   ];
-  for (const r of failed) {
-    lines.push('', `FAIL ${r.check} ${r.table}: ${r.message}`);
-    for (const row of r.sample) lines.push(`  ${rowText(row)}`);
-  }
-  return lines;
 }
