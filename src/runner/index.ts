@@ -166,3 +166,10 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
     finished: done,
   };
 }
+
+/** Forgets an interrupted run (the operator chose not to resume it); returns what was forgotten. */
+export function abandonInterruptedRun(stateDir: string, key: string): ActiveRun | null {
+  const interrupted = findInterruptedRun(stateDir, key);
+  if (interrupted) new StateStore(stateDir).setActive(key, null);
+  return interrupted;
+}

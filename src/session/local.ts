@@ -1,0 +1,315 @@
+// The console's session when this process holds the warehouse: coverage for the grid (queried on
+// refresh, then kept current from batch-finished events instead of re-querying), runs started
+// through the runner, intents forwarded to it, validation and rollback. Knows nothing of Ink.
+import {basename} from 'node:path';
+import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
+import type {DerivedTableName} from '../catalog/types.js';
+import type {CliContext} from '../cli/context.js';
+import type {Config} from '../config.js';
+import {addDays, type DateRange, type IsoDate} from '../dates.js';
+import {coveredDates, gameDates} from '../queries/coverage.js';
+import {
+  abandonInterruptedRun,
+  describeError,
+  findInterruptedRun,
+  setPaused,
+  startRun,
+  warehouseKey,
+  type LocalRun,
+  type RetryPolicy,
+} from '../runner/index.js';
+import type {CoverageSnapshot, LogLevel, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
+import {acquireLock} from '../state/lock.js';
+import {rangeParams, type Warehouse} from '../warehouse/types.js';
+import type {Session, SessionState} from './types.js';
+
+/** Events kept for a view that opens later (the log pane's backlog). */
+const BACKLOG_LIMIT = 1000;
+/** Snapshot and coverage changes reach subscribers at most this often. */
+const NOTIFY_INTERVAL_MS = 100;
+
+export interface LocalSessionOptions {
+  readonly warehouse: Warehouse;
+  readonly stateDir: string;
+  readonly config: Config;
+  readonly boundary: IsoDate;
+  /** The grid's range: the configured start through the day before the boundary. */
+  readonly start: IsoDate;
+  /** Shown in the status bar; default the file name or the project. */
+  readonly label?: string;
+  /** Close the warehouse when the session closes. */
+  readonly ownsWarehouse?: boolean;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+type Validate = typeof import('../validation/validate.js').validate;
+
+export class LocalSession implements Session {
+  private state: SessionState;
+  private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: RunEvent) => void>();
+  private readonly events: RunEvent[] = [];
+  private run: LocalRun | null = null;
+  private runDone: Promise<unknown> = Promise.resolve();
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private snapshotDirty = false;
+  private closed = false;
+  private readonly key: string;
+  readonly range: DateRange;
+
+  constructor(private readonly options: LocalSessionOptions) {
+    this.key = warehouseKey(options.warehouse);
+    this.range = {start: options.start, end: addDays(options.boundary, -1)};
+    this.state = {
+      warehouse: options.label ?? defaultLabel(options.warehouse),
+      boundary: options.boundary,
+      coverage: null,
+      run: null,
+      validation: null,
+      activity: null,
+      attached: false,
+    };
+  }
+
+  getState(): SessionState {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  subscribeEvents(listener: (event: RunEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  backlog(): readonly RunEvent[] {
+    return [...this.events];
+  }
+
+  /** Whether a run of this session is in flight. */
+  get running(): boolean {
+    return this.run !== null;
+  }
+
+  private setState(patch: Partial<SessionState>): void {
+    this.state = {...this.state, ...patch};
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Run snapshots change with every event: coalesce them so a fast run cannot flood the screen. */
+  private notifySoon(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      if (this.snapshotDirty && this.run) {
+        this.snapshotDirty = false;
+        this.setState({run: this.run.getSnapshot()});
+      } else this.setState({});
+    }, NOTIFY_INTERVAL_MS);
+  }
+
+  private publish(event: RunEvent): void {
+    this.events.push(event);
+    if (this.events.length > BACKLOG_LIMIT) this.events.splice(0, this.events.length - BACKLOG_LIMIT);
+    for (const listener of [...this.eventListeners]) listener(event);
+  }
+
+  private log(level: LogLevel, message: string, processor?: DerivedTableName): void {
+    this.publish({type: 'log', level, message, time: new Date().toISOString(), runId: this.run?.runId ?? 'session', ...(processor ? {processor} : {})});
+  }
+
+  /** A line in the log from outside a run (e.g. the offer to resume an interrupted run). */
+  announce(message: string, level: LogLevel = 'info'): void {
+    this.log(level, message);
+  }
+
+  /** Re-reads the schedule and every table's coverage (two set-based queries). */
+  refresh(): void {
+    void this.refreshCoverage().catch((error) => this.log('error', `coverage refresh failed: ${describeError(error)}`));
+  }
+
+  async refreshCoverage(): Promise<CoverageSnapshot> {
+    const {warehouse} = this.options;
+    const [dates, covered] = await Promise.all([gameDates(warehouse, this.range), coveredDates(warehouse, DERIVED_TABLES, this.range)]);
+    const coverage: CoverageSnapshot = {
+      range: this.range,
+      gameDates: dates,
+      covered: Object.fromEntries([...covered].map(([name, set]) => [name, [...set].sort()])),
+      takenAt: new Date().toISOString(),
+    };
+    this.setState({coverage});
+    return coverage;
+  }
+
+  /** A finished batch covers its game dates: the grid moves without a query. */
+  private coverBatch(processor: DerivedTableName, start: IsoDate, end: IsoDate): void {
+    const coverage = this.state.coverage;
+    if (!coverage) return;
+    const added = coverage.gameDates.filter((g) => g.date >= start && g.date <= end).map((g) => g.date);
+    if (added.length === 0) return;
+    const merged = [...new Set([...(coverage.covered[processor] ?? []), ...added])].sort();
+    this.state = {...this.state, coverage: {...coverage, covered: {...coverage.covered, [processor]: merged}}};
+    this.notifySoon();
+  }
+
+  start(request: RunRequest): void {
+    void this.startRun(request).catch((error) => this.log('error', `cannot start the run: ${describeError(error)}`));
+  }
+
+  /** Starts a run (resuming an interrupted one of this warehouse first); resolves once it is running. */
+  async startRun(request: RunRequest): Promise<LocalRun | null> {
+    if (this.run) {
+      this.log('warn', 'a run is already in progress: pause, resume or cancel it first');
+      return null;
+    }
+    const {warehouse, stateDir, config, boundary, retry} = this.options;
+    const interrupted = findInterruptedRun(stateDir, this.key);
+    if (interrupted) {
+      const r = interrupted.request.range;
+      this.log('info', `resuming the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) first; start again afterwards for the new selection`);
+    }
+    const run = await startRun({warehouse, stateDir, config, boundary, request, ...(interrupted ? {resume: interrupted} : {}), ...(retry ? {retry} : {})});
+    this.attachRun(run);
+    return run;
+  }
+
+  private attachRun(run: LocalRun): void {
+    this.run = run;
+    const unsubscribe = run.subscribe((event) => {
+      this.publish(event);
+      if (event.type === 'batch-finished') this.coverBatch(event.batch.processor, event.batch.start, event.batch.end);
+      this.snapshotDirty = true;
+      this.notifySoon();
+    });
+    this.setState({run: run.getSnapshot()});
+    this.runDone = run.finished.then(async (snapshot) => {
+      unsubscribe();
+      this.run = null;
+      this.setState({run: snapshot});
+      // Reconcile once with the warehouse (rows written by anything else meanwhile).
+      if (!this.closed) await this.refreshCoverage().catch(() => undefined);
+    });
+  }
+
+  send(intent: RunIntent): void {
+    if (this.run) {
+      this.run.send(intent);
+      return;
+    }
+    const names = intent.processor ? [intent.processor] : DERIVED_TABLES.map((t) => t.name);
+    const who = intent.processor ? derivedTable(intent.processor).short : 'every processor';
+    if (intent.type === 'cancel') {
+      const abandoned = abandonInterruptedRun(this.options.stateDir, this.key);
+      this.log('info', abandoned ? `the interrupted run ${abandoned.runId} was abandoned` : 'no run to cancel');
+      return;
+    }
+    // No run: the flag is saved and holds the processor in the next run.
+    setPaused(this.options.stateDir, this.key, names, intent.type === 'pause');
+    this.log('info', `${who} ${intent.type === 'pause' ? 'paused' : 'resumed'} for the next run`, intent.processor);
+  }
+
+  validate(range: DateRange, tables: readonly DerivedTableName[]): void {
+    void this.runValidation(range, tables);
+  }
+
+  async runValidation(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
+    let validate: Validate;
+    try {
+      ({validate} = await import('../validation/validate.js'));
+    } catch (error) {
+      this.log('error', `validation is unavailable: ${describeError(error)}`);
+      return;
+    }
+    const label = `validating ${range.start} → ${range.end}`;
+    this.setState({activity: label});
+    try {
+      const report = await validate(this.options.warehouse, {
+        range,
+        tables: tables.map(derivedTable),
+        onProgress: (p) => this.setState({activity: `${label}: ${p.done}/${p.total} checks`}),
+      });
+      const failed = report.results.filter((r) => !r.passed);
+      this.log(report.passed ? 'info' : 'warn', report.passed ? `validation passed: ${report.results.length} checks` : `validation: ${failed.length} of ${report.results.length} checks failed`);
+      for (const r of failed) this.log('warn', `${r.check} ${r.table}: ${r.message}`);
+      this.setState({validation: report, activity: null});
+    } catch (error) {
+      this.log('error', `validation failed to run: ${describeError(error)}`);
+      this.setState({activity: null});
+    }
+  }
+
+  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void {
+    void this.runRollback(range, tables, rerun);
+  }
+
+  /** Deletes the range of each table (dependants first), then optionally rebuilds it. */
+  async runRollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
+    if (this.run) {
+      this.log('warn', 'a run is in progress: cancel it before rolling back');
+      return;
+    }
+    const ordered = DERIVED_TABLES.filter((t) => tables.includes(t.name)).reverse();
+    this.setState({activity: `rolling back ${ordered.map((t) => t.short).join(', ')} ${range.start} → ${range.end}`});
+    try {
+      const lock = acquireLock(this.options.stateDir, this.key, {range, runId: null});
+      try {
+        for (const table of ordered) {
+          const rows = await this.options.warehouse.deleteRange(table, rangeParams(range.start, range.end));
+          this.log('info', `rollback: deleted ${rows} rows of ${table.short} from ${range.start} to ${range.end}`, table.name);
+        }
+      } finally {
+        lock.release();
+      }
+      await this.refreshCoverage();
+    } catch (error) {
+      this.log('error', `rollback failed: ${describeError(error)}`);
+      return;
+    } finally {
+      this.setState({activity: null});
+    }
+    if (rerun) await this.startRun({range, processors: ordered.map((t) => t.name).reverse()}).catch((error) => this.log('error', `cannot start the rerun: ${describeError(error)}`));
+  }
+
+  async close(mode: 'detach' | 'cancel'): Promise<void> {
+    if (this.run) {
+      if (mode === 'cancel') this.run.send({type: 'cancel'});
+      else await this.run.stop();
+    }
+    await this.runDone;
+    this.closed = true;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    if (this.options.ownsWarehouse) await this.options.warehouse.close();
+  }
+}
+
+function defaultLabel(warehouse: Warehouse): string {
+  return warehouse.engine === 'duckdb' ? basename(warehouse.description) : `bigquery:${warehouse.description}`;
+}
+
+/** A session on the warehouse the command line configured, its coverage loaded. */
+export async function openLocalSession(context: CliContext): Promise<LocalSession> {
+  const warehouse = await context.openWarehouse();
+  const session = new LocalSession({
+    warehouse,
+    stateDir: context.stateDir,
+    config: context.config,
+    boundary: context.boundary,
+    start: context.start,
+    ownsWarehouse: true,
+  });
+  try {
+    await session.refreshCoverage();
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
+  if (interrupted) {
+    const r = interrupted.request.range;
+    session.announce(`an interrupted run ${interrupted.runId} (${r.start} → ${r.end}, started ${interrupted.startedAt}) can be resumed: start a run to continue it, cancel to abandon it`);
+  }
+  return session;
+}
