@@ -46,11 +46,11 @@ export function playedRowsCtes(d: Dialect): Array<[string, string]> {
   FROM ${d.table(nbaSchedule)}
   WHERE game_status = 'Final' AND game_date BETWEEN ${start} AND ${end}`],
     ['player_zones', `
-  SELECT game_id, team_abbr, player_lookup,
+  SELECT game_id, player_lookup,
     ${zoneCounts(d)}
   FROM ${d.table(shotChart)}
   WHERE game_date BETWEEN ${start} AND ${end}
-  GROUP BY game_id, team_abbr, player_lookup`],
+  GROUP BY game_id, player_lookup`],
     ['played', `
   SELECT
     g.game_date, g.game_id, g.season, b.team_abbr,
@@ -67,7 +67,7 @@ export function playedRowsCtes(d: Dialect): Array<[string, string]> {
   FROM ${d.table(boxscoreTraditional)} AS b
   JOIN final_games AS g ON g.game_id = b.game_id
   LEFT JOIN player_zones AS z
-    ON z.game_id = b.game_id AND z.team_abbr = b.team_abbr AND z.player_lookup = b.player_lookup
+    ON z.game_id = b.game_id AND z.player_lookup = b.player_lookup  -- a player shoots for one team per game
   WHERE b.game_date BETWEEN ${start} AND ${end}
     AND ${minutes} > 0`],
   ];

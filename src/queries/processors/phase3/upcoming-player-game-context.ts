@@ -4,6 +4,8 @@
 // One query for any range, no loop over dates: each appearance (box row with minutes > 0) carries
 // the running figures "after this appearance"; each target (player, D) counts the appearances
 // before D, and an equi-join on that count picks the state after his last appearance before D.
+// History follows player_id (the same person across teams; an integer key sorts and hashes
+// faster than player_lookup in the windows).
 import {boxscoreTraditional, teamRoster, upcomingPlayerGameContext} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
@@ -16,7 +18,7 @@ const LAGS = [0, 1, 2, 3, 4, 5, 6];
 function select(d: Dialect): string {
   const {start, end} = rangeBounds(d);
   const minutes = d.minutesToDecimal(`b.${d.ident('minutes')}`);
-  const career = 'PARTITION BY player_lookup, season ORDER BY game_date, game_id';
+  const career = 'PARTITION BY player_id, season ORDER BY game_date, game_id';
   const last = (n: number) => `${career} ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`;
   const soFar = `${career} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
   const ctes: Array<[string, string]> = [
@@ -32,12 +34,12 @@ function select(d: Dialect): string {
   WHERE g.game_date BETWEEN ${start} AND ${end}`],
     // Appearances before the range's end, in the seasons of the range (history never reads past D).
     ['appearances', `
-  SELECT b.player_lookup, g.season, g.game_date, g.game_id, b.points, ${minutes} AS minutes_played
+  SELECT b.player_id, g.season, g.game_date, g.game_id, b.points, ${minutes} AS minutes_played
   FROM ${d.table(boxscoreTraditional)} AS b
   JOIN team_games AS g ON g.game_id = b.game_id AND g.team_abbr = b.team_abbr
   WHERE b.game_date < ${end} AND ${minutes} > 0`],
     ['appearance_state', `
-  SELECT player_lookup, season,
+  SELECT player_id, season,
     ROW_NUMBER() OVER (${career}) AS appearance_number,
     ${LAGS.map((k) => `LAG(game_date, ${k}) OVER (${career}) AS appearance_date_${k}`).join(',\n    ')},
     AVG(points) OVER (${soFar}) AS season_points_avg,
@@ -49,12 +51,12 @@ function select(d: Dialect): string {
   FROM appearances`],
     // Targets sort before same-day appearances, so the running count is "appearances before D".
     ['markers', `
-  SELECT DISTINCT player_lookup, season, game_date, 0 AS is_appearance FROM targets
+  SELECT player_id, season, game_date, game_id, 0 AS is_appearance FROM targets
   UNION ALL
-  SELECT player_lookup, season, game_date, 1 AS is_appearance FROM appearances`],
+  SELECT player_id, season, game_date, game_id, 1 AS is_appearance FROM appearances`],
     ['counted', `
-  SELECT player_lookup, season, game_date, is_appearance,
-    SUM(is_appearance) OVER (PARTITION BY player_lookup, season ORDER BY game_date, is_appearance
+  SELECT player_id, game_id, is_appearance,
+    COUNT(CASE WHEN is_appearance = 1 THEN 1 END) OVER (PARTITION BY player_id, season ORDER BY game_date, is_appearance
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS appearances_before
   FROM markers`],
   ];
@@ -84,9 +86,9 @@ SELECT
 ${columns}
 FROM targets AS t
 JOIN counted AS c
-  ON c.is_appearance = 0 AND c.player_lookup = t.player_lookup AND c.season = t.season AND c.game_date = t.game_date
+  ON c.is_appearance = 0 AND c.player_id = t.player_id AND c.game_id = t.game_id
 LEFT JOIN appearance_state AS s
-  ON s.player_lookup = t.player_lookup AND s.season = t.season AND s.appearance_number = c.appearances_before`;
+  ON s.player_id = t.player_id AND s.season = t.season AND s.appearance_number = c.appearances_before`;
 }
 
 export const upcomingPlayerGameContextProcessor: Processor = {table: upcomingPlayerGameContext, select};
