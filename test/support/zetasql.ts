@@ -39,6 +39,8 @@ const STATEMENT_KINDS = [
   'RESOLVED_CREATE_TABLE_STMT',
   'RESOLVED_CREATE_TABLE_AS_SELECT_STMT',
   'RESOLVED_CREATE_SCHEMA_STMT',
+  'RESOLVED_CREATE_VIEW_STMT',
+  'RESOLVED_DROP_STMT',
 ];
 
 interface Session {
@@ -75,8 +77,11 @@ export function catalogFor(tables: readonly Table[], project = ZETASQL_PROJECT):
   };
 }
 
-/** Starts the analyzer (once per process) and registers every catalog table. */
-export async function startZetaSql(timeoutMs = 60_000): Promise<void> {
+/**
+ * Starts the analyzer (once per process) and registers every catalog table, plus `extraTables`
+ * (e.g. INFORMATION_SCHEMA views or scratch copies, with their own dataset names).
+ */
+export async function startZetaSql(timeoutMs = 60_000, extraTables: readonly Table[] = []): Promise<void> {
   if (session) return;
   const port = await freePort();
   void runServer(port); // never resolves: it only reports the child's output
@@ -90,7 +95,7 @@ export async function startZetaSql(timeoutMs = 60_000): Promise<void> {
   const languageOptions = (await client.getLanguageOptions({maximumFeatures: true})) as LanguageOptionsProto;
   languageOptions.supportedStatementKinds = STATEMENT_KINDS as LanguageOptionsProto['supportedStatementKinds'];
   const registered = await client.registerCatalog({
-    simpleCatalog: {...catalogFor(ALL_TABLES), builtinFunctionOptions: {languageOptions}},
+    simpleCatalog: {...catalogFor([...ALL_TABLES, ...extraTables]), builtinFunctionOptions: {languageOptions}},
   });
   if (!registered) throw new Error('ZetaSQL did not register the catalog');
   session = {client, catalogId: registered.registeredId.toString(), languageOptions};

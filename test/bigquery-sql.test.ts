@@ -1,0 +1,149 @@
+// Every BigQuery statement the project issues, checked by Google's ZetaSQL analyzer against the
+// catalog's schemas. The statements are not listed here: the real code paths (the runner's batch
+// execution for every registered processor, rollback's delete, init's DDL, the grid's coverage,
+// the dry-run estimate, validation with its point-in-time audit, preflight and the completion
+// report) run against the BigQuery adapter over a recording fake, and whatever they submit is
+// analyzed with the parameter types they sent. A new processor or check is covered by itself.
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ALL_TABLES, DERIVED_TABLES} from '../src/catalog/index.js';
+import type {Column, Dataset, Table} from '../src/catalog/types.js';
+import {coveredDates, gameDates} from '../src/queries/coverage.js';
+import {executeBatch} from '../src/runner/execute.js';
+import {buildCompletionReport, preflight, validate} from '../src/validation/index.js';
+import {estimatePlanCost} from '../src/warehouse/bigquery-cost.js';
+import {BigQueryWarehouse, type QueryJobRequest} from '../src/warehouse/bigquery.js';
+import {rangeParams} from '../src/warehouse/types.js';
+import {FakeBigQuery} from './support/bigquery-fake.js';
+import {analyzeBigQuery, startZetaSql, stopZetaSql, ZETASQL_PROJECT, type ParamTypes} from './support/zetasql.js';
+
+const RANGE = {start: '2022-01-01', end: '2022-01-31'};
+const GAME_DATES = ['2022-01-04', '2022-01-05'];
+
+/** Answers like a small warehouse: two game dates, every table covering both, no failing rows. */
+function answer(request: QueryJobRequest) {
+  if (/game_status = 'Final'/.test(request.query)) {
+    return {rows: GAME_DATES.map((date, i) => ({game_date: {value: date}, season: '2021-22', games: 6 + i}))};
+  }
+  const names = /INFORMATION_SCHEMA\.PARTITIONS[\s\S]*table_name IN \(([^)]*)\)/.exec(request.query)?.[1];
+  if (names) {
+    return {
+      rows: names
+        .split(',')
+        .map((n) => n.trim().replaceAll("'", ''))
+        .flatMap((table) => GAME_DATES.map((d) => ({table_name: table, partition_id: d.replaceAll('-', '')}))),
+    };
+  }
+  // An aggregate without GROUP BY always answers one row.
+  if (/^SELECT COUNT\(\*\) AS row_count/.test(request.query)) return {rows: [{row_count: 0, players: 0, dates: 0}]};
+  return {rows: [], totalBytesProcessed: '1048576'};
+}
+
+interface Recorded {
+  readonly source: string;
+  readonly sql: string;
+  readonly params: ParamTypes;
+}
+
+async function recordEveryStatement(): Promise<Recorded[]> {
+  const fake = new FakeBigQuery(answer);
+  const warehouse = new BigQueryWarehouse(fake, {project: ZETASQL_PROJECT, location: 'US'});
+  const recorded: Recorded[] = [];
+  const take = (source: string) => {
+    for (const request of fake.requests.splice(0)) {
+      const params = Object.fromEntries((request.queryParameters ?? []).map((p) => [p.name, p.parameterType.type])) as ParamTypes;
+      recorded.push({source: `${source}${request.dryRun ? ' (dry run)' : ''}`, sql: request.query, params});
+    }
+  };
+  const signal = new AbortController().signal;
+  const noOutput = {onOutput: () => undefined, onExternal: () => undefined};
+  for (const table of DERIVED_TABLES) {
+    const work = {processor: table.name, start: '2022-01-04', end: '2022-01-05', dates: GAME_DATES, attempt: 1, runId: 'sqlcheck'};
+    await executeBatch(work, {warehouse, signal, command: null, ...noOutput});
+    take(`runner batch ${table.short}`);
+  }
+  // An external processor's dates are verified in the warehouse afterwards (the fake has no rows: the check fails, the query is what counts).
+  await executeBatch(
+    {processor: 'player_game_summary', start: '2022-01-04', end: '2022-01-05', dates: GAME_DATES, attempt: 1, runId: 'sqlcheck'},
+    {warehouse, signal, command: ['true'], ...noOutput},
+  ).catch(() => undefined);
+  take('runner external check');
+  for (const table of DERIVED_TABLES) await warehouse.deleteRange(table, rangeParams('2022-01-04', '2022-01-05'));
+  take('rollback');
+  await warehouse.ensureTables(ALL_TABLES);
+  take('init DDL');
+  await gameDates(warehouse, RANGE);
+  await coveredDates(warehouse, DERIVED_TABLES, RANGE);
+  take('coverage');
+  await estimatePlanCost(warehouse, {processors: DERIVED_TABLES.map((t) => ({name: t.name, batches: [{start: '2022-01-04', end: '2022-01-05'}]}))});
+  take('run --dry-run estimate');
+  await validate(warehouse, {range: RANGE});
+  take('validate');
+  await preflight(warehouse, RANGE);
+  take('preflight');
+  await buildCompletionReport(warehouse, {range: RANGE, stateDir: mkdtempSync(join(tmpdir(), 'bq-sql-'))});
+  take('report');
+  return recorded;
+}
+
+const statements = await recordEveryStatement();
+
+const PARTITIONS_COLUMNS: Column[] = [
+  ...['table_catalog', 'table_schema', 'table_name', 'partition_id'].map((name) => ({name, type: 'STRING' as const})),
+  ...['total_rows', 'total_logical_bytes', 'total_billable_bytes'].map((name) => ({name, type: 'INT64' as const})),
+  {name: 'last_modified_time', type: 'TIMESTAMP'},
+  {name: 'storage_tier', type: 'STRING'},
+];
+
+/**
+ * Tables the statements name besides the catalog's: each dataset's INFORMATION_SCHEMA.PARTITIONS
+ * view, and the point-in-time audit's scratch datasets (twins of the catalog datasets, plus a
+ * work dataset holding derived tables).
+ */
+function extraTables(): Table[] {
+  const extra: Table[] = [];
+  const text = statements.map((s) => s.sql).join('\n');
+  for (const dataset of new Set([...text.matchAll(/`[^.`]+\.([A-Za-z0-9_]+)\.INFORMATION_SCHEMA\.PARTITIONS`/g)].map((m) => m[1]))) {
+    extra.push({kind: 'source', name: 'INFORMATION_SCHEMA.PARTITIONS', dataset: dataset as Dataset, columns: PARTITIONS_COLUMNS, key: [], doc: ''});
+  }
+  const twins = new Set([...text.matchAll(/`[^.`]+\.(pit_[A-Za-z0-9_]+?_(nba_orchestration|nba_raw|nba_analytics|nba_precompute|work))[.`]/g)].map((m) => m[1]));
+  for (const twin of twins) {
+    const of = twin.endsWith('_work') ? DERIVED_TABLES : ALL_TABLES.filter((t) => twin.endsWith(`_${t.dataset}`));
+    for (const table of of) extra.push({...table, dataset: twin as Dataset});
+  }
+  return extra;
+}
+
+beforeAll(() => startZetaSql(90_000, extraTables()), 120_000);
+afterAll(() => stopZetaSql());
+
+describe('what was recorded', () => {
+  const count = (source: RegExp, sql: RegExp) => statements.filter((s) => source.test(s.source) && sql.test(s.sql)).length;
+
+  it('covers every kind of statement the project sends', () => {
+    expect(count(/^runner batch/, /^MERGE /)).toBe(DERIVED_TABLES.length);
+    expect(count(/^rollback/, /^DELETE FROM /)).toBe(DERIVED_TABLES.length);
+    expect(count(/^init DDL/, /^CREATE TABLE IF NOT EXISTS /)).toBe(ALL_TABLES.length);
+    expect(count(/^coverage/, /INFORMATION_SCHEMA\.PARTITIONS/)).toBe(2);
+    expect(count(/dry run/, /^MERGE /)).toBe(DERIVED_TABLES.length);
+    expect(count(/^validate/, /./)).toBeGreaterThan(4 * DERIVED_TABLES.length);
+    expect(count(/^validate/, /^INSERT INTO /)).toBeGreaterThan(0); // the point-in-time rebuild ran
+    expect(count(/^runner external check/, /^SELECT game_date, COUNT/)).toBe(1);
+    expect(count(/^report/, /^SELECT COUNT\(\*\) AS row_count[\s\S]*ml_feature_store/)).toBe(1);
+  });
+});
+
+describe('ZetaSQL accepts every statement', () => {
+  it.each(statements.map((s, i) => [`${String(i).padStart(3, '0')} ${s.source}: ${s.sql.split('\n')[0].slice(0, 70)}`, s]))('%s', async (_name, statement) => {
+    const {sql, params} = statement as Recorded;
+    await expect(analyzeBigQuery(sql, params)).resolves.toMatchObject({kind: expect.stringMatching(/^resolved/)});
+  });
+
+  it('and rejects a broken one (the check is not vacuous)', async () => {
+    const coverage = statements.find((s) => s.sql.includes('INFORMATION_SCHEMA.PARTITIONS'))!;
+    await expect(analyzeBigQuery(coverage.sql.replace('total_rows > 0', 'row_total > 0'), coverage.params)).rejects.toThrow(/row_total/);
+    await expect(analyzeBigQuery(coverage.sql, {start_date: 'INT64', end_date: 'INT64'})).rejects.toThrow(/FORMAT_DATE/);
+  });
+});
