@@ -1,5 +1,6 @@
 // Every subcommand, in the order `--help` lists them.
 import type {CommandModule} from '../main.js';
+import {attachCommand} from './attach.js';
 import {demoCommand} from './demo.js';
 import {initCommand} from './init.js';
 import {preflightCommand} from './preflight.js';
@@ -10,4 +11,4 @@ import {sqlCommand} from './sql.js';
 import {statusCommand} from './status.js';
 import {validateCommand} from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand];
+export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand, attachCommand];

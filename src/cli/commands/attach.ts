@@ -1,0 +1,42 @@
+// `backfill attach`: opens the console on the run that holds the warehouse (started by another
+// console, a headless `run` or `run --detach`). Quitting leaves that run going.
+import type {Command} from 'commander';
+import {connectSession} from '../../attach/client.js';
+import {socketForContext} from '../../attach/paths.js';
+import {isSocketLive} from '../../attach/server.js';
+import {UsageError} from '../../errors.js';
+import type {CliContext} from '../context.js';
+import type {CommandModule} from '../main.js';
+
+/** True when a live run serves this warehouse. */
+export function liveRunServes(context: CliContext): Promise<boolean> {
+  return isSocketLive(socketForContext(context));
+}
+
+export async function attachConsole(context: CliContext): Promise<number> {
+  const path = socketForContext(context);
+  if (!(await isSocketLive(path))) {
+    throw new UsageError('no run holds this warehouse: start one with `backfill run --detach` or open the console with `backfill`');
+  }
+  if (!context.interactive) throw new UsageError('attach needs a terminal; for scripts use `backfill status --json`');
+  const session = await connectSession(path);
+  const {openConsole} = await import('../../ui/index.js');
+  await openConsole(session);
+  const run = session.getState().run;
+  if (run && run.state !== 'running' && run.state !== 'stopping') {
+    context.out(`the run ${run.runId} ended: ${run.state}, ${run.totals.datesDone}/${run.totals.datesTotal} dates, ${run.totals.rowsWritten} rows`);
+    context.out('check it with `backfill validate`');
+  } else {
+    context.out(`detached; the run (pid ${session.owner.pid}) goes on: \`backfill attach\` to return`);
+  }
+  return 0;
+}
+
+export const attachCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      .command('attach')
+      .description('open the console on the run that holds the warehouse; quitting leaves it running')
+      .action(() => run(attachConsole));
+  },
+};
