@@ -90,6 +90,22 @@ async function recordEveryStatement(): Promise<Recorded[]> {
 
 const statements = await recordEveryStatement();
 
+/**
+ * ZetaSQL does not know table options, so require_partition_filter is checked on the text: each
+ * `FROM <derived table> [alias]` must be followed by a WHERE with a game_date comparison in the
+ * same block. DELETE and the MERGE target carry their own range filter.
+ */
+function derivedReads(sql: string): {table: string; filtered: boolean}[] {
+  const derived = new RegExp(`FROM \`${ZETASQL_PROJECT}\\.((?:nba_analytics|nba_precompute)\\.\\w+)\``, 'g');
+  return [...sql.matchAll(derived)]
+    .filter((match) => !/^DELETE\s*$/.test(sql.slice(0, match.index)))
+    .map((match) => {
+      const rest = sql.slice(match.index + match[0].length).trimStart();
+      const where = /^(?:(?:AS\s+)?(?!WHERE\b)\w+\s+)?WHERE\b([\s\S]*?)(?:\)|$|\bGROUP BY\b|\bUNION\b)/.exec(rest)?.[1] ?? '';
+      return {table: match[1], filtered: /game_date\s*(BETWEEN|<=|<|=|>=|>|IN)\s/.test(where)};
+    });
+}
+
 const PARTITIONS_COLUMNS: Column[] = [
   ...['table_catalog', 'table_schema', 'table_name', 'partition_id'].map((name) => ({name, type: 'STRING' as const})),
   ...['total_rows', 'total_logical_bytes', 'total_billable_bytes'].map((name) => ({name, type: 'INT64' as const})),
@@ -139,6 +155,16 @@ describe('ZetaSQL accepts every statement', () => {
   it.each(statements.map((s, i) => [`${String(i).padStart(3, '0')} ${s.source}: ${s.sql.split('\n')[0].slice(0, 70)}`, s]))('%s', async (_name, statement) => {
     const {sql, params} = statement as Recorded;
     await expect(analyzeBigQuery(sql, params)).resolves.toMatchObject({kind: expect.stringMatching(/^resolved/)});
+  });
+
+  it('every read of a derived table filters game_date (their tables require a partition filter)', () => {
+    const reads = statements.flatMap(({source, sql}) => derivedReads(sql).map((read) => ({source, ...read})));
+    expect(reads.length).toBeGreaterThan(3 * DERIVED_TABLES.length);
+    expect(reads.filter((r) => !r.filtered).map((r) => `${r.source}: ${r.table}`)).toEqual([]);
+    // The rule itself catches a read without one.
+    expect(derivedReads(`SELECT * FROM \`${ZETASQL_PROJECT}.nba_analytics.player_game_summary\` AS p JOIN x USING (game_id)`)).toEqual([
+      {table: 'nba_analytics.player_game_summary', filtered: false},
+    ]);
   });
 
   it('and rejects a broken one (the check is not vacuous)', async () => {
