@@ -105,6 +105,14 @@ describe('moving', () => {
     ui.unmount();
   });
 
+  test('keys typed ahead in one chunk act one after the other', async () => {
+    const ui = await renderConsole(idleSession());
+    await ui.press('?');
+    await ui.press('xjlm'); // x closes help, j and l move, m starts a month range
+    expect(selectionLine(ui.frame())).toContain('Dec21 all tables');
+    ui.unmount();
+  });
+
   test('enter opens the month, esc goes back, and esc never quits', async () => {
     const session = idleSession();
     const ui = await renderConsole(session);

@@ -17,12 +17,14 @@ export type ConsoleExit = 'quit' | 'detach' | 'cancel';
 
 export interface KeyEnvironment {
   readonly session: Session;
-  readonly ui: UiState;
+  /** The latest UI state: keys typed ahead in one chunk each see the previous one's effect. */
+  readonly getUi: () => UiState;
+  /** Applies at once to getUi() (and re-renders). */
   readonly setUi: (update: (ui: UiState) => UiState) => void;
   readonly model: GridModel | null;
   readonly run: RunSnapshot | null;
   readonly hasValidation: boolean;
-  readonly selection: Selection | null;
+  readonly selectionOf: (ui: UiState) => Selection | null;
   readonly logLines: () => readonly LogLine[];
   readonly logPage: number;
   readonly quit: (mode: 'detach' | 'cancel', result: ConsoleExit) => void;
@@ -37,7 +39,7 @@ const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n
 const notice = (text: string | null) => (ui: UiState): UiState => ({...ui, notice: text});
 
 function processorAt(env: KeyEnvironment): {name: DerivedTableName; short: string} | null {
-  const table = env.model?.rows[env.ui.row]?.table;
+  const table = env.model?.rows[env.getUi().row]?.table;
   return table ? {name: table.name, short: table.short} : null;
 }
 
@@ -49,7 +51,9 @@ function processorProblem(env: KeyEnvironment, name: DerivedTableName | undefine
 }
 
 function runAction(action: Action, env: KeyEnvironment): void {
-  const {ui, setUi, session, model} = env;
+  const {setUi, session, model} = env;
+  const ui = env.getUi();
+  const selection = env.selectionOf(ui);
   const tableCount = model?.rows.length ?? 0;
   const monthCount = model?.months.length ?? 0;
   const dayCount = model && ui.view === 'drill' ? daysOfMonth(model.months[ui.col]).length : 0;
@@ -109,9 +113,9 @@ function runAction(action: Action, env: KeyEnvironment): void {
       return setUi((u) => ({...u, marks: new Set(), months: null}));
     case 'start': {
       if (runActive) return setUi(notice('a run is already in flight: pause, resume or cancel it, or wait for it'));
-      if (!env.selection) return setUi(notice('nothing to run: no coverage yet'));
-      session.start({range: env.selection.range, processors: env.selection.tables});
-      return setUi(notice(`starting ${env.selection.label} (${env.selection.range.start}..${env.selection.range.end})`));
+      if (!selection) return setUi(notice('nothing to run: no coverage yet'));
+      session.start({range: selection.range, processors: selection.tables});
+      return setUi(notice(`starting ${selection.label} (${selection.range.start}..${selection.range.end})`));
     }
     case 'pause':
     case 'resume': {
@@ -134,17 +138,16 @@ function runAction(action: Action, env: KeyEnvironment): void {
       return setUi((u) => ({...u, overlay: {kind: 'confirm', confirm: action, processor: action === 'cancel' ? selected!.name : undefined}}));
     }
     case 'validate': {
-      if (!env.selection) return setUi(notice('nothing to validate: no coverage yet'));
-      session.validate(env.selection.range, env.selection.tables);
-      return setUi((u) => ({...u, awaitingValidation: true, notice: `validating ${env.selection!.label}`}));
+      if (!selection) return setUi(notice('nothing to validate: no coverage yet'));
+      session.validate(selection.range, selection.tables);
+      return setUi((u) => ({...u, awaitingValidation: true, notice: `validating ${selection!.label}`}));
     }
     case 'show-validation':
       if (!env.hasValidation) return setUi(notice('no validation results yet: v validates the selection'));
       return setUi((u) => ({...u, overlay: {kind: 'validation'}, overlayScroll: 0}));
     case 'rollback': {
       if (runActive) return setUi(notice('cannot roll back while a run is in flight'));
-      if (!env.selection) return setUi(notice('nothing to roll back: no coverage yet'));
-      const selection = env.selection;
+      if (!selection) return setUi(notice('nothing to roll back: no coverage yet'));
       return setUi((u) => ({...u, overlay: {kind: 'confirm', confirm: 'rollback', selection}}));
     }
     case 'refresh':
@@ -161,7 +164,7 @@ function runAction(action: Action, env: KeyEnvironment): void {
 }
 
 function answerDialog(input: string, key: Key, env: KeyEnvironment): void {
-  const overlay = env.ui.overlay;
+  const overlay = env.getUi().overlay;
   if (overlay?.kind !== 'confirm') return;
   const choice = choiceFor(dialogFor(overlay.confirm, overlay.selection, overlay.processor).choices, input, key);
   if (!choice) return;
@@ -184,8 +187,37 @@ function answerDialog(input: string, key: Key, env: KeyEnvironment): void {
   }
 }
 
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
 export function handleKey(input: string, key: Key, env: KeyEnvironment): void {
-  const {ui, setUi} = env;
+  // Keys typed ahead (fast typing over SSH, tmux send-keys) arrive as one chunk: take them one by one.
+  if (input.length > 1 && !key.ctrl && !key.meta) {
+    for (const char of input) handleKey(char, {...NO_KEY, shift: char !== char.toLowerCase()}, env);
+    return;
+  }
+  const {setUi} = env;
+  const ui = env.getUi();
   const action = actionFor(input, key);
   if (action === 'interrupt') {
     if (ui.overlay?.kind === 'closing') return env.forceExit();

@@ -41,7 +41,14 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
   const boundary = useSessionSlice((s) => s.boundary);
   const warehouse = useSessionSlice((s) => s.warehouse);
   const failures = useFailures();
-  const [ui, setUi] = useState<UiState>(initialUiState);
+  const [ui, setUiState] = useState<UiState>(initialUiState);
+  // Key handlers read and write through this ref, so several keys in one input chunk each see the
+  // state the previous one left (React state would only change at the next render).
+  const uiRef = useRef(ui);
+  const setUi = useCallback((update: (ui: UiState) => UiState) => {
+    uiRef.current = update(uiRef.current);
+    setUiState(uiRef.current);
+  }, []);
 
   const model = useMemo(
     () => (coverage ? buildGrid({coverage, run, failures, validation, boundary}) : null),
@@ -91,19 +98,21 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
 
   const months = model?.months ?? [];
   const tables = useMemo(() => (model?.rows ?? []).map((r) => r.table), [model]);
-  const drillDays = model && ui.view === 'drill' ? daysOfMonth(months[ui.col]) : [];
-  const selection = coverage
-    ? selectionOf(ui, {tables, months, rangeStart: coverage.range.start, boundary, day: drillDays[ui.day] ?? null}, shortMonth)
-    : null;
+  const selectionFor = (u: UiState) => {
+    if (!coverage) return null;
+    const days = model && u.view === 'drill' ? daysOfMonth(months[u.col]) : [];
+    return selectionOf(u, {tables, months, rangeStart: coverage.range.start, boundary, day: days[u.day] ?? null}, shortMonth);
+  };
+  const selection = selectionFor(ui);
 
   useConsoleKeys({
     session,
-    ui,
+    getUi: () => uiRef.current,
     setUi,
     model,
     run,
     hasValidation: validation !== null,
-    selection,
+    selectionOf: selectionFor,
     logLines: stores.log.getSnapshot,
     logPage: Math.max(1, layout.logLines),
     quit,
