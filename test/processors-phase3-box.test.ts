@@ -2,6 +2,8 @@
 // from the stat lines in test/support/fixture.ts, not by the SQL under test.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {playerGameSummary, teamDefenseGameSummary, teamOffenseGameSummary} from '../src/catalog/tables.js';
+import {duckdb} from '../src/queries/dialect.js';
+import {projectColumns} from '../src/queries/processors/phase3/project.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import type {Row} from '../src/warehouse/types.js';
 import {buildRange, derivedRows, FIXTURE_RANGE, openFixtureWarehouse} from './support/fixture.js';
@@ -137,5 +139,15 @@ describe('team_defense_game_summary', () => {
     expect(row.opp_possessions).toBeCloseTo(35.96, 10);
     expect(row.defensive_rating).toBeCloseTo(3600 / 35.96, 10);
     expect(row.pace).toBeCloseTo(37.52, 10);
+  });
+});
+
+describe('projectColumns', () => {
+  it("refuses a projection that misses or adds a catalog column, so a processor cannot drift from the catalog", () => {
+    const all = Object.fromEntries(teamDefenseGameSummary.columns.filter((c) => c.name !== 'processed_at' && c.name !== 'run_id').map((c) => [c.name, 'NULL']));
+    expect(projectColumns(duckdb, teamDefenseGameSummary, all)).toContain('CAST(NULL AS DOUBLE) AS "pace"');
+    const {pace: _dropped, ...missing} = all;
+    expect(() => projectColumns(duckdb, teamDefenseGameSummary, missing)).toThrow(/missing \[pace\]/);
+    expect(() => projectColumns(duckdb, teamDefenseGameSummary, {...all, bogus: '1'})).toThrow(/unknown \[bogus\]/);
   });
 });

@@ -41,7 +41,8 @@ function select(d: Dialect): string {
     ['appearance_state', `
   SELECT player_id, season,
     ROW_NUMBER() OVER (${career}) AS appearance_number,
-    ${LAGS.map((k) => `LAG(game_date, ${k}) OVER (${career}) AS appearance_date_${k}`).join(',\n    ')},
+    game_date AS appearance_date_0,
+    ${LAGS.slice(1).map((k) => `LAG(game_date, ${k}) OVER (${career}) AS appearance_date_${k}`).join(',\n    ')},
     AVG(points) OVER (${soFar}) AS season_points_avg,
     AVG(points) OVER (${last(5)}) AS l5_points_avg,
     AVG(points) OVER (${last(10)}) AS l10_points_avg,
