@@ -3,6 +3,7 @@ import {Command, CommanderError, Option} from 'commander';
 import {UsageError} from '../errors.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
 import {COMMANDS} from './commands/index.js';
+import {consoleCommand} from './commands/console.js';
 
 /** Each subcommand module adds itself to the program; `context()` resolves the global options. */
 export interface CommandModule {
@@ -33,13 +34,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     // commander recognises program options anywhere unless positional options are enabled.
     .exitOverride()
     // Parse errors are one line, like every other bad input.
-    .configureOutput({outputError: (text, write) => write(`backfill: ${text.trim().replace(/^error: /, '')} (see --help)\n`)});
+    .configureOutput({outputError: (text, write) => write(`backfill: ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)\n`)});
 
   const run = async (action: (context: CliContext) => Promise<number>) => {
     const context = createContext(program.opts<GlobalOptions>());
     exitCode = await action(context);
   };
   for (const module of COMMANDS) module.register(program, run);
+  // Last: it lets the root take stray words (to refuse them), which subcommands must not inherit.
+  consoleCommand.register(program, run);
 
   try {
     await program.parseAsync([...argv]);

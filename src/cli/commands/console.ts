@@ -1,0 +1,55 @@
+// `backfill` with no subcommand: on the embedded default, create the demo warehouse when there is
+// none (with progress), then open the console on a terminal; without one, print the status grid
+// and say what to run instead of drawing a screen nobody can see.
+import {existsSync} from 'node:fs';
+import type {Command} from 'commander';
+import {UsageError} from '../../errors.js';
+import {progressLines} from '../../headless/progress.js';
+import type {CliContext} from '../context.js';
+import type {CommandModule} from '../main.js';
+import {loadStatus, printStatus} from './status.js';
+
+async function createDemo(context: CliContext): Promise<void> {
+  const {createDemoWarehouse} = await import('../../demo/index.js');
+  const title = `creating the demo warehouse ${context.warehousePath}`;
+  if (context.interactive) {
+    const {showProgress} = await import('../../ui/index.js');
+    await showProgress(title, (report) =>
+      createDemoWarehouse(context.warehousePath, {onProgress: (fraction, label) => report(Math.round(fraction * 1000), 1000, label)}),
+    );
+  } else {
+    // stderr, so that stdout stays the status grid a script may read.
+    const summary = await createDemoWarehouse(context.warehousePath, {onProgress: progressLines(title, context.err)});
+    context.err(`${title}: done in ${summary.seconds.toFixed(1)}s (seasons ${summary.seasons.join(', ')})`);
+  }
+}
+
+export async function openDefault(context: CliContext): Promise<number> {
+  if (context.target === 'duckdb' && !existsSync(context.warehousePath)) await createDemo(context);
+  if (context.interactive) {
+    const {openConsole} = await import('../../ui/index.js');
+    const {openLocalSession} = await import('../../session/local.js');
+    const session = await openLocalSession(context);
+    const exit = await openConsole(session);
+    return exit === 'cancel' ? 1 : 0;
+  }
+  printStatus(await loadStatus(context), context);
+  context.out('');
+  context.out('stdout is not a terminal, so no console: `backfill run` runs the backfill with log lines, `backfill status --json` prints this as JSON.');
+  return 0;
+}
+
+export const consoleCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      // Unknown words reach this action as arguments: refuse them instead of opening the console.
+      .allowExcessArguments(true)
+      .action(() => {
+        if (program.args.length > 0) {
+          const names = program.commands.map((c) => c.name()).join(', ');
+          throw new UsageError(`unknown command '${program.args[0]}' (commands: ${names})`);
+        }
+        return run(openDefault);
+      });
+  },
+};

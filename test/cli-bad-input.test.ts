@@ -1,0 +1,81 @@
+// Bad input gets one clear line on stderr, exit 2, and nothing written (SPEC §4): the built CLI,
+// a real demo warehouse whose bytes must not change, and a state dir that must stay empty.
+import {createHash} from 'node:crypto';
+import {existsSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createDemoWarehouse} from '../src/demo/index.js';
+import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
+
+const AS_OF = '2021-12-16';
+let box: Sandbox;
+let config: string;
+
+function digest(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  box = sandbox();
+  await createDemoWarehouse(box.warehouse, {asOf: AS_OF});
+  config = join(box.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({boundary: AS_OF}));
+  writeFileSync(join(box.dir, 'malformed.json'), '{"boundary": "2021-12-16",,}');
+  writeFileSync(join(box.dir, 'invalid.json'), JSON.stringify({boundary: AS_OF, processors: {PGS: {batchSize: 0}}}));
+  writeFileSync(join(box.dir, 'unknown-key.json'), JSON.stringify({boundary: AS_OF, workerz: 4}));
+  writeFileSync(join(box.dir, 'bad-date.json'), JSON.stringify({boundary: '2021-13-01'}));
+});
+
+afterAll(() => box?.cleanup());
+
+const missing = () => join(box.dir, 'nowhere', 'missing.duckdb');
+
+// [what, args, the line must match]
+const CASES: readonly [string, () => string[], RegExp][] = [
+  ['an impossible --from date', () => ['run', '--from', '2022-02-30'], /--from "2022-02-30" is not a real date/],
+  ['an impossible --to date', () => ['run', '--to', '2021-11-31', '--dry-run'], /--to "2021-11-31" is not a real date/],
+  ['a date in the wrong form', () => ['run', '--from', '11/01/2021'], /--from "11\/01\/2021" is not a real date in YYYY-MM-DD form/],
+  ['--to before --from', () => ['run', '--from', '2021-12-10', '--to', '2021-12-01'], /--to 2021-12-01 is before --from 2021-12-10/],
+  ['a range outside the data', () => ['run', '--from', '2010-01-01', '--to', '2010-12-31'], /no game dates between 2010-01-01 and 2010-12-31: the schedule has game dates from 2021-10-19/],
+  ['a range after the boundary', () => ['run', '--from', '2022-01-01', '--to', '2022-02-01'], /--from 2022-01-01 is on or after the real-time boundary 2021-12-16/],
+  ['an unknown processor', () => ['run', '--processors', 'PGS,NOPE'], /unknown table or processor "NOPE" \(known: PGS, TOGS/],
+  ['a processor outside --phase', () => ['run', '--processors', 'PGS', '--phase', '4'], /--processors PGS not in --phase 4/],
+  ['a bad --phase', () => ['run', '--phase', '5'], /--phase "5" must be 3 or 4/],
+  ['--batch-size 0', () => ['run', '--batch-size', '0'], /--batch-size "0" is not a whole number between 1 and 400/],
+  ['--batch-size -1', () => ['run', '--batch-size', '-1'], /--batch-size "-1" is not a whole number/],
+  ['--batch-size abc', () => ['run', '--batch-size', 'abc'], /--batch-size "abc" is not a whole number/],
+  ['--workers 1.5', () => ['run', '--workers', '1.5'], /--workers "1.5" is not a whole number/],
+  ['an unknown table to roll back', () => ['rollback', '--tables', 'XYZ', '--from', '2021-11-01', '--to', '2021-11-02', '--yes'], /unknown table or processor "XYZ"/],
+  ['rollback without a range', () => ['rollback', '--tables', 'PGS', '--yes'], /both --from and --to are required/],
+  ['rollback into the daily pipeline\'s dates', () => ['rollback', '--tables', 'PGS', '--from', '2021-12-01', '--to', '2021-12-20', '--yes'], /--to 2021-12-20 is on or after the real-time boundary/],
+  ['rollback without confirmation', () => ['rollback', '--tables', 'PGS', '--from', '2021-11-01', '--to', '2021-11-02'], /rollback needs confirmation: stdin is not a terminal, so pass --yes/],
+  ['a malformed JSON config', () => ['--config', join(box.dir, 'malformed.json'), 'status'], /config .*malformed\.json is not valid JSON/],
+  ['a schema-invalid config', () => ['--config', join(box.dir, 'invalid.json'), 'status'], /config .*invalid\.json: processors\.PGS\.batchSize: expected number to be >=1, got 0/],
+  ['an unknown config key', () => ['--config', join(box.dir, 'unknown-key.json'), 'run'], /config .*unknown-key\.json: workerz: unknown key at the top level/],
+  ['an impossible date in the config', () => ['--config', join(box.dir, 'bad-date.json'), 'status'], /config .*bad-date\.json: boundary: expected a real date in YYYY-MM-DD form, got "2021-13-01"/],
+  ['a missing config file', () => ['--config', join(box.dir, 'absent.json'), 'status'], /cannot read config .*absent\.json: ENOENT/],
+  ['a missing warehouse for status', () => ['--warehouse', missing(), 'status'], /no warehouse at .*missing\.duckdb: create the demo with `backfill demo`/],
+  ['a missing warehouse for run', () => ['run', '--warehouse', missing()], /no warehouse at .*missing\.duckdb/],
+  ['a missing warehouse for rollback', () => ['rollback', '--warehouse', missing(), '--tables', 'PGS', '--from', '2021-11-01', '--to', '2021-11-02', '--yes'], /no warehouse at .*missing\.duckdb/],
+  ['an unknown option', () => ['run', '--frm', '2021-11-01'], /unknown option '--frm'/],
+  ['an unknown command', () => ['stauts'], /unknown command 'stauts'/],
+  ['a bad --log-format', () => ['--log-format', 'xml', 'run'], /--log-format.*xml.*(text|json)/],
+];
+
+describe('bad input: one line on stderr, exit 2, nothing written', () => {
+  it.each(CASES)('%s', async (_what, args, message) => {
+    const before = digest(box.warehouse);
+    const usesDefaultConfig = !args().includes('--config');
+    const result = await backfill(box, usesDefaultConfig ? ['--config', config, ...args()] : args());
+    expect(result.exitCode).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toMatch(/^backfill: /);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+    expect(digest(box.warehouse)).toBe(before);
+    expect(existsSync(missing())).toBe(false);
+    // No run was recorded or locked.
+    expect(existsSync(box.stateDir) ? readdirSync(box.stateDir) : []).toEqual([]);
+  });
+});
