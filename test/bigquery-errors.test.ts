@@ -65,6 +65,13 @@ describe('BigQuery error payloads → retry kind', () => {
     expect(toBigQueryJobError(apiErrorFrom(errorFixture('not-found')), 'job_1').message).toMatch(/backfill init --target bigquery --dry-run/);
   });
 
+  it('refused or expired credentials are permanent and say how to log in again', () => {
+    const expired = toBigQueryJobError(new Error('invalid_grant: Token has been expired or revoked.'), undefined);
+    expect(expired.retryKind).toBe('permanent');
+    expect(expired.message).toMatch(/^BigQuery request failed \(authError\): invalid_grant.* - .*gcloud auth application-default login/);
+    expect(classifyBigQueryError({code: 401, message: 'Request had invalid authentication credentials.'}).reason).toBe('authError');
+  });
+
   it('recognises "already exists" for our own job id', () => {
     expect(isJobAlreadyExists(apiErrorFrom(errorFixture('duplicate-job')))).toBe(true);
     expect(isJobAlreadyExists(apiErrorFrom(errorFixture('not-found')))).toBe(false);

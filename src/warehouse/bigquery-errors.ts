@@ -47,7 +47,11 @@ const HINTS: Readonly<Record<string, string>> = {
   billingNotEnabled: 'billing is not enabled on the project',
   responseTooLarge: 'the result is too large; narrow the date range',
   resourcesExceeded: 'the query needs too many resources; lower --batch-size',
+  authError: 'the credentials were refused or have expired: run `gcloud auth application-default login` again, or check GOOGLE_APPLICATION_CREDENTIALS',
 };
+
+// google-auth-library's failures carry no BigQuery payload; they are no reason to retry.
+const AUTH_MESSAGES = /invalid_grant|invalid_rapt|reauth|Could not load the default credentials|Could not refresh access token|unauthorized_client/i;
 
 export interface BigQueryVerdict {
   readonly kind: ErrorKind;
@@ -80,6 +84,7 @@ export function classifyBigQueryError(error: unknown): BigQueryVerdict {
   if (httpCode === 429 || (httpCode !== undefined && httpCode >= 500 && httpCode <= 599)) {
     return {kind: 'transient', reason: first, httpCode};
   }
+  if (httpCode === 401 || (reasons.length === 0 && AUTH_MESSAGES.test(text))) return {kind: 'permanent', reason: 'authError', httpCode};
   // Network failures below HTTP (no payload at all) are worth a retry too.
   if (reasons.length === 0 && /\b(ECONNRESET|ETIMEDOUT|EAI_AGAIN|ECONNREFUSED|socket hang up)\b/.test(text)) {
     return {kind: 'transient', reason: undefined, httpCode};
