@@ -10,9 +10,9 @@
 // 2 of those per table at once (up to 20 more wait in its queue), so this adapter keeps at most 2
 // per table in flight and holds the rest in-process, where pause and cancel can still reach them;
 // each MERGE modifies one partition per game date of the batch, counted against the 30,000
-// partition modifications per table per day and the 50 partition updates per table per 10 s
-// (a backfill of ~700 game dates per table stays far below the first; batches of >= 5 dates keep
-// 2 in-flight MERGEs well below the second).
+// partition modifications per table per day (a pass over ~700 game dates stays far below) and
+// the 50 partition updates per table per 10 s (2 MERGEs of n dates each stay below it as long as
+// each takes longer than 0.4·n s; faster ones get rateLimitExceeded, which is retried with backoff).
 import type {DerivedTable, Dataset, Table} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
