@@ -224,3 +224,43 @@ describe('rollback', () => {
     expect(await count('player_game_summary')).toBe(pgsTotal);
   });
 });
+
+describe('backfill with no subcommand, without a terminal', () => {
+  it('creates the demo warehouse when there is none (progress on stderr), then prints the status grid and a hint', async () => {
+    const own = sandbox();
+    try {
+      const ownConfig = join(own.dir, 'config.json');
+      writeFileSync(ownConfig, JSON.stringify({boundary: AS_OF}));
+      const result = await backfill(own, ['--config', ownConfig]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stderr).toMatch(/creating the demo warehouse .*: 0%/);
+      expect(result.stderr).toMatch(/creating the demo warehouse .*: done in/);
+      expect(result.stdout).toContain(`Coverage of ${own.warehouse}`);
+      expect(result.stdout).toMatch(/^2021-22\s+Nov\s+Dec/m);
+      expect(result.stdout).toContain('stdout is not a terminal, so no console');
+      const [{n}] = await query(own.warehouse, "SELECT count(*) AS n FROM nba_orchestration.nba_schedule WHERE game_status = 'Final'");
+      expect(Number(n)).toBeGreaterThan(0);
+      // The second time the warehouse exists: no demo, just the grid.
+      const again = await backfill(own, ['--config', ownConfig]);
+      expect(again.exitCode).toBe(0);
+      expect(again.stderr).toBe('');
+    } finally {
+      own.cleanup();
+    }
+  });
+});
+
+describe('a warehouse held by another process', () => {
+  it('status says who holds it in one line and exits 2', async () => {
+    const path = freshWarehouse('held');
+    const holder = await openDuckDb(path);
+    try {
+      const result = await backfill(box, ['--config', config, '--warehouse', path, 'status']);
+      expect(result.exitCode).toBe(2);
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stderr).toMatch(new RegExp(`the warehouse .*held\\.duckdb is in use by another process .*pid ${process.pid}`));
+    } finally {
+      await holder.close();
+    }
+  });
+});

@@ -9,17 +9,18 @@ import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {loadStatus, printStatus} from './status.js';
 
+/** The demo's games are Final up to the day before the boundary (today unless configured). */
 async function createDemo(context: CliContext): Promise<void> {
   const {createDemoWarehouse} = await import('../../demo/index.js');
   const title = `creating the demo warehouse ${context.warehousePath}`;
   if (context.interactive) {
     const {showProgress} = await import('../../ui/index.js');
     await showProgress(title, (report) =>
-      createDemoWarehouse(context.warehousePath, {onProgress: (fraction, label) => report(Math.round(fraction * 1000), 1000, label)}),
+      createDemoWarehouse(context.warehousePath, {asOf: context.boundary, onProgress: (fraction, label) => report(Math.round(fraction * 1000), 1000, label)}),
     );
   } else {
     // stderr, so that stdout stays the status grid a script may read.
-    const summary = await createDemoWarehouse(context.warehousePath, {onProgress: progressLines(title, context.err)});
+    const summary = await createDemoWarehouse(context.warehousePath, {asOf: context.boundary, onProgress: progressLines(title, context.err)});
     context.err(`${title}: done in ${summary.seconds.toFixed(1)}s (seasons ${summary.seasons.join(', ')})`);
   }
 }
