@@ -22,7 +22,9 @@ import {requireCredentials} from './bigquery-auth.js';
 import {isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
 import {freshJobId, jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
 import {partitionCoverageStatement, partitionDate} from './bigquery-partitions.js';
-import {dateParam, type JobIdentity, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteResult} from './types.js';
+import {toRow} from './bigquery-rows.js';
+import {Slots, abortReason, untilAborted} from './bigquery-signals.js';
+import {dateParam, type JobIdentity, type Params, type QueryOptions, type Row, type Warehouse, type WriteResult} from './types.js';
 
 // ------------------------------------------------------------ the client boundary
 // The few methods of @google-cloud/bigquery's BigQuery and Job this adapter calls. The real client
@@ -314,95 +316,4 @@ export async function openBigQuery(options: BigQueryOptions): Promise<BigQueryWa
     location: options.location,
     datasets: options.datasets as Partial<Record<Dataset, string>> | undefined,
   });
-}
-
-// ------------------------------------------------------------ helpers
-
-/** A counting semaphore whose waiters leave the queue when their signal aborts. */
-class Slots {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async acquire(signal: AbortSignal | undefined): Promise<() => void> {
-    signal?.throwIfAborted();
-    if (this.active < this.size) {
-      this.active++;
-      return once(() => this.release());
-    }
-    await new Promise<void>((resolve, reject) => {
-      const wake = () => {
-        signal?.removeEventListener('abort', leave);
-        resolve();
-      };
-      const leave = () => {
-        this.waiting.splice(this.waiting.indexOf(wake), 1);
-        reject(abortReason(signal!));
-      };
-      this.waiting.push(wake);
-      signal?.addEventListener('abort', leave, {once: true});
-    });
-    return once(() => this.release());
-  }
-
-  /** Hands the slot to the next waiter, if any (the count stays), else frees it. */
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      fn();
-    }
-  };
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted', 'AbortError');
-}
-
-/** Settles with `promise`, or rejects as soon as the signal aborts (the job is cancelled meanwhile). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, {once: true});
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** Client rows → plain values: DATE as 'YYYY-MM-DD', TIMESTAMP as ISO text, integers as numbers. */
-function toRow(raw: Record<string, unknown>): Row {
-  const row: Row = {};
-  for (const [name, value] of Object.entries(raw)) row[name] = toValue(value);
-  return row;
-}
-
-function toValue(value: unknown): SqlValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return value.toISOString();
-  // BigQueryDate / BigQueryTimestamp / BigQueryDatetime wrap their text in `.value`.
-  const wrapped = (value as {value?: unknown}).value;
-  if (typeof wrapped === 'string') return wrapped;
-  // NUMERIC arrives as a Big.js number.
-  const text = String(value);
-  return Number.isFinite(Number(text)) ? Number(text) : text;
 }
