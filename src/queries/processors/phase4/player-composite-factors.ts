@@ -62,10 +62,12 @@ shots AS (
 context AS (
   ${readDerived(d, playerDefensiveContext, ['game_date', 'player_lookup', 'opponent_team_abbr', 'opp_pace_avg', ...ZONES.map((z) => `opp_${z}_fg_pct_vs_league`)], 0)}
 ),
--- Each opponent counted once per date, however many of his opponents' players face it.
+-- Each team playing on the date counted once, however many players face it (all its rows agree).
 league AS (
   SELECT game_date, AVG(opp_pace_avg) AS pace
-  FROM (SELECT DISTINCT game_date, opponent_team_abbr, opp_pace_avg FROM context) AS opponents
+  FROM (
+    SELECT game_date, opponent_team_abbr, MAX(opp_pace_avg) AS opp_pace_avg FROM context GROUP BY game_date, opponent_team_abbr
+  ) AS opponents
   GROUP BY game_date
 ),
 factors AS (
