@@ -65,7 +65,8 @@ export async function openConsole(session: Session, options: ConsoleOptions = {}
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: options.maxFps ?? 12,
-    incrementalRendering: true,
+    // Ink 6.8's incrementalRendering leaves stale and doubled lines in tmux: tried, measured, off.
+    incrementalRendering: false,
   });
   try {
     return (await instance.waitUntilExit()) as ConsoleExit;

@@ -53,7 +53,7 @@ export interface Binding {
   readonly keys: readonly KeySpec[];
   /** How help and the footer write the keys. */
   readonly label: string;
-  /** At most 32 characters: help shows two columns in 80. */
+  /** At most 31 characters: help shows two columns in 80 (79 drawn). */
   readonly description: string;
   readonly group: KeyGroup;
   /** Short word for the footer; bindings without one appear only in help. */
@@ -67,8 +67,8 @@ const char = (input: string): KeySpec => ({input});
 const ctrl = (input: string): KeySpec => ({input, ctrl: true});
 
 export const KEYMAP: readonly Binding[] = [
-  {action: 'up', keys: [key('upArrow'), char('k')], label: '↑/k', description: 'previous table / older log lines', group: 'Move'},
-  {action: 'down', keys: [key('downArrow'), char('j')], label: '↓/j', description: 'next table / newer log lines', group: 'Move'},
+  {action: 'up', keys: [key('upArrow'), char('k')], label: '↑/k', description: 'previous table / older log line', group: 'Move'},
+  {action: 'down', keys: [key('downArrow'), char('j')], label: '↓/j', description: 'next table / newer log line', group: 'Move'},
   {action: 'left', keys: [key('leftArrow'), char('h')], label: '←/h', description: 'previous month (day in a month)', group: 'Move', hint: 'move', when: (c) => c.focus === 'grid'},
   {action: 'right', keys: [key('rightArrow'), char('l')], label: '→/l', description: 'next month (day in a month)', group: 'Move'},
   {action: 'first-month', keys: [key('home')], label: 'home', description: 'first month', group: 'Move'},
@@ -84,16 +84,16 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run'},
   {action: 'resume', keys: [char('r')], label: 'r', description: 'resume the selected processor', group: 'Run', hint: 'resume', when: (c) => c.runActive},
   {action: 'resume-all', keys: [char('R')], label: 'R', description: 'resume every processor', group: 'Run'},
-  {action: 'cancel', keys: [char('c')], label: 'c', description: 'cancel selected processor (asks)', group: 'Run', hint: 'cancel', when: (c) => c.runActive},
+  {action: 'cancel', keys: [char('c')], label: 'c', description: 'cancel the processor (asks)', group: 'Run', hint: 'cancel', when: (c) => c.runActive},
   {action: 'cancel-all', keys: [char('C')], label: 'C', description: 'cancel the whole run (asks)', group: 'Run'},
   {action: 'validate', keys: [char('v')], label: 'v', description: 'validate the selection', group: 'Run', hint: 'validate', when: (c) => !c.runActive},
-  {action: 'show-validation', keys: [char('V')], label: 'V', description: 'show the last validation results', group: 'Run', hint: 'results', when: (c) => c.hasValidation},
+  {action: 'show-validation', keys: [char('V')], label: 'V', description: 'show last validation results', group: 'Run', hint: 'results', when: (c) => c.hasValidation},
   {action: 'rollback', keys: [char('d')], label: 'd', description: 'roll back the selection (asks)', group: 'Run', hint: 'rollback', when: (c) => !c.runActive},
   {action: 'refresh', keys: [ctrl('r')], label: '^R', description: 'refresh coverage', group: 'General'},
   {action: 'log-older', keys: [key('pageUp')], label: 'pgup', description: 'scroll the job log back', group: 'Log'},
   {action: 'log-newer', keys: [key('pageDown')], label: 'pgdn', description: 'scroll the job log forward', group: 'Log'},
   {action: 'filter-log', keys: [char('/')], label: '/', description: 'filter the job log (esc clears)', group: 'Log', hint: 'filter'},
-  {action: 'help', keys: [char('?')], label: '?', description: 'this help (any other key closes)', group: 'General', hint: 'help'},
+  {action: 'help', keys: [char('?')], label: '?', description: 'this help (other keys close)', group: 'General', hint: 'help'},
   {action: 'quit', keys: [char('q')], label: 'q', description: 'quit (asks if a run is active)', group: 'General', hint: 'quit'},
   {action: 'interrupt', keys: [ctrl('c')], label: '^C', description: 'quit now (a run is detached)', group: 'General'},
 ];

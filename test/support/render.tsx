@@ -65,11 +65,11 @@ export async function renderConsole(session: FakeSession, options: RenderOptions
     Object.defineProperty(instance.stdout, 'rows', {value: r, configurable: true});
     instance.stdout.emit('resize');
     // Spinners render on their own, so a new frame is not enough: wait for one at the new width
-    // (the status bar spans it) or the too-small notice.
+    // (the status bar spans it, all but the last column) or the too-small notice.
     const deadline = Date.now() + 2000;
     const fits = () => {
       const text = stripVTControlCharacters(instance.lastFrame() ?? '');
-      return text.split('\n')[0].length === c || text.includes('Terminal too small');
+      return text.split('\n')[0].length === c - 1 || text.includes('Terminal too small');
     };
     while (!fits() && Date.now() < deadline) await tick(5);
     await settle(before);

@@ -55,7 +55,9 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
     [coverage, run, failures, validation, boundary],
   );
   const layout = computeLayout(columns, rows, ui.focus, run?.processors.filter((p) => p.status !== 'idle').length);
-  const width = columns;
+  // The last column is left empty: a line that fills it puts the terminal in its pending-wrap state,
+  // and some terminals then count the newline twice, shifting every later line of the frame.
+  const width = Math.max(1, columns - 1);
 
   const exited = useRef(false);
   const exit = useCallback(
