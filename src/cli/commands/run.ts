@@ -89,9 +89,33 @@ export function exitCodeOf(snapshot: RunSnapshot): number {
   return snapshot.state === 'completed' ? 0 : 1;
 }
 
+/**
+ * On a terminal: the same run inside the console (the console is one more subscriber of the
+ * run's events). Exit 0 only when the run completed before the operator left.
+ */
+async function runInConsole(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
+  const checked = await context.openWarehouse({readOnly: true});
+  try {
+    await requireGameDates(checked, request.range);
+  } finally {
+    await checked.close();
+  }
+  const {openConsole} = await import('../../ui/index.js');
+  const {openLocalSession} = await import('../../session/local.js');
+  const session = await openLocalSession(context);
+  if (clampedFrom) {
+    session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
+  }
+  await session.startRun(request);
+  const exit = await openConsole(session);
+  const last = session.getState().run;
+  return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
+}
+
 /** The whole `run` command; also what `rollback --rerun` calls. Returns the exit code. */
 export async function runBackfill(context: CliContext, options: RunOptions): Promise<number> {
   const {request, clampedFrom} = requestFrom(context, options);
+  if (context.interactive && !options.dryRun) return runInConsole(context, request, clampedFrom);
   const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(cliRecord(level, event, message), context.logFormat));
   const warehouse = await context.openWarehouse({readOnly: options.dryRun === true});
   try {
