@@ -17,10 +17,10 @@ export const TWO_SEASONS_LOOKBACK_DAYS = 800;
  * require_partition_filter, and it keeps scans to the partitions the range needs on both engines.
  * `lookbackDays` 0 reads the range itself (the catalog's 'date' dependencies).
  */
-function partitionFilter(d: Dialect, lookbackDays: number, column = 'game_date'): string {
+function partitionFilter(d: Dialect, lookbackDays: number): string {
   const start = d.param('start_date', 'DATE');
   const lower = lookbackDays === 0 ? start : d.dateSub(start, lookbackDays);
-  return `${column} BETWEEN ${lower} AND ${d.param('end_date', 'DATE')}`;
+  return `game_date BETWEEN ${lower} AND ${d.param('end_date', 'DATE')}`;
 }
 
 /** `SELECT <columns> FROM <derived table> WHERE <partition filter>`: the only way phase 4 reads a derived table. */
