@@ -110,6 +110,8 @@ describe('moving', () => {
     await ui.press('?');
     await ui.press('xjlm'); // x closes help, j and l move, m starts a month range
     expect(selectionLine(ui.frame())).toContain('Dec21 all tables');
+    await ui.press('/ten\r'); // the filter typed and kept in one chunk
+    expect(ui.frame()).toContain('filter "ten"');
     ui.unmount();
   });
 

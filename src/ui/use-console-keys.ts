@@ -210,10 +210,19 @@ const NO_KEY: Key = {
   numLock: false,
 };
 
+/** What Ink would have reported for this character pressed alone. */
+function keyOfChar(char: string): Key {
+  if (char === '\r' || char === '\n') return {...NO_KEY, return: true};
+  if (char === '\t') return {...NO_KEY, tab: true};
+  if (char === '\u007F' || char === '\b') return {...NO_KEY, backspace: true};
+  if (char === '\u001B') return {...NO_KEY, escape: true};
+  return {...NO_KEY, shift: char !== char.toLowerCase()};
+}
+
 export function handleKey(input: string, key: Key, env: KeyEnvironment): void {
   // Keys typed ahead (fast typing over SSH, tmux send-keys) arrive as one chunk: take them one by one.
   if (input.length > 1 && !key.ctrl && !key.meta) {
-    for (const char of input) handleKey(char, {...NO_KEY, shift: char !== char.toLowerCase()}, env);
+    for (const char of input) handleKey(char, keyOfChar(char), env);
     return;
   }
   const {setUi} = env;
