@@ -5,17 +5,20 @@
 import type {DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
 
+/** A season has about 200 game dates with the playoffs: by default one batch per processor and season. */
+const SEASON_BATCH = 250;
+
 export const DEFAULT_BATCH_SIZE: Readonly<Record<DerivedTableName, number>> = {
-  player_game_summary: 120,
-  team_offense_game_summary: 120,
-  team_defense_game_summary: 120,
-  upcoming_player_game_context: 60,
-  upcoming_team_game_context: 120,
-  team_defensive_zone_analytics: 60,
-  player_shot_zone_analytics: 60,
-  player_defensive_context: 60,
-  player_composite_factors: 60,
-  ml_feature_store: 60,
+  player_game_summary: SEASON_BATCH,
+  team_offense_game_summary: SEASON_BATCH,
+  team_defense_game_summary: SEASON_BATCH,
+  upcoming_player_game_context: SEASON_BATCH,
+  upcoming_team_game_context: SEASON_BATCH,
+  team_defensive_zone_analytics: SEASON_BATCH,
+  player_shot_zone_analytics: SEASON_BATCH,
+  player_defensive_context: SEASON_BATCH,
+  player_composite_factors: SEASON_BATCH,
+  ml_feature_store: SEASON_BATCH,
 };
 
 export const DEFAULT_PROCESSOR_WORKERS = 2;

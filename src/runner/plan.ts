@@ -72,10 +72,15 @@ function inCatalogOrder(names: readonly DerivedTableName[]): DerivedTableName[] 
   return DERIVED_TABLE_NAMES.filter((n) => wanted.has(n));
 }
 
+/**
+ * Consecutive game dates, at most `size` per batch, never across two seasons: lookback reads the
+ * batch's season, so a batch spanning two seasons would pay for both.
+ */
 function cut(processor: DerivedTableName, dates: readonly GameDate[], size: number): PlannedBatch[] {
   const batches: PlannedBatch[] = [];
-  for (let i = 0; i < dates.length; i += size) {
-    const chunk = dates.slice(i, i + size);
+  let chunk: GameDate[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
     batches.push({
       processor,
       start: chunk[0].date,
@@ -83,7 +88,13 @@ function cut(processor: DerivedTableName, dates: readonly GameDate[], size: numb
       dates: chunk.map((d) => d.date),
       games: chunk.reduce((sum, d) => sum + d.games, 0),
     });
+    chunk = [];
+  };
+  for (const date of dates) {
+    if (chunk.length === size || (chunk.length > 0 && chunk[0].season !== date.season)) flush();
+    chunk.push(date);
   }
+  flush();
   return batches;
 }
 
