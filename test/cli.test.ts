@@ -13,6 +13,9 @@ import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli
 const AS_OF = '2021-12-16';
 const LAST = '2021-12-15';
 
+/** Whole runs as child processes on a shared 2-core machine get room. */
+const SLOW = {timeout: 240_000};
+
 let box: Sandbox;
 let pristine: string;
 let config: string;
@@ -60,7 +63,7 @@ describe('help', () => {
   });
 });
 
-describe('status', () => {
+describe('status', SLOW, () => {
   it('prints the grid within 80 columns: one block per season, a row per table', async () => {
     const result = await backfill(box, ['--config', config, 'status']);
     expect(result.exitCode).toBe(0);
@@ -111,7 +114,7 @@ describe('status', () => {
   });
 });
 
-describe('run', () => {
+describe('run', SLOW, () => {
   it('--dry-run prints batches per processor and the total, and writes nothing', async () => {
     const path = freshWarehouse('dry');
     const result = await backfill(box, ['--config', config, '--warehouse', path, 'run', '--dry-run', '--phase', '3', '--batch-size', '10']);
@@ -187,7 +190,7 @@ describe('run', () => {
   });
 });
 
-describe('rollback', () => {
+describe('rollback', SLOW, () => {
   it('refuses without --yes when stdin is not a terminal, deleting nothing', async () => {
     const path = freshWarehouse('rollback-refused');
     expect((await backfill(box, ['--config', config, '--warehouse', path, 'run', '--processors', 'PGS'])).exitCode).toBe(0);
@@ -225,7 +228,7 @@ describe('rollback', () => {
   });
 });
 
-describe('backfill with no subcommand, without a terminal', () => {
+describe('backfill with no subcommand, without a terminal', SLOW, () => {
   it('creates the demo warehouse when there is none (progress on stderr), then prints the status grid and a hint', async () => {
     const own = sandbox();
     try {
