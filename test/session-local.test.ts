@@ -1,0 +1,128 @@
+// The in-process session on a real demo warehouse: coverage kept current from batch events (no
+// query per batch), intents with and without a run, rollback (+ rerun), validation, and
+// close('detach') leaving the run resumable.
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {parseConfig} from '../src/config.js';
+import {findInterruptedRun, pausedProcessors, warehouseKey} from '../src/runner/index.js';
+import {CountingWarehouse} from '../src/runner/counting.js';
+import type {RunEvent} from '../src/runner/types.js';
+import {LocalSession} from '../src/session/local.js';
+import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
+import {copyOf, DEMO_AS_OF, DEMO_RANGE, demoFile, tempDir, type TempDir} from './runner-support.js';
+
+let tmp: TempDir;
+let demo: string;
+
+beforeAll(async () => {
+  tmp = tempDir('backfill-session-');
+  demo = await demoFile(tmp.dir);
+}, 300_000);
+afterAll(() => tmp.cleanup());
+
+async function open(name: string) {
+  const duck = await openDuckDb(copyOf(demo, tmp.dir, name));
+  const warehouse = new CountingWarehouse(duck);
+  const session = new LocalSession({warehouse, stateDir: join(tmp.dir, `state-${name}`), config: parseConfig({}), boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
+  return {session, warehouse, duck};
+}
+
+function waitFor(session: LocalSession, condition: () => boolean, timeoutMs = 240_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+    const check = () => {
+      if (!condition()) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const unsubscribe = session.subscribe(check);
+    check();
+  });
+}
+
+describe('local session', () => {
+  let duck: DuckDbWarehouse;
+  afterAll(async () => duck?.close());
+
+  it('moves the coverage from batch events, without a query per batch', async () => {
+    const opened = await open('coverage');
+    duck = opened.duck;
+    const {session, warehouse} = opened;
+    const initial = await session.refreshCoverage();
+    expect(initial.gameDates).toHaveLength(72);
+    expect(initial.covered.player_game_summary).toEqual([]);
+
+    const seen: number[] = [];
+    session.subscribe(() => {
+      const state = session.getState();
+      if (state.run?.state === 'running') seen.push(state.coverage!.covered.team_offense_game_summary.length);
+    });
+    const jobsBefore = warehouse.jobs;
+    const run = await session.startRun({range: DEMO_RANGE, processors: ['team_offense_game_summary'], batchSize: 10, workers: 1});
+    await run!.finished;
+    await waitFor(session, () => !session.running && session.getState().run?.state === 'completed');
+    // The grid grew while the run was going, batch by batch.
+    expect(seen.some((n) => n > 0 && n < 72)).toBe(true);
+    // Jobs: planning (2 queries), 8 batches, and one reconciling refresh at the end (2 queries).
+    await waitFor(session, () => session.getState().coverage!.covered.team_offense_game_summary.length === 72);
+    expect(warehouse.jobs - jobsBefore).toBeLessThanOrEqual(2 + 8 + 2);
+    expect(session.getState().coverage!.covered.team_offense_game_summary).toEqual(initial.gameDates.map((g) => g.date));
+    expect(session.backlog().filter((e: RunEvent) => e.type === 'batch-finished')).toHaveLength(8);
+  }, 300_000);
+
+  it('rolls back a range, then reruns it', async () => {
+    const {session, duck} = await open('rollback');
+    try {
+      await session.refreshCoverage();
+      const run = await session.startRun({range: DEMO_RANGE, processors: ['team_offense_game_summary']});
+      await run!.finished;
+      await waitFor(session, () => !session.running);
+      await session.runRollback({start: '2021-12-01', end: '2021-12-31'}, ['team_offense_game_summary'], false);
+      const covered = session.getState().coverage!.covered.team_offense_game_summary;
+      expect(covered.some((d) => d.startsWith('2021-12'))).toBe(false);
+      expect(covered.some((d) => d.startsWith('2021-11'))).toBe(true);
+      expect(session.backlog().some((e) => e.type === 'log' && /rollback: deleted \d+ rows of TOGS/.test(e.message))).toBe(true);
+
+      await session.runRollback({start: '2021-12-01', end: '2021-12-31'}, ['team_offense_game_summary'], true);
+      await waitFor(session, () => !session.running && session.getState().run?.state === 'completed' && session.getState().coverage!.covered.team_offense_game_summary.length === 72);
+    } finally {
+      await session.close('detach');
+      await duck.close();
+    }
+  }, 300_000);
+
+  it('saves pause flags when no run is live, and validates', async () => {
+    const {session, duck} = await open('intents');
+    try {
+      session.send({type: 'pause', processor: 'ml_feature_store'});
+      expect(pausedProcessors(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toEqual(['ml_feature_store']);
+      session.send({type: 'resume', processor: 'ml_feature_store'});
+      expect(pausedProcessors(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toEqual([]);
+      await session.runValidation({start: '2021-11-01', end: '2021-11-07'}, ['team_offense_game_summary']);
+      const report = session.getState().validation!;
+      expect(report).not.toBeNull();
+      expect(report.passed).toBe(false); // nothing is built yet: completeness fails
+      expect(report.results.find((r) => r.check === 'completeness')?.passed).toBe(false);
+      expect(session.getState().activity).toBeNull();
+    } finally {
+      await session.close('detach');
+      await duck.close();
+    }
+  }, 300_000);
+
+  it("close('detach') stops after in-flight batches and leaves the run resumable", async () => {
+    const {session, duck} = await open('detach');
+    const stateDir = join(tmp.dir, 'state-detach');
+    try {
+      await session.refreshCoverage();
+      const run = await session.startRun({range: DEMO_RANGE, processors: ['player_game_summary', 'team_offense_game_summary'], batchSize: 5, workers: 1});
+      await new Promise<void>((resolve) => run!.subscribe((e) => e.type === 'batch-finished' && resolve()));
+      await session.close('detach');
+      expect(session.getState().run?.state).toBe('interrupted');
+      expect(findInterruptedRun(stateDir, warehouseKey(duck))?.runId).toBe(run!.runId);
+    } finally {
+      await duck.close();
+    }
+  }, 300_000);
+});
