@@ -1,0 +1,106 @@
+// The built CLI in a real terminal (tmux): `rollback` asks and only `y` deletes; `run` on a
+// terminal shows the run in the console and exits 0 once it completed and the operator quit.
+import {execFileSync} from 'node:child_process';
+import {copyFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createDemoWarehouse} from '../src/demo/index.js';
+import {openDuckDb} from '../src/warehouse/duckdb.js';
+import {assertBuilt, BIN, ROOT, sandbox, type Sandbox} from './support/cli.js';
+
+const AS_OF = '2021-12-16';
+const SLOW = {timeout: 240_000};
+let box: Sandbox;
+let pristine: string;
+let config: string;
+const server = `backfill-cli-tty-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', server, ...args], {encoding: 'utf8'});
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Runs `backfill args` in a new 100×30 tmux window; the shell prints EXITED <code> afterwards. */
+function start(name: string, args: readonly string[]): void {
+  const env = Object.entries(box.env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+  const command = `cd ${shellQuote(ROOT)} && env LANG=C.UTF-8 ${env} node ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo EXITED $?; sleep 600`;
+  tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', name, command);
+}
+
+async function waitFor(name: string, pattern: RegExp, timeoutMs = 120_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = tmux('capture-pane', '-p', '-t', name);
+    if (pattern.test(screen)) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${pattern} in:\n${screen}`);
+}
+
+async function count(path: string, where: string): Promise<number> {
+  const warehouse = await openDuckDb(path, {readOnly: true});
+  try {
+    return Number((await warehouse.query(`SELECT count(*) AS n FROM nba_analytics.player_game_summary WHERE ${where}`))[0].n);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  box = sandbox();
+  pristine = join(box.dir, 'pristine.duckdb');
+  await createDemoWarehouse(pristine, {asOf: AS_OF});
+  config = join(box.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({boundary: AS_OF}));
+});
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // no session was started
+  }
+  box?.cleanup();
+});
+
+describe('on a terminal', SLOW, () => {
+  it('run shows the console; q after completion exits 0', async () => {
+    const path = join(box.dir, 'run.duckdb');
+    copyFileSync(pristine, path);
+    start('run', ['--config', config, '--warehouse', path, 'run', '--processors', 'PGS,TOGS']);
+    await waitFor('run', /run completed/i);
+    tmux('send-keys', '-t', 'run', 'q');
+    const screen = await waitFor('run', /EXITED \d+/);
+    expect(screen).toMatch(/EXITED 0/);
+    expect(await count(path, 'TRUE')).toBeGreaterThan(0);
+  });
+
+  it('rollback asks; anything but y deletes nothing, y deletes the range', async () => {
+    const path = join(box.dir, 'rollback.duckdb');
+    copyFileSync(pristine, path);
+    // Build PGS headless first (a pipe, not the terminal).
+    execFileSync('node', [BIN, '--config', config, '--warehouse', path, 'run', '--processors', 'PGS'], {env: {...process.env, ...box.env}, stdio: 'pipe'});
+    const range = "game_date BETWEEN DATE '2021-11-10' AND DATE '2021-11-20'";
+    const before = await count(path, range);
+    expect(before).toBeGreaterThan(0);
+    const args = ['--config', config, '--warehouse', path, 'rollback', '--tables', 'PGS', '--from', '2021-11-10', '--to', '2021-11-20'];
+
+    start('declined', args);
+    await waitFor('declined', /Type y to confirm:/);
+    tmux('send-keys', '-t', 'declined', 'n', 'Enter');
+    expect(await waitFor('declined', /EXITED \d+/)).toMatch(/not confirmed, nothing deleted[\s\S]*EXITED 2/);
+    expect(await count(path, range)).toBe(before);
+
+    start('confirmed', args);
+    const question = await waitFor('confirmed', /Type y to confirm:/);
+    expect(question).toContain('Delete the rows of PGS with game_date 2021-11-10..2021-11-20');
+    tmux('send-keys', '-t', 'confirmed', 'y', 'Enter');
+    expect(await waitFor('confirmed', /EXITED \d+/)).toMatch(new RegExp(`deleted ${before} rows of PGS[\\s\\S]*EXITED 0`));
+    expect(await count(path, range)).toBe(0);
+  });
+});
