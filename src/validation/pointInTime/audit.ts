@@ -6,9 +6,12 @@
 // (stints started by D, an end date after D not yet known); PGS, TOGS and TDGS rows up to D (facts
 // of finished games, reconciled with raw by the other checks); the rebuilt tables hold their
 // stored rows before D plus the rows rebuilt for D, so each rebuilt table feeds the next.
+// From below, each table is cut at the lookback the catalog declares for its readers (the season
+// of D, or the previous one too): a processor reading further back than its catalog entry says
+// would be found out here, and the rebuild does not pay for history nobody may read.
 import {DERIVED_TABLES, SOURCE_TABLES} from '../../catalog/tables.js';
-import type {DerivedTable, SourceTable} from '../../catalog/types.js';
-import type {IsoDate} from '../../dates.js';
+import type {DerivedTable, Lookback, SourceTable} from '../../catalog/types.js';
+import {seasonOf, type IsoDate} from '../../dates.js';
 import type {Dialect} from '../../queries/dialect.js';
 import {processorFor} from '../../queries/processors/index.js';
 import {rangePredicate, rowsWithLineage} from '../../queries/write.js';
@@ -44,30 +47,54 @@ export function rebuildChain(audited: readonly DerivedTable[]): DerivedTable[] {
   return DERIVED_TABLES.filter((t) => needed.has(t.name));
 }
 
-function cutSource(d: Dialect, scratch: ScratchSpace, source: SourceTable, at: string): string {
+/** The first date a reader with this lookback may see when building `date`. */
+function horizon(date: IsoDate, lookback: Lookback | undefined): IsoDate {
+  if (lookback === undefined || lookback === 'date') return date;
+  const start = Number(seasonOf(date).slice(0, 4)) - (lookback === 'two-seasons' ? 1 : 0);
+  return `${start}-08-01`; // seasons start in October; August 1st is between seasons (src/dates.ts seasonOf)
+}
+
+const WIDTH: Record<Lookback, number> = {date: 0, season: 1, 'two-seasons': 2};
+
+/** The widest lookback with which a table of the chain reads `table` (undefined: nobody reads it). */
+function widestRead(table: DerivedTable, chain: readonly DerivedTable[]): Lookback | undefined {
+  let widest: Lookback | undefined;
+  for (const reader of chain) {
+    for (const dep of reader.dependsOn) {
+      if (dep.table === table.name && (widest === undefined || WIDTH[dep.lookback] > WIDTH[widest])) widest = dep.lookback;
+    }
+  }
+  return widest;
+}
+
+function cutSource(d: Dialect, scratch: ScratchSpace, source: SourceTable, at: string, from: string): string {
   const columns = source.columns.map((c) => {
     // A stint ending on or after D was still open as far as D knew.
     if (source.name === 'team_roster' && c.name === 'valid_to') return `CASE WHEN valid_to >= ${at} THEN NULL ELSE valid_to END AS valid_to`;
     return d.ident(c.name);
   });
-  const where = source.columns.some((c) => c.name === 'game_date') ? `game_date <= ${at}` : source.name === 'team_roster' ? `valid_from <= ${at}` : 'TRUE';
+  const where = source.columns.some((c) => c.name === 'game_date')
+    ? `game_date BETWEEN ${from} AND ${at}`
+    : source.name === 'team_roster' ? `valid_from <= ${at}` : 'TRUE';
   return `SELECT ${columns.join(', ')} FROM ${scratch.stored(source)} WHERE ${where}`;
 }
 
-/** Points the scratch datasets at the warehouse as it was on `date`. */
-async function cutAt(scratch: ScratchSpace, chain: readonly DerivedTable[], date: IsoDate): Promise<void> {
-  const d = scratch.dialect;
+/** Points a lane's scratch datasets at the warehouse as it was on `date`. */
+async function cutAt(scratch: ScratchSpace, d: Dialect, chain: readonly DerivedTable[], date: IsoDate): Promise<void> {
   const at = dateLiteral(date);
+  // Sources feed the upcoming tables (same season) and lookups of phase 4: the widest horizon.
+  const sourcesFrom = dateLiteral(horizon(date, 'two-seasons'));
   const view = (table: {dataset: DerivedTable['dataset']; name: string}, select: string) =>
     scratch.run(`CREATE OR REPLACE VIEW ${d.table(table)} AS\n${select}`);
-  for (const source of SOURCE_TABLES) await view(source, cutSource(d, scratch, source, at));
+  for (const source of SOURCE_TABLES) await view(source, cutSource(d, scratch, source, at, sourcesFrom));
   for (const table of DERIVED_TABLES) {
     const rebuilt = chain.some((t) => t.name === table.name);
+    const from = dateLiteral(horizon(date, widestRead(table, chain)));
     await view(
       table,
       rebuilt
-        ? `SELECT * FROM ${scratch.stored(table)} WHERE game_date < ${at}\nUNION ALL\nSELECT * FROM ${scratch.recomputed(table)} WHERE game_date = ${at}`
-        : `SELECT * FROM ${scratch.stored(table)} WHERE game_date <= ${at}`,
+        ? `SELECT * FROM ${scratch.stored(table)} WHERE game_date >= ${from} AND game_date < ${at}\nUNION ALL\nSELECT * FROM ${scratch.recomputed(table)} WHERE game_date = ${at}`
+        : `SELECT * FROM ${scratch.stored(table)} WHERE game_date BETWEEN ${from} AND ${at}`,
     );
   }
 }
@@ -105,6 +132,19 @@ rebuilt AS (
   });
 }
 
+/** Dates rebuilt at the same time (DuckDB runs each rebuild on the warehouse's own threads too). */
+export const AUDIT_LANES = 2;
+
+/** Rebuilds the chain on `date` from the lane's copy cut at that date, into the recomputed tables. */
+async function rebuildAt(scratch: ScratchSpace, d: Dialect, chain: readonly DerivedTable[], date: IsoDate): Promise<void> {
+  await cutAt(scratch, d, chain, date);
+  for (const table of chain) {
+    const rows = rowsWithLineage(d, table, processorFor(table).select(d));
+    const columns = table.columns.map((c) => d.ident(c.name)).join(', ');
+    await scratch.run(`INSERT INTO ${scratch.recomputed(table)} (${columns})\n${rows}`, rangeParams(date, date, 'point-in-time'));
+  }
+}
+
 export interface AuditOptions {
   /** Called after each sampled date is rebuilt. */
   readonly onDate?: (date: IsoDate, done: number, total: number) => void;
@@ -128,21 +168,28 @@ export async function pointInTimeAudit(
     }));
   }
   const chain = rebuildChain(audited);
-  const scratch = await openScratch(context.warehouse);
+  const scratch = await openScratch(context.warehouse, Math.min(AUDIT_LANES, dates.length));
   try {
     for (const table of chain) await scratch.createRecomputed(table);
-    for (const [i, date] of dates.entries()) {
-      context.signal?.throwIfAborted();
-      await cutAt(scratch, chain, date);
-      for (const table of chain) {
-        const rows = rowsWithLineage(scratch.dialect, table, processorFor(table).select(scratch.dialect));
-        const columns = table.columns.map((c) => context.warehouse.dialect.ident(c.name)).join(', ');
-        await scratch.run(`INSERT INTO ${scratch.recomputed(table)} (${columns})\n${rows}`, rangeParams(date, date, 'point-in-time'));
+    const started = Date.now();
+    let done = 0;
+    const queue = [...dates];
+    // Lanes rebuild different dates at once; each date's rows land in the shared recomputed tables.
+    const lane = async (d: Dialect) => {
+      for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+        context.signal?.throwIfAborted();
+        await rebuildAt(scratch, d, chain, date);
+        options.onDate?.(date, ++done, dates.length);
       }
-      options.onDate?.(date, i + 1, dates.length);
-    }
+    };
+    await Promise.all(scratch.lanes.map(lane));
+    // The rebuild serves every audited table: each result carries its share of it.
+    const share = Math.round((Date.now() - started) / audited.length);
     const results: CheckResult[] = [];
-    for (const table of audited) results.push(await compareQuery(context, scratch, table, dates));
+    for (const table of audited) {
+      const result = await compareQuery(context, scratch, table, dates);
+      results.push({...result, durationMs: result.durationMs + share});
+    }
     return results;
   } finally {
     await scratch.drop();

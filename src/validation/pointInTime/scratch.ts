@@ -10,8 +10,11 @@ import type {Params, Warehouse} from '../../warehouse/types.js';
 const DATASETS: readonly Dataset[] = ['nba_orchestration', 'nba_raw', 'nba_analytics', 'nba_precompute'];
 
 export interface ScratchSpace {
-  /** The dialect the processors run with: every dataset is read from (and written to) its twin. */
-  readonly dialect: Dialect;
+  /**
+   * One dialect per lane: every dataset read through it resolves to that lane's twin, so that
+   * lanes can hold copies cut at different dates and rebuild them at the same time.
+   */
+  readonly lanes: readonly Dialect[];
   /** The stored table, as a view inside the scratch space must name it. */
   stored(table: Pick<Table, 'dataset' | 'name'>): string;
   /** The scratch table collecting the recomputed rows of `table`. */
@@ -24,14 +27,15 @@ export interface ScratchSpace {
 
 let opened = 0;
 
-export async function openScratch(warehouse: Warehouse): Promise<ScratchSpace> {
+export async function openScratch(warehouse: Warehouse, laneCount = 1): Promise<ScratchSpace> {
   const token = `pit_${process.pid}_${++opened}_${Math.random().toString(36).slice(2, 8)}`;
-  const twin = (dataset: string) => `${token}_${dataset}`;
-  const rename = Object.fromEntries(DATASETS.map((ds) => [ds, twin(ds)])) as Record<Dataset, string>;
+  const twin = (lane: number, dataset: string) => `${token}_${lane}_${dataset}`;
   const base = warehouse.dialect;
-  const dialect = withDatasets(base, rename);
-  const work = twin('work') as Dataset;
-  const names = [...DATASETS.map(twin), twin('work')];
+  const lanes = Array.from({length: laneCount}, (_, lane) =>
+    withDatasets(base, Object.fromEntries(DATASETS.map((ds) => [ds, twin(lane, ds)]))),
+  );
+  const work = `${token}_work` as Dataset;
+  const names = [...Array.from({length: laneCount}, (_, lane) => DATASETS.map((ds) => twin(lane, ds))).flat(), work];
   const job = (step: string) => ({job: {runId: token, processor: 'point_in_time', step}});
   const run = async (sql: string, params: Params = {}) => {
     await warehouse.query(sql, params, job('scratch'));
@@ -59,7 +63,7 @@ export async function openScratch(warehouse: Warehouse): Promise<ScratchSpace> {
     };
   }
   return {
-    dialect,
+    lanes,
     stored,
     recomputed: (t) => base.table({dataset: work, name: t.name}),
     createRecomputed: (t) => run(base.createTable({...t, dataset: work})),
