@@ -38,8 +38,9 @@ export function collect(subscribe: (listener: (event: RunEvent) => void) => () =
   return events;
 }
 
-export function ofType<T extends RunEvent['type']>(events: readonly RunEvent[], type: T): Extract<RunEvent, {type: T}>[] {
-  return events.filter((e): e is Extract<RunEvent, {type: T}> => e.type === type);
+/** Events of one type (an intersection, not Extract: paused/resumed/cancelled share one member). */
+export function ofType<T extends RunEvent['type']>(events: readonly RunEvent[], type: T): (RunEvent & {type: T})[] {
+  return events.filter((e): e is RunEvent & {type: T} => e.type === type);
 }
 
 /** The demo league from its opener to 2021-12-31: ~72 game dates, built once per test file. */
