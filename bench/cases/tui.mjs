@@ -1,0 +1,122 @@
+// The console attached to a full backfill, in a real pseudo-terminal (util-linux `script`) at
+// 80×24: time to the first frame, key-to-frame latency while the run writes (j/k move the cursor,
+// timed until the frame with the new selection arrives), frames per second, and the process's peak
+// RSS (VmHWM). The demo warehouse is created first and not timed.
+import {execFileSync, spawn} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'bin', 'backfill.js');
+const MAX_RUN_SECONDS = Number(process.env.BENCH_TUI_MAX_RUN_SECONDS ?? 600);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-tui-'));
+  const env = {
+    ...process.env,
+    BACKFILL_WAREHOUSE: join(dir, 'warehouse.duckdb'),
+    BACKFILL_STATE_DIR: join(dir, 'state'),
+    XDG_DATA_HOME: join(dir, 'xdg-data'),
+    XDG_STATE_HOME: join(dir, 'xdg-state'),
+    XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+    LANG: 'C.UTF-8',
+    TERM: 'xterm-256color',
+  };
+  delete env.NO_COLOR;
+  delete env.CI; // Ink draws nothing live under CI
+  let child;
+  try {
+    execFileSync(process.execPath, [bin, 'demo'], {env, stdio: ['ignore', 'ignore', 'inherit']});
+
+    let output = '';
+    const started = performance.now();
+    child = spawn('script', ['-qfec', `stty rows 24 cols 80; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)}`, '/dev/null'], {
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+
+    const until = async (what, predicate, timeoutMs) => {
+      const deadline = performance.now() + timeoutMs;
+      while (!predicate()) {
+        if (performance.now() > deadline) throw new Error(`tui bench: timed out waiting for ${what}; last output: ${JSON.stringify(output.slice(-600))}`);
+        await sleep(2);
+      }
+    };
+    const press = (key) => child.stdin.write(key);
+
+    await until('the first frame', () => output.includes('Phase 3'), 60_000);
+    const firstFrame = (performance.now() - started) / 1000;
+
+    // Every month, every table: m at the first month, end, s.
+    press('m');
+    await sleep(200);
+    press('\u001B[F');
+    await sleep(200);
+    const selectionAt = output.length;
+    press('s');
+    await until('the run to start', () => output.indexOf('run running', selectionAt) >= 0, 60_000);
+    const runStarted = performance.now();
+    const framesAtStart = output.split('Selection: ').length;
+    press('x'); // clear the selection: the label follows the cursor from now on
+    await until('the cursor selection', () => output.lastIndexOf('PGS (cursor)') > selectionAt, 10_000);
+
+    const latencies = [];
+    let row = 'PGS';
+    const finished = () => /Run (completed|failed|cancelled)/.test(output.slice(-4000));
+    while (!finished() && (performance.now() - runStarted) / 1000 < MAX_RUN_SECONDS) {
+      const next = row === 'PGS' ? 'TOGS' : 'PGS';
+      const from = output.length;
+      const sent = performance.now();
+      press(next === 'TOGS' ? 'j' : 'k');
+      const pattern = new RegExp(`Selection: \\w{3}\\d\\d ${next} \\(cursor\\)`);
+      try {
+        await until(`the frame after a key`, () => pattern.test(output.slice(from)) || finished(), 5000);
+      } catch {
+        latencies.push(5000);
+        continue;
+      }
+      if (!finished()) latencies.push(performance.now() - sent);
+      row = next;
+      await sleep(250);
+    }
+    const runSeconds = (performance.now() - runStarted) / 1000;
+    const frames = output.split('Selection: ').length - framesAtStart;
+    const completed = /Run completed/.test(output.slice(-4000));
+
+    const nodePid = execFileSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).trim().split('\n')[0];
+    const status = readFileSync(`/proc/${nodePid}/status`, 'utf8');
+    const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+
+    // Leave: q (and cancel if the run is still going).
+    press('\u001B');
+    await sleep(200);
+    press('q');
+    await sleep(500);
+    if (!completed) press('c');
+    const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout')]);
+
+    return [
+      {what: 'time to first frame (process start, warehouse open, coverage read)', figure: firstFrame, unit: 's', target: '', pass: null},
+      {what: `key-to-frame latency while running, median of ${latencies.length}`, figure: median(latencies), unit: 'ms', target: '< 100 ms', pass: median(latencies) < 100},
+      {what: 'key-to-frame latency while running, p95', figure: p95(latencies), unit: 'ms', target: '', pass: null},
+      {what: 'frames per second while running (maxFps 12)', figure: frames / runSeconds, unit: 'fps', target: '<= 15', pass: frames / runSeconds <= 15},
+      {what: 'peak RSS of the console process (VmHWM)', figure: peakRssMb, unit: 'MB', target: '< 300 MB', pass: peakRssMb < 300},
+      {what: `full backfill under the console (${completed ? 'completed' : 'cut short'})`, figure: runSeconds, unit: 's', target: '', pass: completed ? null : false},
+      {what: 'console exit code after q', figure: typeof code === 'number' ? code : NaN, unit: '', target: '0', pass: code === 0},
+    ];
+  } finally {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, {recursive: true, force: true});
+  }
+}
