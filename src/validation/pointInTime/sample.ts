@@ -36,7 +36,8 @@ export function auditDates(dates: readonly GameDate[], perSeason = AUDIT_DATES_P
   for (const seasonDates of bySeason.values()) {
     const pool = [...seasonDates].sort();
     const next = prng(hash(pool.join(',')));
-    for (let i = 0; i < Math.min(perSeason, pool.length); i++) {
+    const count = Math.min(perSeason, pool.length);
+    for (let i = 0; i < count; i++) {
       picked.push(pool.splice(Math.floor(next() * pool.length), 1)[0]);
     }
   }
