@@ -4,6 +4,7 @@ import {copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {ALL_TABLES, DERIVED_TABLES} from '../src/catalog/index.js';
+import {seasonOf} from '../src/dates.js';
 import type {RunEvent} from '../src/runner/types.js';
 import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import type {Warehouse} from '../src/warehouse/types.js';
@@ -18,15 +19,15 @@ export function tempDir(prefix = 'backfill-runner-'): TempDir {
   return {dir, cleanup: () => rmSync(dir, {recursive: true, force: true})};
 }
 
-/** A warehouse whose schedule has one Final game on each given date (season 2021-22). */
+/** A warehouse whose schedule has one Final game on each given date. */
 export async function scheduleOnlyWarehouse(file: string, dates: readonly string[]): Promise<DuckDbWarehouse> {
   const warehouse = await openDuckDb(file);
   await warehouse.ensureTables(ALL_TABLES);
   for (const [i, date] of dates.entries()) {
     await warehouse.query(
       `INSERT INTO nba_orchestration.nba_schedule (game_id, game_date, season, season_type, home_team_abbr, away_team_abbr, game_status, home_score, away_score)
-       VALUES ($id, CAST($date AS DATE), '2021-22', 'Regular Season', 'BOS', 'NYK', 'Final', 100, 90)`,
-      {id: {type: 'STRING', value: `00221${String(i).padStart(5, '0')}`}, date: {type: 'DATE', value: date}},
+       VALUES ($id, CAST($date AS DATE), $season, 'Regular Season', 'BOS', 'NYK', 'Final', 100, 90)`,
+      {id: {type: 'STRING', value: `00221${String(i).padStart(5, '0')}`}, date: {type: 'DATE', value: date}, season: {type: 'STRING', value: seasonOf(date)}},
     );
   }
   return warehouse;
