@@ -9,7 +9,8 @@ import {DERIVED_TABLES, resolveTableList} from '../src/catalog/index.js';
 import {today} from '../src/dates.js';
 import {buildCompletionReport, formatCompletionReport, LAST_VALIDATION_FILE, saveLastValidation, validate} from '../src/validation/index.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
-import {assertBuilt, backfill, sandbox, type Sandbox} from './support/cli.js';
+import {execa} from 'execa';
+import {assertBuilt, backfill, BIN, sandbox, type Sandbox} from './support/cli.js';
 import {buildDemo, DEMO_RANGE, type BuiltDemo} from './support/validation-demo.js';
 
 let demo: BuiltDemo;
@@ -116,6 +117,7 @@ describe('backfill report and validate (command line)', () => {
     expect(ok.stdout).toContain('PASSED');
     expect(ok.stdout).toMatch(/\nTDZA\s+ok\s+ok\s+ok\s+ok\s+-\s+-\s+ok(\n|$)/);
     expect(existsSync(join(box.stateDir, LAST_VALIDATION_FILE))).toBe(true);
+    expect(ok.stderr).not.toContain('[1/'); // piped: no progress line
 
     const printed = await backfill(box, ['report', ...range]);
     expect(printed.exitCode, printed.stderr).toBe(0);
@@ -127,6 +129,13 @@ describe('backfill report and validate (command line)', () => {
     const out = join(box.dir, 'elsewhere', 'r.txt');
     expect((await backfill(box, ['report', ...range, '--out', out])).exitCode).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('NBA BACKFILL COMPLETION REPORT');
+
+    // On a terminal (a pseudo-terminal from script(1)), progress is one line rewritten in place.
+    const command = ['node', BIN, 'validate', ...range, '--tables', 'TDZA'].map((a) => `'${a}'`).join(' ');
+    const tty = await execa('script', ['-qec', command, '/dev/null'], {cwd: box.dir, env: box.env, reject: false, timeout: 120_000});
+    expect(tty.exitCode).toBe(0);
+    expect(tty.stdout).toContain('\r\x1b[2K[1/5] completeness TDZA ok');
+    expect(tty.stdout).toContain('[5/5] point_in_time TDZA ok\r\x1b[2Kvalidation of 1 tables');
   });
 
   it('validate exits 1 naming the table, date and problem; 2 on bad input', async () => {

@@ -1,7 +1,7 @@
 // `backfill validate [--from D] [--to D] [--tables a,b] [--json]`: the SPEC §5 checks.
 // Exit 0 when every check passes, 1 when one fails (2 for bad input, raised as UsageError).
 import type {Command} from 'commander';
-import {formatValidation, saveLastValidation, validate} from '../../validation/index.js';
+import {formatValidation, saveLastValidation, shortName, validate, type ValidationProgress} from '../../validation/index.js';
 import type {CommandModule} from '../main.js';
 import {resolveRange, selectTables} from '../options.js';
 
@@ -27,7 +27,12 @@ export const validateCommand: CommandModule = {
           const {range} = resolveRange(flags, context);
           const warehouse = await context.openWarehouse({readOnly: true});
           try {
-            const report = await validate(warehouse, {range, tables});
+            // On a terminal, one progress line rewritten in place (the full audit takes a while).
+            const onProgress = context.interactive && !flags.json
+              ? (p: ValidationProgress) => process.stderr.write(`\r\x1b[2K[${p.done}/${p.total}] ${p.result.check} ${shortName(p.result.table)} ${p.result.passed ? 'ok' : 'FAIL'}`)
+              : undefined;
+            const report = await validate(warehouse, {range, tables, onProgress});
+            if (onProgress) process.stderr.write('\r\x1b[2K');
             saveLastValidation(context.stateDir, report);
             if (flags.json) context.out(JSON.stringify(report));
             else for (const line of formatValidation(report)) context.out(line);
