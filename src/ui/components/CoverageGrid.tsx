@@ -43,21 +43,19 @@ interface RowProps {
   readonly percent: boolean;
 }
 
+// One Text per cell and columnGap for the spaces: every Text node costs layout and ANSI work on each
+// frame, and the grid is most of the frame.
 const GridRowView = memo(function GridRowView({label, cells, total, selectedCol, marked, bold, percent}: RowProps) {
   const theme = useTheme();
   return (
-    <Box height={1}>
-      <Text bold={bold}>{label.padEnd(LABEL_WIDTH)}</Text>
+    <Box height={1} columnGap={1}>
+      <Text bold={bold}>{label.padEnd(LABEL_WIDTH - 1)}</Text>
       {cells.map((cell, i) => (
         <Text key={i} color={theme.stateColor(cell.state)} inverse={i === selectedCol} underline={marked[i]} bold={bold}>
           {cellText(cell, theme, CELL_WIDTH - 1, percent)}
-          <Text inverse={false} underline={false}>
-            {' '}
-          </Text>
         </Text>
       ))}
       <Text color={theme.stateColor(total.state)} bold={bold}>
-        {' '}
         {`${theme.symbol(total.state)}${total.covered}/${total.expected}`.padEnd(TOTAL_WIDTH - 1)}
       </Text>
     </Box>
@@ -120,17 +118,14 @@ export function CoverageGrid({model, row, col, width, focused, marks, monthRange
 
   return (
     <Box flexDirection="column" height={1 + lines.length + 1}>
-      <Box height={1}>
-        <Text>{(more.left ? theme.arrows.left : ' ').padEnd(LABEL_WIDTH)}</Text>
+      <Box height={1} columnGap={1}>
+        <Text>{(more.left ? theme.arrows.left : ' ').padEnd(LABEL_WIDTH - 1)}</Text>
         {months.map((m, i) => (
           <Text key={m} inverse={offset + i === col} underline={inRange(offset + i)}>
             {shortMonth(m).padEnd(CELL_WIDTH - 1)}
-            <Text inverse={false} underline={false}>
-              {' '}
-            </Text>
           </Text>
         ))}
-        <Text>{`${more.right ? theme.arrows.right : ' '}total`.padEnd(TOTAL_WIDTH)}</Text>
+        <Text>{`${more.right ? theme.arrows.right : ' '}total`.padEnd(TOTAL_WIDTH - 1)}</Text>
       </Box>
       {lines}
       <Box height={1}>

@@ -2,11 +2,11 @@
 // space is short): state with a spinner while running, dates done/total, rows, throughput, ETA,
 // retries and the batch in flight.
 import {Box, Text} from 'ink';
-import Spinner from 'ink-spinner';
 import {memo} from 'react';
 import type {ProcessorProgress, ProcessorStatus} from '../../runner/types.js';
 import {useSessionSlice} from '../console-stores.js';
 import {formatCount, formatDuration, shortRange, truncate} from '../format.js';
+import {useSpinnerFrame} from '../spinner-clock.js';
 import {useTheme, type CellState} from '../theme.js';
 
 const STATUS_STATE: Record<ProcessorStatus, CellState> = {
@@ -34,13 +34,17 @@ export function processorLine(p: ProcessorProgress): string {
   return parts.join(' ');
 }
 
+function SpinnerFrame() {
+  return <>{useSpinnerFrame(useTheme().spinner)}</>;
+}
+
 const ProcessorRow = memo(function ProcessorRow({p, selected, width}: {p: ProcessorProgress; selected: boolean; width: number}) {
   const theme = useTheme();
   const state = STATUS_STATE[p.status];
   return (
     <Box height={1}>
       <Text>{selected ? theme.arrows.right : ' '}</Text>
-      <Text color={theme.stateColor(state)}>{p.status === 'running' && !p.paused ? <Spinner type={theme.spinner} /> : theme.symbol(state)}</Text>
+      <Text color={theme.stateColor(state)}>{p.status === 'running' && !p.paused ? <SpinnerFrame /> : theme.symbol(state)}</Text>
       <Text color={theme.stateColor(state)} wrap="truncate">
         {' '}
         {truncate(processorLine(p), width - 3, theme.ellipsis)}
