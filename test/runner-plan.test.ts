@@ -78,6 +78,19 @@ describe('planner', () => {
     expect(final.state).toBe('failed');
     expect(ofType(events, 'batch-started')).toEqual([]);
     expect(final.processors[0]).toMatchObject({status: 'failed', datesFailed: 4});
+    expect(ofType(events, 'batch-failed')[0].error).toBe('inputs not covered and not planned: TDGS on 7 dates');
+  });
+
+  it('fails the dependants of a blocked batch too, whatever their order in the plan', async () => {
+    const request = {range: {start: '2021-11-01', end: '2021-11-30'}, processors: ['team_defensive_zone_analytics' as const, 'player_defensive_context' as const]};
+    await warehouse.query(`INSERT INTO nba_analytics.upcoming_player_game_context (game_date, game_id, player_lookup) SELECT game_date, game_id, 'x' FROM nba_orchestration.nba_schedule`);
+    const handle = await startRun({warehouse, stateDir: join(tmp.dir, 'state'), config, boundary: '2023-01-01', request});
+    const events = collect(handle.subscribe);
+    const final = await handle.finished;
+    expect(final.state).toBe('failed');
+    expect(ofType(events, 'batch-started')).toEqual([]);
+    const pdc = ofType(events, 'batch-failed').filter((e) => e.batch.processor === 'player_defensive_context');
+    expect(pdc.map((e) => e.error)).toEqual(['its input TDZA failed on 2021-11-01 → 2021-11-05']);
   });
 
   it('refuses a batch size or worker count that is not a positive whole number', async () => {

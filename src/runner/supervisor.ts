@@ -159,6 +159,7 @@ export class Supervisor {
       if (!missing.has(m.processor)) missing.set(m.processor, new Map());
       missing.get(m.processor)!.set(m.input, new Set(m.dates));
     }
+    const blocked: [Batch, string][] = [];
     for (const proc of this.procs) {
       const table = derivedTable(proc.plan.name);
       for (const batch of proc.batches) {
@@ -178,9 +179,14 @@ export class Supervisor {
           }
           if (count) absent.push(`${derivedTable(input).short} on ${count} date${count > 1 ? 's' : ''}`);
         }
-        if (absent.length) this.settle(batch, 'failed', `inputs not covered and not planned: ${absent.join(', ')}`);
+        if (absent.length) blocked.push([batch, `inputs not covered and not planned: ${absent.join(', ')}`]);
         else if (batch.missing === 0) batch.state = 'ready';
       }
+    }
+    // Failed only once every gate is wired, so that their dependants learn it too.
+    for (const [batch, why] of blocked) {
+      this.emit({type: 'batch-failed', batch: this.ref(batch), error: why});
+      this.settle(batch, 'failed', why);
     }
     this.schedule();
   }
@@ -294,6 +300,16 @@ export class Supervisor {
       state = failed ? 'failed' : this.cancelAll ? 'cancelled' : 'completed';
     } else if (this.stopping) {
       state = 'interrupted';
+    } else if (!this.procs.some((p) => p.paused) && !this.cancelAll && !open.some((b) => b.state === 'ready')) {
+      // Nothing runs, nothing is held, nothing can start: the inputs these wait for will never
+      // come (a safety net; the gates should have said so already). Fail them rather than hang.
+      for (const b of open) {
+        const why = 'its inputs can no longer be built in this run';
+        this.emit({type: 'batch-failed', batch: this.ref(b), error: why});
+        this.settle(b, 'failed', why);
+      }
+      this.maybeFinish();
+      return;
     } else if (this.options.stopWhenOnlyPaused && this.procs.some((p) => p.paused)) {
       // Only held work is left and nobody may resume it here: keep it for the next run.
       const held = this.procs.filter((p) => p.paused).map((p) => p.plan.short).join(', ');
