@@ -148,10 +148,11 @@ function playTeam(rng: Rng, lineup: Lineup, profile: SeasonProfile, pace: number
     if (rng.chance(profile.zonePct[zone] * (1 + line.player.shooting + edge))) line.zoneMakes[zone]++;
   }
   for (const line of playing) {
-    line.fga = sum(line.zoneAttempts, (n) => n);
-    line.fgm = sum(line.zoneMakes, (n) => n);
-    line.fg3a = line.zoneAttempts[3] + line.zoneAttempts[4];
-    line.fg3m = line.zoneMakes[3] + line.zoneMakes[4];
+    const [a, m] = [line.zoneAttempts, line.zoneMakes];
+    line.fga = a[0] + a[1] + a[2] + a[3] + a[4];
+    line.fgm = m[0] + m[1] + m[2] + m[3] + m[4];
+    line.fg3a = a[3] + a[4];
+    line.fg3m = m[3] + m[4];
   }
 
   const fta = rng.count(profile.fta * length + (home ? 0.5 : -0.5), 5.5);

@@ -114,9 +114,11 @@ export class LeagueHistory {
     });
 
     const seasonPlayers = new Map<Player, SeasonPlayer>();
-    const lastDay = addDays(calendar.playoffStart, 75);
+    // Every day from opening night to the end of the Finals, for injury spells.
+    const days: IsoDate[] = [];
+    for (let d = calendar.opener, last = addDays(calendar.playoffStart, 75); d <= last; d = addDays(d, 1)) days.push(d);
     for (const player of [...this.teamOf.keys()].sort((a, b) => a.id - b.id)) {
-      seasonPlayers.set(player, seasonPlayer(new Rng(this.seed, `player:${year}:${player.id}`), player, year, calendar.opener, lastDay));
+      seasonPlayers.set(player, seasonPlayer(new Rng(this.seed, `player:${year}:${player.id}`), player, year, days));
     }
     capStarScoring(
       TEAMS.map((_, t) => [...this.teamOf].filter(([, team]) => team === t).map(([p]) => seasonPlayers.get(p)!)),
@@ -238,7 +240,7 @@ function capStarScoring(rosters: SeasonPlayer[][], profile: SeasonProfile): void
   }
 }
 
-function seasonPlayer(rng: Rng, player: Player, year: number, opener: IsoDate, lastDay: IsoDate): SeasonPlayer {
+function seasonPlayer(rng: Rng, player: Player, year: number, days: readonly IsoDate[]): SeasonPlayer {
   const trait = TRAITS[player.position];
   const q = player.quality;
   const three = Math.min(0.8, Math.max(0.02, 0.41 * trait.three * Math.exp(rng.normal(0, 0.25))));
@@ -249,11 +251,11 @@ function seasonPlayer(rng: Rng, player: Player, year: number, opener: IsoDate, l
   const usage = Math.exp(0.36 * q + rng.normal(0, 0.1));
   const jitter = (sd: number) => Math.exp(rng.normal(0, sd));
   const injured = new Set<IsoDate>();
-  for (let d = opener; d <= lastDay; d = addDays(d, 1)) {
+  for (let d = 0; d < days.length; d++) {
     if (!rng.chance(0.0045)) continue;
     const length = rng.chance(0.6) ? rng.int(1, 3) : rng.chance(0.75) ? rng.int(4, 14) : rng.int(15, 50);
-    for (let i = 0; i < length; i++) injured.add(addDays(d, i));
-    d = addDays(d, length);
+    for (let i = 0; i < length && d + i < days.length; i++) injured.add(days[d + i]);
+    d += length;
   }
   const age = year - player.birthYear;
   return {

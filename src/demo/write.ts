@@ -2,7 +2,7 @@
 // table's columns are looked up in a map of values by name, so a column added to the catalog
 // without a demo value fails loudly instead of being silently skipped. Box scores and games go in
 // through the Appender; the 1.3M shot rows are expanded in SQL from per-player zone counts.
-import type {DuckDBAppender, DuckDBConnection} from '@duckdb/node-api';
+import {DuckDBDataChunk, DuckDBDateValue, DuckDBTypeId, type DuckDBAppender, type DuckDBConnection, type DuckDBValue, type DuckDBVector} from '@duckdb/node-api';
 import {boxscoreTraditional, nbaSchedule, shotChart, teamRoster} from '../catalog/tables.js';
 import type {SourceTable} from '../catalog/types.js';
 import {duckdb} from '../queries/dialect.js';
@@ -88,12 +88,73 @@ const BOX: Record<string, Getter<BoxRow>> = {
   plus_minus: (b) => b.line.plusMinus,
 };
 
-/** Appends rows to a catalog table, one typed append per catalog column. */
-class TableLoader<R> {
+const DATE_VALUES = new Map<string, DuckDBDateValue>();
+
+/** 'YYYY-MM-DD' → a DATE value (appending the text would make DuckDB parse every row's date). */
+function dateValue(iso: string): DuckDBDateValue {
+  let value = DATE_VALUES.get(iso);
+  if (!value) {
+    value = new DuckDBDateValue(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000);
+    DATE_VALUES.set(iso, value);
+  }
+  return value;
+}
+
+const CHUNK_ROWS = 2048;
+
+/**
+ * Rows into a table through data chunks: numbers are stored in the chunk's typed arrays and each
+ * column crosses into DuckDB once per 2,048 rows, about twice as fast as appending value by value.
+ */
+class ChunkAppender {
+  private rows = 0;
+
   private constructor(
     private readonly appender: DuckDBAppender,
+    private readonly chunk: DuckDBDataChunk,
+    private readonly vectors: DuckDBVector[],
+    private readonly convert: ((value: string | number | boolean) => DuckDBValue)[],
+  ) {}
+
+  static async open(connection: DuckDBConnection, table: string, schema: string): Promise<ChunkAppender> {
+    const appender = await connection.createAppender(table, schema);
+    const types = Array.from({length: appender.columnCount}, (_, i) => appender.columnType(i));
+    const chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+    const convert = types.map((type) => {
+      if (type.typeId === DuckDBTypeId.BIGINT) return (value: string | number | boolean) => BigInt(value as number);
+      if (type.typeId === DuckDBTypeId.DATE) return (value: string | number | boolean) => dateValue(value as string);
+      return (value: string | number | boolean) => value;
+    });
+    return new ChunkAppender(appender, chunk, types.map((_, i) => chunk.getColumnVector(i)), convert);
+  }
+
+  set(column: number, value: Value): void {
+    this.vectors[column].setItem(this.rows, value === null ? null : this.convert[column](value));
+  }
+
+  endRow(): void {
+    if (++this.rows === CHUNK_ROWS) this.flush();
+  }
+
+  close(): void {
+    this.flush();
+    this.appender.closeSync();
+  }
+
+  private flush(): void {
+    if (this.rows === 0) return;
+    this.chunk.rowCount = this.rows;
+    for (const vector of this.vectors) vector.flush();
+    this.appender.appendDataChunk(this.chunk);
+    this.rows = 0;
+  }
+}
+
+/** Appends rows to a catalog table, the value of each catalog column taken from `values`. */
+class TableLoader<R> {
+  private constructor(
+    private readonly appender: ChunkAppender,
     private readonly getters: Getter<R>[],
-    private readonly kinds: string[],
   ) {}
 
   static async open<R>(connection: DuckDBConnection, table: SourceTable, values: Record<string, Getter<R>>): Promise<TableLoader<R>> {
@@ -102,24 +163,17 @@ class TableLoader<R> {
       if (!getter) throw new Error(`the demo generator has no value for ${table.dataset}.${table.name}.${column.name}`);
       return getter;
     });
-    const appender = await connection.createAppender(table.name, table.dataset);
-    return new TableLoader(appender, getters, table.columns.map((c) => c.type));
+    return new TableLoader(await ChunkAppender.open(connection, table.name, table.dataset), getters);
   }
 
   append(row: R): void {
-    const {appender, getters, kinds} = this;
-    for (let i = 0; i < getters.length; i++) {
-      const value = getters[i](row);
-      if (value === null) appender.appendNull();
-      else if (kinds[i] === 'INT64') appender.appendInteger(value as number);
-      else if (kinds[i] === 'BOOL') appender.appendBoolean(value as boolean);
-      else appender.appendVarchar(value as string); // STRING, and DATE cast from 'YYYY-MM-DD'
-    }
+    const {appender, getters} = this;
+    for (let i = 0; i < getters.length; i++) appender.set(i, getters[i](row));
     appender.endRow();
   }
 
   close(): void {
-    this.appender.closeSync();
+    this.appender.close();
   }
 }
 
@@ -140,7 +194,7 @@ export class DemoWriter {
     private readonly schedule: TableLoader<ScheduleRow>,
     private readonly roster: TableLoader<RosterRow>,
     private readonly box: TableLoader<BoxRow>,
-    private readonly zones: DuckDBAppender,
+    private readonly zones: ChunkAppender,
   ) {}
 
   static async open(connection: DuckDBConnection, seed: number): Promise<DemoWriter> {
@@ -151,7 +205,7 @@ export class DemoWriter {
       await TableLoader.open(connection, nbaSchedule, SCHEDULE),
       await TableLoader.open(connection, teamRoster, ROSTER),
       await TableLoader.open(connection, boxscoreTraditional, BOX),
-      await connection.createAppender(STAGE, 'main'),
+      await ChunkAppender.open(connection, STAGE, 'main'),
     );
   }
 
@@ -178,18 +232,18 @@ export class DemoWriter {
           this.box.append({game, team, line});
           if (line.fga === 0) continue;
           const z = this.zones;
-          z.appendVarchar(game.gameId);
-          z.appendVarchar(game.date);
-          z.appendVarchar(TEAMS[team].abbr);
-          z.appendVarchar(line.player.player.lookup);
-          z.appendInteger(4 + result.overtimes);
-          z.appendInteger(gameShots);
-          z.appendInteger(step);
-          z.appendInteger(shift);
-          z.appendInteger(firstShot);
+          z.set(0, game.gameId);
+          z.set(1, game.date);
+          z.set(2, TEAMS[team].abbr);
+          z.set(3, line.player.player.lookup);
+          z.set(4, 4 + result.overtimes);
+          z.set(5, gameShots);
+          z.set(6, step);
+          z.set(7, shift);
+          z.set(8, firstShot);
           for (let i = 0; i < ZONES.length; i++) {
-            z.appendInteger(line.zoneAttempts[i]);
-            z.appendInteger(line.zoneMakes[i]);
+            z.set(9 + 2 * i, line.zoneAttempts[i]);
+            z.set(10 + 2 * i, line.zoneMakes[i]);
           }
           z.endRow();
           firstShot += line.fga;
@@ -203,8 +257,8 @@ export class DemoWriter {
     this.schedule.close();
     this.roster.close();
     this.box.close();
-    this.zones.closeSync();
-    await this.connection.run(shotChartInsert(this.seed));
+    this.zones.close();
+    await this.connection.run(shotChartInsert());
     await this.connection.run(`DROP TABLE main.${STAGE}`);
   }
 }
@@ -224,9 +278,10 @@ const DISTANCE: Record<(typeof ZONES)[number], [number, number]> = {
  * (attempts spread evenly over the game's minutes: 12 per quarter, 5 per overtime). A streaming
  * projection of the staging table (no join, no sort), so the rows land in game order.
  */
-export function shotChartInsert(seed: number): string {
+export function shotChartInsert(): string {
   const zoneName = `[${ZONES.map((z) => `'${z}'`).join(', ')}][z + 1]`;
-  const distance = `CASE z ${ZONES.map((zone, z) => `WHEN ${z} THEN ${DISTANCE[zone][0]} + CAST(hash(${Math.trunc(seed)}, game_id, slot) % ${DISTANCE[zone][1]} AS INTEGER)`).join(' ')} END`;
+  // The distance within the zone's band follows the slot and the game's permutation step (seeded).
+  const distance = `CASE z ${ZONES.map((zone, z) => `WHEN ${z} THEN ${DISTANCE[zone][0]} + (slot * 7 + step + i) % ${DISTANCE[zone][1]}`).join(' ')} END`;
   const minute = '((slot + 0.5) * (48 + 5 * (periods - 4)) / game_shots)';
   const values: Record<string, string> = {
     game_id: 'game_id',
