@@ -212,6 +212,16 @@ describe('run intents', () => {
     ui.unmount();
   });
 
+  test('without UTF-8 the dialog is drawn with ASCII borders', async () => {
+    const ui = await renderConsole(runningSession(), {env: {LANG: 'C', NO_COLOR: '1'}});
+    await ui.press('c');
+    expect(ui.frame()).toContain('Cancel PGS?');
+    expect(ui.frame()).toMatch(/\+-{20,}\+/);
+    expect(ui.frame()).toContain('| y: cancel PGS');
+    expect(ui.frame()).not.toMatch(/[┌─│]/);
+    ui.unmount();
+  });
+
   test('C asks before cancelling the whole run', async () => {
     const session = runningSession();
     const ui = await renderConsole(session);
