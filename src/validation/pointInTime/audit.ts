@@ -8,7 +8,7 @@
 // stored rows before D plus the rows rebuilt for D, so each rebuilt table feeds the next.
 // From below, each table is cut at the lookback the catalog declares for its readers (the season
 // of D, or the previous one too): a processor reading further back than its catalog entry says
-// would be found out here, and the rebuild does not pay for history nobody may read.
+// would be found out here (rows it needs are absent from the copy, so the rebuild differs).
 import {DERIVED_TABLES, SOURCE_TABLES} from '../../catalog/tables.js';
 import type {DerivedTable, Lookback, SourceTable} from '../../catalog/types.js';
 import {seasonOf, type IsoDate} from '../../dates.js';
