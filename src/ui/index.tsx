@@ -2,7 +2,6 @@
 //   openConsole(session, options) → resolves 'quit' | 'detach' | 'cancel' once the operator left;
 //     it has already called session.close(mode) ('detach' for quit and detach, 'cancel' for cancel).
 //   showProgress(title, task) → runs a long task behind a progress bar (creating the demo).
-import './production-react.js';
 import {render, useApp} from 'ink';
 import {useCallback, type ReactNode} from 'react';
 import type {Session} from '../session/types.js';
