@@ -4,6 +4,7 @@
 // naming that table, that date and the offending row, and by nothing else.
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
+import {addDays} from '../src/dates.js';
 import {gameDates} from '../src/queries/coverage.js';
 import {auditDates, validate} from '../src/validation/index.js';
 import type {ValidationReport} from '../src/validation/types.js';
@@ -93,6 +94,20 @@ describe('validate on the built demo', () => {
     const report = await validate(warehouse, {range: DEMO_RANGE});
     expect(failing(report)).toEqual([{check: 'completeness', table: 'player_shot_zone_analytics', dates: [date]}]);
     expect(result(report, 'completeness', 'player_shot_zone_analytics').message).toBe(`1 of ${dates.length} game dates missing: ${date}`);
+  });
+
+  it('rows on a date without a Final game: row counts of that table, expected 0', async () => {
+    warehouse = await demo.copy();
+    // The first day without a Final game between two game dates (Christmas Eve, say).
+    const i = dates.findIndex((d, k) => k + 1 < dates.length && addDays(d, 1) < dates[k + 1]);
+    const [first, idle] = [dates[i], addDays(dates[i], 1)];
+    await warehouse.query(
+      `INSERT INTO nba_analytics.upcoming_team_game_context SELECT * REPLACE (DATE '${idle}' AS game_date)
+       FROM nba_analytics.upcoming_team_game_context WHERE game_date = DATE '${first}'`,
+    );
+    const report = await validate(warehouse, {range: DEMO_RANGE});
+    expect(failing(report)).toEqual([{check: 'row_counts', table: 'upcoming_team_game_context', dates: [idle]}]);
+    expect(result(report, 'row_counts', 'upcoming_team_game_context').sample[0]).toMatchObject({game_date: idle, expected_rows: 0});
   });
 
   it('a changed point value in PGS: reconciliation with raw names the player-game, and TOGS no longer sums PGS', async () => {
