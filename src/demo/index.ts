@@ -94,11 +94,15 @@ async function generate(writer: DemoWriter, asOf: IsoDate, seed: number, progres
   // The season holding as-of (the last one that has begun) has open stints; earlier ones closed in June.
   const current = calendars.filter((c) => c.opener < asOf).at(-1)!;
   for (const [i, calendar] of calendars.entries()) {
-    progress((0.8 * i) / calendars.length, `simulating ${calendar.season}`);
-    // Let a console redraw its progress bar between seasons.
-    await new Promise((done) => setImmediate(done));
+    const label = `simulating ${calendar.season}`;
+    // Yielding to the event loop lets a console redraw its progress bar during the simulation.
+    const pause = async (done: number) => {
+      progress((0.8 * (i + 0.9 * done)) / calendars.length, label);
+      await new Promise((resume) => setImmediate(resume));
+    };
+    await pause(0);
     const season = league.season(calendar);
-    const games = playSeason(calendar, season, seed, asOf);
+    const games = await playSeason(calendar, season, seed, asOf, pause);
     const lastDay = addDays(asOf, -1);
     const roster: RosterRow[] = season.stints
       .filter((s) => s.from <= lastDay)

@@ -32,7 +32,17 @@ export interface ScheduleRow {
 const POSTPONE_WINDOW = ['2021-12-19', '2022-01-10'] as const;
 const POSTPONE_RATE = 0.25;
 
-export function playSeason(calendar: SeasonCalendar, league: SeasonLeague, seed: number, asOf: IsoDate): ScheduleRow[] {
+/**
+ * Plays the season's games before as-of. `pause` is awaited every hundred regular-season games with
+ * the share of them done, so that a console can redraw its progress bar during the simulation.
+ */
+export async function playSeason(
+  calendar: SeasonCalendar,
+  league: SeasonLeague,
+  seed: number,
+  asOf: IsoDate,
+  pause: (done: number) => Promise<void> = async () => undefined,
+): Promise<ScheduleRow[]> {
   const profile = seasonProfile(calendar.startYear);
   const rows: ScheduleRow[] = [];
   const play = (gameId: string, date: IsoDate, seasonType: SeasonType, home: number, away: number): ScheduleRow => {
@@ -43,7 +53,8 @@ export function playSeason(calendar: SeasonCalendar, league: SeasonLeague, seed:
   };
 
   const regular = regularSeason(calendar, seed, asOf);
-  for (const game of regular) {
+  for (const [index, game] of regular.entries()) {
+    if (index % 100 === 99) await pause(index / regular.length);
     if (game.postponedTo === undefined) rows.push(play(game.gameId, game.date, 'Regular Season', game.home, game.away));
     else rows.push({gameId: game.gameId, date: game.date, season: calendar.season, seasonType: 'Regular Season', home: game.home, away: game.away, status: 'Postponed', homeScore: null, awayScore: null, result: null});
   }
