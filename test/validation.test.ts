@@ -53,6 +53,8 @@ describe('validate on the built demo', () => {
     const audit = result(report, 'point_in_time', 'ml_feature_store');
     expect(sampled).toHaveLength(3);
     for (const date of sampled) expect(audit.message).toContain(date);
+    // The scratch databases of the audit are detached afterwards.
+    expect(await warehouse.query(`SELECT database_name FROM duckdb_databases() WHERE database_name LIKE 'pit_%'`)).toEqual([]);
   });
 
   it('a duplicated row: duplicates (and the row count) of that table on that date', async () => {
