@@ -7,6 +7,8 @@ import {UsageError} from '../../errors.js';
 import {progressLines} from '../../headless/progress.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
+import {serveForAttach} from '../serve.js';
+import {attachConsole, liveRunServes} from './attach.js';
 import {loadStatus, printStatus} from './status.js';
 
 /** The demo's games are Final up to the day before the boundary (today unless configured). */
@@ -28,11 +30,18 @@ async function createDemo(context: CliContext): Promise<void> {
 export async function openDefault(context: CliContext): Promise<number> {
   if (context.target === 'duckdb' && !existsSync(context.warehousePath)) await createDemo(context);
   if (context.interactive) {
+    // A run elsewhere holds the warehouse: join it instead of failing on the lock.
+    if (await liveRunServes(context)) return attachConsole(context);
     const {openConsole} = await import('../../ui/index.js');
     const {openLocalSession} = await import('../../session/local.js');
     const session = await openLocalSession(context);
-    const exit = await openConsole(session);
-    return exit === 'cancel' ? 1 : 0;
+    const server = await serveForAttach(context, session, (level, message) => session.announce(message, level));
+    try {
+      const exit = await openConsole(session);
+      return exit === 'cancel' ? 1 : 0;
+    } finally {
+      await server?.close();
+    }
   }
   printStatus(await loadStatus(context), context);
   context.out('');

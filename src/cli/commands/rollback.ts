@@ -46,7 +46,8 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
   }
   if (!options.rerun) return 0;
   context.out(`rollback: re-running ${names} for ${range.start}..${range.end}`);
-  return runBackfill(context, {from: range.start, to: range.end, processors: tables.map((t) => t.name).join(',')});
+  // As lines even on a terminal: the operator is at a prompt, not in the console.
+  return runBackfill(context, {from: range.start, to: range.end, processors: tables.map((t) => t.name).join(',')}, {console: false});
 }
 
 export const rollbackCommand: CommandModule = {

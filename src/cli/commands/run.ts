@@ -8,12 +8,15 @@ import {onStopSignals} from '../../headless/signals.js';
 import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
 import {formatRecord, type LogRecord} from '../../headless/records.js';
 import {gameDates} from '../../queries/coverage.js';
-import {findInterruptedRun, formatPlan, planRun, startRun, warehouseKey, type LocalRun} from '../../runner/index.js';
+import {findInterruptedRun, formatPlan, planRun, warehouseKey, type LocalRun} from '../../runner/index.js';
+import {openLocalSession} from '../../session/local.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
+import {detachRun} from '../detach.js';
 import {parsePhase, parsePositiveInt, resolveRange, selectTables} from '../options.js';
+import {serveForAttach} from '../serve.js';
 
 export interface RunOptions {
   readonly from?: string;
@@ -24,6 +27,7 @@ export interface RunOptions {
   readonly workers?: string;
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  readonly detach?: boolean;
 }
 
 /** Everything that can be checked without the warehouse: bad input fails before anything opens. */
@@ -90,57 +94,97 @@ export function exitCodeOf(snapshot: RunSnapshot): number {
 }
 
 /**
+ * Bad ranges fail before anything is written: a read-only look at the schedule. Returns the
+ * warehouse's key in the state store (where an interrupted run is found).
+ */
+async function checkRange(context: CliContext, range: DateRange): Promise<string> {
+  const warehouse = await context.openWarehouse({readOnly: true});
+  try {
+    await requireGameDates(warehouse, range);
+    return warehouseKey(warehouse);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/**
  * On a terminal: the same run inside the console (the console is one more subscriber of the
  * run's events). Exit 0 only when the run completed before the operator left.
  */
 async function runInConsole(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
-  const checked = await context.openWarehouse({readOnly: true});
-  try {
-    await requireGameDates(checked, request.range);
-  } finally {
-    await checked.close();
-  }
+  await checkRange(context, request.range);
   const {openConsole} = await import('../../ui/index.js');
-  const {openLocalSession} = await import('../../session/local.js');
   const session = await openLocalSession(context);
-  if (clampedFrom) {
-    session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
+  const server = await serveForAttach(context, session, (level, message) => session.announce(message, level));
+  try {
+    if (clampedFrom) {
+      session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
+    }
+    await session.startRun(request);
+    const exit = await openConsole(session);
+    const last = session.getState().run;
+    return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
+  } finally {
+    await server?.close();
   }
-  await session.startRun(request);
-  const exit = await openConsole(session);
-  const last = session.getState().run;
-  return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
 }
 
-/** The whole `run` command; also what `rollback --rerun` calls. Returns the exit code. */
-export async function runBackfill(context: CliContext, options: RunOptions): Promise<number> {
-  const {request, clampedFrom} = requestFrom(context, options);
-  if (context.interactive && !options.dryRun) return runInConsole(context, request, clampedFrom);
+/**
+ * Without a terminal: log lines. The run goes through a local session so that it is also served
+ * on the warehouse's socket (`backfill attach` from another SSH session).
+ */
+async function runHeadless(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
   const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(cliRecord(level, event, message), context.logFormat));
-  const warehouse = await context.openWarehouse({readOnly: options.dryRun === true});
+  const key = await checkRange(context, request.range);
+  const session = await openLocalSession(context);
+  const server = await serveForAttach(context, session, (level, message) => log(level, 'attach', message));
   try {
-    await requireGameDates(warehouse, request.range);
     if (clampedFrom) {
       log('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`);
     }
-    const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
-    if (options.dryRun) {
-      if (interrupted) {
-        context.out(`an interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end}) would be resumed first`);
-      }
-      const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
-      for (const line of formatPlan(plan)) context.out(line);
-      return 0;
-    }
     let stopped = false;
-    const common = {warehouse, stateDir: context.stateDir, config: context.config, boundary: context.boundary, stopWhenOnlyPaused: true};
+    const interrupted = findInterruptedRun(context.stateDir, key);
     if (interrupted) {
+      // The session resumes the interrupted run (its own request) when asked to start.
       log('info', 'resume', `resuming the interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end})`);
-      const resumed = await follow(context, await startRun({...common, request: interrupted.request, resume: interrupted}), () => (stopped = true));
+      const resumed = await follow(context, (await session.startRun(interrupted.request))!, () => (stopped = true));
       if (stopped || resumed.state !== 'completed' || sameRequest(interrupted.request, request)) return exitCodeOf(resumed);
       log('info', 'resume', 'the interrupted run is complete; now running this request');
     }
-    return exitCodeOf(await follow(context, await startRun({...common, request})));
+    return exitCodeOf(await follow(context, (await session.startRun(request))!));
+  } finally {
+    await server?.close();
+    await session.close('detach');
+  }
+}
+
+/** The whole `run` command; also what `rollback --rerun` calls. Returns the exit code. */
+export async function runBackfill(context: CliContext, options: RunOptions, where: {readonly console?: boolean} = {}): Promise<number> {
+  const {request, clampedFrom} = requestFrom(context, options);
+  if (options.dryRun) return dryRun(context, request, clampedFrom);
+  if (options.detach) {
+    await checkRange(context, request.range);
+    return detachRun(context);
+  }
+  if (context.interactive && where.console !== false) return runInConsole(context, request, clampedFrom);
+  return runHeadless(context, request, clampedFrom);
+}
+
+/** The plan (and the interrupted run that would be resumed first), from a read-only warehouse. */
+async function dryRun(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
+  const warehouse = await context.openWarehouse({readOnly: true});
+  try {
+    await requireGameDates(warehouse, request.range);
+    if (clampedFrom) {
+      context.out(formatRecord(cliRecord('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`), context.logFormat));
+    }
+    const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
+    if (interrupted) {
+      context.out(`an interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end}) would be resumed first`);
+    }
+    const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
+    for (const line of formatPlan(plan)) context.out(line);
+    return 0;
   } finally {
     await warehouse.close();
   }
@@ -159,6 +203,7 @@ export const runCommand: CommandModule = {
       .option('--workers <n>', 'batches in flight per processor')
       .option('--force', 'rebuild dates that are already covered')
       .option('--dry-run', 'print the plan (batches per processor) and write nothing')
+      .option('--detach', 'run in the background, headless, logging to a file; prints the pid, the log and how to attach')
       .action((options: RunOptions) => run((context) => runBackfill(context, options)));
   },
 };

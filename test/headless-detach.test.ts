@@ -1,0 +1,78 @@
+// `run --detach`: the built CLI returns at once with the pid and the log file; the background run
+// serves the warehouse's socket (what `backfill attach` joins) and logs to the file until it
+// completes. Bad input is refused before anything starts.
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connectSession} from '../src/attach/client.js';
+import {socketPath} from '../src/attach/paths.js';
+import {createDemoWarehouse} from '../src/demo/index.js';
+import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
+
+const AS_OF = '2021-12-16';
+let box: Sandbox;
+let config: string;
+
+beforeAll(async () => {
+  assertBuilt();
+  box = sandbox();
+  await createDemoWarehouse(box.warehouse, {asOf: AS_OF});
+  config = join(box.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({boundary: AS_OF}));
+});
+
+afterAll(() => box?.cleanup());
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('run --detach', {timeout: 240_000}, () => {
+  it('refuses bad input before starting anything', async () => {
+    const result = await backfill(box, ['--config', config, 'run', '--detach', '--processors', 'NOPE']);
+    expect(result.exitCode).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(existsSync(join(box.stateDir, 'logs'))).toBe(false);
+  });
+
+  it('returns with the pid and log; the background run serves attach and completes into its log', async () => {
+    const result = await backfill(box, ['--config', config, 'run', '--detach', '--processors', 'PGS,TOGS', '--batch-size', '1', '--workers', '1']);
+    expect(result.exitCode).toBe(0);
+    const pid = Number(/pid (\d+)/.exec(result.stdout)![1]);
+    const log = /log: (\S+)/.exec(result.stdout)![1];
+    expect(result.stdout).toContain('backfill attach');
+    expect(log.startsWith(join(box.stateDir, 'logs'))).toBe(true);
+
+    // The returned command waited for the socket: a client can join the live run right away.
+    const session = await connectSession(socketPath(box.stateDir, box.warehouse));
+    try {
+      expect(session.owner.pid).toBe(pid);
+      expect(session.owner.command).toContain('run');
+    } finally {
+      await session.close('detach');
+    }
+
+    await until(() => !alive(pid), 200_000);
+    const records = lines(readFileSync(log, 'utf8'));
+    expect(records.some((l) => / PGS \d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d done: \d+ rows/.test(l))).toBe(true);
+    expect(records.at(-1)).toMatch(/completed: 88\/88 game dates/);
+    const status = JSON.parse((await backfill(box, ['--config', config, 'status', '--json'])).stdout);
+    for (const short of ['PGS', 'TOGS']) {
+      const table = status.tables.find((t: {short: string}) => t.short === short);
+      expect(table.covered).toBe(table.expected);
+    }
+  });
+});
