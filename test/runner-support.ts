@@ -66,9 +66,10 @@ export interface TableFacts {
   readonly distinctKeys: number;
   readonly dates: number;
   /**
-   * Over every column but lineage. Doubles are rounded to 6 decimals: DuckDB's parallel AVG/SUM
-   * adds in varying order, so the last bits differ between two identical runs (1e-16), and at 9
-   * decimals a value near a rounding edge flips now and then.
+   * Over every column but lineage. Doubles are compared as single-precision floats: DuckDB's
+   * parallel AVG/SUM adds in varying order, so the last bits differ between identical runs
+   * (1e-15). Rounding to decimals is not enough: averages over 32 or 64 games land exactly on
+   * decimal halves (18.5890625), which round either way; exact binary fractions survive FLOAT.
    */
   readonly checksum: string;
 }
@@ -80,7 +81,7 @@ export async function tableFacts(warehouse: Warehouse): Promise<Record<string, T
     const d = warehouse.dialect;
     const columns = table.columns
       .filter((c) => c.name !== 'processed_at' && c.name !== 'run_id')
-      .map((c) => (c.type === 'FLOAT64' ? `ROUND(${d.ident(c.name)}, 6)` : d.ident(c.name)));
+      .map((c) => (c.type === 'FLOAT64' ? `CAST(${d.ident(c.name)} AS FLOAT)` : d.ident(c.name)));
     const key = table.key.map((k) => d.ident(k)).join(', ');
     const [row] = await warehouse.query(
       `SELECT COUNT(*) AS n, (SELECT COUNT(*) FROM (SELECT DISTINCT ${key} FROM ${d.table(table)})) AS k,
