@@ -82,7 +82,8 @@ export class ConsoleStores {
 
   constructor(readonly session: Session, options: ConsoleStoreOptions = {}) {
     this.log = new LogStore(options.log);
-    this.state = new ThrottledNotifier(options.throttleMs ?? 80);
+    // Progress redraws at most 5 times a second: a key press never queues behind a burst of them.
+    this.state = new ThrottledNotifier(options.throttleMs ?? 200);
     // Backlog and subscription in the same tick: no event can fall between them.
     const backlog = session.backlog();
     for (const event of backlog) this.failures.apply(event);

@@ -55,7 +55,7 @@ export class LogStore {
 
   constructor(options: LogStoreOptions = {}) {
     this.ring = new RingBuffer(options.capacity ?? 1000);
-    this.flushMs = options.flushMs ?? 80;
+    this.flushMs = options.flushMs ?? 100;
     this.showDebug = options.showDebug ?? false;
   }
 

@@ -7,7 +7,8 @@ export const SPINNER_FRAMES = {
   line: ['-', '\\', '|', '/'],
 } as const;
 
-const TICK_MS = 100;
+// Slow enough to leave the frame budget (maxFps 12) to keys and progress, fast enough to look alive.
+const TICK_MS = 250;
 const listeners = new Set<() => void>();
 let tick = 0;
 let timer: NodeJS.Timeout | null = null;

@@ -45,6 +45,12 @@ interface RowProps {
 
 // One Text per cell and columnGap for the spaces: every Text node costs layout and ANSI work on each
 // frame, and the grid is most of the frame.
+/** What a row shows, as one string: rows whose signature did not change skip rendering. */
+function rowSignature(p: RowProps): string {
+  const cells = p.cells.map((c, i) => `${c.state}${c.covered}/${c.expected}${p.marked[i] ? '*' : ''}`).join(',');
+  return `${p.label}|${cells}|${p.total.state}${p.total.covered}/${p.total.expected}|${p.selectedCol}|${p.bold}|${p.percent}`;
+}
+
 const GridRowView = memo(function GridRowView({label, cells, total, selectedCol, marked, bold, percent}: RowProps) {
   const theme = useTheme();
   return (
@@ -60,7 +66,7 @@ const GridRowView = memo(function GridRowView({label, cells, total, selectedCol,
       </Text>
     </Box>
   );
-});
+}, (before, after) => rowSignature(before) === rowSignature(after));
 
 export interface CoverageGridProps {
   readonly model: GridModel;
