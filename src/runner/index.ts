@@ -10,10 +10,14 @@
  *       handle.stop() (after in-flight batches; resumable), handle.finished → final RunSnapshot;
  *   findInterruptedRun(stateDir, warehouseKey) → ActiveRun | null   a run a crash, kill or quit left
  *       unfinished, to offer for resumption: `startRun({..., resume: thatRun})`;
+ *   abandonInterruptedRun(stateDir, key) → forgets it instead (the operator cancelled it);
  *   warehouseKey(warehouse) → the key the lock and the state store use for a warehouse.
  *
  * Paused flags live in the state store per warehouse and hold a processor across restarts
- * (`pausedProcessors`, `setPaused`). Errors are classified in classify.ts.
+ * (`pausedProcessors`, `setPaused`). Errors are classified in classify.ts. Batches hold up to a
+ * season of game dates by default (defaults.ts) and never span two seasons (plan.ts).
+ * Run states: completed; failed (a batch failed permanently, the rest ran); cancelled (cancel of
+ * all); interrupted (stop(), or `stopWhenOnlyPaused` with only paused work left: resumable).
  */
 import {randomBytes} from 'node:crypto';
 import type {DerivedTableName} from '../catalog/types.js';
