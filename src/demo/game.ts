@@ -139,7 +139,13 @@ function playTeam(rng: Rng, lineup: Lineup, profile: SeasonProfile, pace: number
   const fga = Math.max(60, Math.round(rng.normal(profile.fga * pace * length, 5.5)));
   const shooters = weights((p) => p.usage);
   const shooterTotal = sum(shooters, (w) => w);
-  const zoneWeights = playing.map((l) => l.player.zoneMix.map((m, z) => (z >= 3 ? m * profile.threeTrend : m)));
+  // Pull the team's three-point rate towards the league's (odds ratio, partly): rosters drawn at
+  // random would otherwise move the league average from season to season and seed to seed.
+  let teamThree = 0;
+  playing.forEach((l, i) => (teamThree += shooters[i] * (l.player.zoneMix[3] + l.player.zoneMix[4])));
+  teamThree /= shooterTotal;
+  const odds = ((profile.threeShare / (1 - profile.threeShare)) / (teamThree / (1 - teamThree))) ** 0.8;
+  const zoneWeights = playing.map((l) => l.player.zoneMix.map((m, z) => (z >= 3 ? m * odds : m)));
   for (let shot = 0; shot < fga; shot++) {
     const i = rng.weighted(shooters, shooterTotal);
     const line = playing[i];

@@ -32,7 +32,7 @@ export interface SeasonPlayer {
   /** Share of his attempts per zone (sums to 1). */
   readonly zoneMix: readonly number[];
   /** Relative shooting over the league (0.03 = 3% better at every zone). */
-  readonly shooting: number;
+  shooting: number;
   readonly ftPct: number;
   readonly ftRate: number;
   readonly oreb: number;
@@ -107,11 +107,15 @@ export class LeagueHistory {
     if (this.teamOf.size === 0) this.foundLeague(rng, year);
     else this.offseason(rng, year);
 
-    this.teamStrength = TEAMS.map((_, t) => {
+    const strength = TEAMS.map((_, t) => {
       const before = this.teamStrength[t];
       const drift = (value: number | undefined, sd: number) => (value === undefined ? rng.normal(0, sd) : 0.55 * value + rng.normal(0, sd * 0.85));
       return {offense: drift(before?.offense, 0.028), defense: drift(before?.defense, 0.028), pace: 1 + rng.normal(0, 0.018)};
     });
+    // Strengths are relative to the league: centred, so the league's scoring is the profile's.
+    const mean = (pick: (t: TeamSeason) => number) => strength.reduce((n, t) => n + pick(t), 0) / strength.length;
+    const [offense, defense, pace] = [mean((t) => t.offense), mean((t) => t.defense), mean((t) => t.pace)];
+    this.teamStrength = strength.map((t) => ({offense: t.offense - offense, defense: t.defense - defense, pace: t.pace - pace + 1}));
 
     const seasonPlayers = new Map<Player, SeasonPlayer>();
     // Every day from opening night to the end of the Finals, for injury spells.
@@ -120,10 +124,9 @@ export class LeagueHistory {
     for (const player of [...this.teamOf.keys()].sort((a, b) => a.id - b.id)) {
       seasonPlayers.set(player, seasonPlayer(new Rng(this.seed, `player:${year}:${player.id}`), player, year, days));
     }
-    capStarScoring(
-      TEAMS.map((_, t) => [...this.teamOf].filter(([, team]) => team === t).map(([p]) => seasonPlayers.get(p)!)),
-      seasonProfile(year),
-    );
+    const rosters = TEAMS.map((_, t) => [...this.teamOf].filter(([, team]) => team === t).map(([p]) => seasonPlayers.get(p)!));
+    centerShooting(rosters);
+    capStarScoring(rosters, seasonProfile(year));
     const stints: Stint[] = [];
     const open = new Map<Player, {team: number; from: IsoDate}>();
     for (const [player, team] of this.teamOf) open.set(player, {team, from: calendar.opener});
@@ -217,6 +220,19 @@ export class LeagueHistory {
     }
     this.teamOf = new Map(rosters.flatMap((roster, team) => roster.map((p) => [p, team] as [Player, number])));
   }
+}
+
+/** Makes shooting relative to the league: the minutes- and usage-weighted mean of rotation players is 0. */
+function centerShooting(rosters: SeasonPlayer[][]): void {
+  let weighted = 0;
+  let total = 0;
+  for (const roster of rosters) {
+    [...roster].sort((a, b) => b.priority - a.priority).slice(0, 10).forEach((p, rank) => {
+      weighted += ROTATION_MINUTES[rank] * p.usage * p.shooting;
+      total += ROTATION_MINUTES[rank] * p.usage;
+    });
+  }
+  for (const roster of rosters) for (const p of roster) p.shooting -= weighted / total;
 }
 
 /**
