@@ -101,6 +101,29 @@ describe('pause and resume of one processor', () => {
     }
   }, 400_000);
 
+  it('cancels the in-flight query of a paused SQL processor and runs its batch again on resume', async () => {
+    const w = await openDuckDb(copyOf(join(tmp.dir, 'demo.duckdb'), tmp.dir, 'cancel-on-pause'));
+    try {
+      const handle = await startRun({warehouse: w, stateDir: join(tmp.dir, 'state-cancel'), config, boundary: DEMO_AS_OF, request: {range: DEMO_RANGE, processors: ['upcoming_player_game_context'], batchSize: 400}});
+      const events = collect(handle.subscribe);
+      handle.subscribe((e) => {
+        if (e.type === 'batch-started' && ofType(events, 'processor-paused').length === 0) handle.send({type: 'pause', processor: 'upcoming_player_game_context'});
+      });
+      await quiescent(handle);
+      expect(ofType(events, 'batch-finished')).toEqual([]);
+      expect(ofType(events, 'log').some((e) => e.message.includes('query cancelled by the pause; it runs again on resume'))).toBe(true);
+      expect(handle.getSnapshot().processors[0]).toMatchObject({status: 'paused', datesDone: 0, running: []});
+      handle.send({type: 'resume', processor: 'upcoming_player_game_context'});
+      const final = await handle.finished;
+      expect(final.state).toBe('completed');
+      const started = ofType(events, 'batch-started');
+      expect(started.map((e) => e.batch.attempt)).toEqual([1, 1]); // a pause is not a failed attempt
+      expect(final.processors[0]).toMatchObject({datesDone: 72, retries: 0});
+    } finally {
+      await w.close();
+    }
+  }, 120_000);
+
   it('ends a headless run as interrupted when only paused work is left', async () => {
     const w = await openDuckDb(copyOf(join(tmp.dir, 'demo.duckdb'), tmp.dir, 'headless'));
     const stateDir = join(tmp.dir, 'state-headless');

@@ -28,6 +28,8 @@ interface Batch {
   durationMs: number;
   error: string | null;
   abort: AbortController | null;
+  /** Why the last attempt was aborted: a pause requeues the batch, a cancel ends it. */
+  abortedBy: 'pause' | 'cancel' | null;
   external: ExternalRun | null;
   timer: NodeJS.Timeout | null;
 }
@@ -106,7 +108,7 @@ export class Supervisor {
         lastError: null,
       };
       for (const p of plan.batches) {
-        proc.batches.push({plan: p, proc, state: 'waiting', attempt: 0, missing: 0, rows: 0, durationMs: 0, error: null, abort: null, external: null, timer: null});
+        proc.batches.push({plan: p, proc, state: 'waiting', attempt: 0, missing: 0, rows: 0, durationMs: 0, error: null, abort: null, abortedBy: null, external: null, timer: null});
       }
       this.byName.set(plan.name, proc);
       return proc;
@@ -210,7 +212,12 @@ export class Supervisor {
       if (proc.paused || proc.cancelled) continue;
       proc.paused = true;
       changed.push(proc.plan.name);
-      for (const b of proc.running) b.external?.pause();
+      // External commands are stopped in place (SIGSTOP); a SQL query is cancelled and its batch
+      // goes back to the queue, so that a pause takes effect now rather than after a season's batch.
+      for (const b of proc.running) {
+        if (proc.plan.command) b.external?.pause();
+        else b.abort?.abort('pause');
+      }
       this.emit({type: 'processor-paused', processor: proc.plan.name});
     }
     if (all) changed.splice(0, changed.length, ...this.procs.map((p) => p.plan.name));
@@ -368,6 +375,7 @@ export class Supervisor {
     proc.running.delete(batch);
     this.inFlight--;
     const aborted = batch.abort.signal.aborted;
+    batch.abortedBy = aborted ? (batch.abort.signal.reason === 'pause' ? 'pause' : 'cancel') : null;
     batch.abort = null;
 
     if ('rows' in outcome) {
@@ -378,6 +386,11 @@ export class Supervisor {
       const raised = proc.control.onSuccess();
       if (raised) this.emit({type: 'concurrency-changed', processor: proc.plan.name, ...raised, reason: 'no quota error lately'});
       this.settle(batch, 'done', null);
+    } else if (aborted && batch.abortedBy === 'pause' && !proc.cancelled) {
+      // Rolled back by the engine (or committed just before: rerunning it is idempotent).
+      batch.state = 'ready';
+      batch.attempt--;
+      this.log('info', `${proc.plan.short} ${batch.plan.start} → ${batch.plan.end}: query cancelled by the pause; it runs again on resume`, proc.plan.name);
     } else if (aborted) {
       this.settle(batch, 'cancelled', 'cancelled');
     } else {
