@@ -3,7 +3,9 @@
 // half-way leaves no warehouse behind.
 import {existsSync, readdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {progressPrinter} from '../src/cli/commands/demo.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {assertBuilt, backfill, lines, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
 
@@ -90,5 +92,34 @@ describe('backfill demo: interrupted', () => {
     expect(again.exitCode).toBe(0);
     expect(existsSync(target)).toBe(true);
     expect(readdirSync(box.dir).filter((f) => f.startsWith('killed.duckdb.'))).toEqual([]);
+  });
+});
+
+describe('the progress printer', () => {
+  const capture = (tty: boolean) => {
+    const stream = Object.assign(new PassThrough(), {isTTY: tty}) as unknown as NodeJS.WriteStream & PassThrough;
+    const chunks: string[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    return {stream, text: () => chunks.join('')};
+  };
+
+  it('redraws one bar in place on a terminal and ends the line when done', () => {
+    const {stream, text} = capture(true);
+    const printer = progressPrinter(stream);
+    printer.report(0, 'simulating 2021-22');
+    printer.report(0.5, 'simulating 2023-24');
+    printer.done();
+    expect(text()).toContain('\r[###############...............]  50% simulating 2023-24');
+    expect(text().split('\n')).toHaveLength(2);
+  });
+
+  it('writes one plain line per step elsewhere', () => {
+    const {stream, text} = capture(false);
+    const printer = progressPrinter(stream);
+    printer.report(0, 'simulating 2021-22');
+    printer.report(0.05, 'simulating 2021-22');
+    printer.report(0.85, 'writing the shot chart');
+    printer.done();
+    expect(text()).toBe('demo: 0% simulating 2021-22\ndemo: 85% writing the shot chart\n');
   });
 });
