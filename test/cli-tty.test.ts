@@ -80,6 +80,39 @@ describe('on a terminal', SLOW, () => {
     expect(await count(path, 'TRUE')).toBeGreaterThan(0);
   });
 
+  it('backfill joins the run that holds the warehouse; q then d (detach) leaves that run going', async () => {
+    const path = join(box.dir, 'live.duckdb');
+    copyFileSync(pristine, path);
+    // An external PGS that takes its time keeps the run alive while the console joins it.
+    const slow = join(box.dir, 'slow.json');
+    writeFileSync(slow, JSON.stringify({boundary: AS_OF, processors: {PGS: {command: ['sleep', '300']}}}));
+    const detached = execFileSync('node', [BIN, '--config', slow, '--warehouse', path, 'run', '--detach', '--processors', 'PGS'], {
+      env: {...process.env, ...box.env},
+      encoding: 'utf8',
+    });
+    const pid = Number(/pid (\d+)/.exec(detached)![1]);
+    try {
+      start('join', ['--config', slow, '--warehouse', path]);
+      await waitFor('join', /\(attached\)/);
+      tmux('send-keys', '-t', 'join', 'q');
+      await waitFor('join', /A run is in flight\. Quit\?/);
+      tmux('send-keys', '-t', 'join', 'd');
+      const screen = await waitFor('join', /EXITED \d+/);
+      expect(screen).toMatch(new RegExp(`detached; the run \\(pid ${pid}\\) goes on[\\s\\S]*EXITED 0`));
+      process.kill(pid, 0); // still running
+    } finally {
+      // Stop, then cancel the batch in flight (the sleeping child).
+      for (const signal of ['SIGTERM', 'SIGTERM'] as const) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // it already finished
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  });
+
   it('rollback asks; anything but y deletes nothing, y deletes the range', async () => {
     const path = join(box.dir, 'rollback.duckdb');
     copyFileSync(pristine, path);
