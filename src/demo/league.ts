@@ -67,8 +67,6 @@ export interface SeasonLeague {
   readonly calendar: SeasonCalendar;
   readonly stints: readonly Stint[];
   readonly teams: readonly TeamSeason[];
-  /** Trades of the season: dates on which stints end and begin. */
-  readonly tradeDates: readonly IsoDate[];
   /** The players of `team` on `date`. */
   roster(team: number, date: IsoDate): SeasonPlayer[];
 }
@@ -91,7 +89,6 @@ const TRAITS: Record<Position, {three: number; corner: number; two: [number, num
 
 /** The whole league, season after season; each season is derived from the previous one. */
 export class LeagueHistory {
-  private readonly players: Player[] = [];
   private readonly taken = new Set<string>();
   private nextId = 1629001;
   /** Team of each active player at the end of the previous season. */
@@ -132,7 +129,6 @@ export class LeagueHistory {
     for (const [player, team] of this.teamOf) open.set(player, {team, from: calendar.opener});
 
     // Mid-season trades: one-for-one swaps of players of similar standing, before the deadline.
-    const tradeDates: IsoDate[] = [];
     const traded = new Set<Player>();
     const trades = rng.int(4, 8);
     for (let i = 0; i < trades; i++) {
@@ -150,7 +146,6 @@ export class LeagueHistory {
         this.teamOf.set(player, to);
         traded.add(player);
       }
-      tradeDates.push(date);
     }
     for (const [player, stint] of open) stints.push({team: stint.team, player: seasonPlayers.get(player)!, from: stint.from, to: null});
     stints.sort((x, y) => x.team - y.team || x.from.localeCompare(y.from) || x.player.player.id - y.player.player.id);
@@ -161,7 +156,6 @@ export class LeagueHistory {
       calendar,
       stints,
       teams: this.teamStrength,
-      tradeDates: tradeDates.sort(),
       roster(team, date) {
         const key = `${team}:${date}`;
         let list = cache.get(key);
@@ -178,7 +172,6 @@ export class LeagueHistory {
   private newPlayer(rng: Rng, year: number, age: number, quality: number, position: Position): Player {
     const name = inventName(rng, this.taken);
     const player: Player = {id: this.nextId++, name, lookup: playerLookup(name), position, birthYear: year - age, quality};
-    this.players.push(player);
     return player;
   }
 
