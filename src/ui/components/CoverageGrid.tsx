@@ -1,7 +1,7 @@
 // The coverage grid: a row per derived table grouped by phase (a phase total row heads each group),
 // a column per month scrolled horizontally to keep the cursor in view, and a total column.
 import {Box, Text} from 'ink';
-import {memo, useRef} from 'react';
+import {Fragment, memo, useRef} from 'react';
 import type {Cell, GridModel} from '../coverage-grid.js';
 import {shortMonth, truncate} from '../format.js';
 import {markKey} from '../ui-state.js';
@@ -43,26 +43,28 @@ interface RowProps {
   readonly percent: boolean;
 }
 
-// One Text per cell and columnGap for the spaces: every Text node costs layout and ANSI work on each
-// frame, and the grid is most of the frame.
 /** What a row shows, as one string: rows whose signature did not change skip rendering. */
 function rowSignature(p: RowProps): string {
   const cells = p.cells.map((c, i) => `${c.state}${c.covered}/${c.expected}${p.marked[i] ? '*' : ''}`).join(',');
   return `${p.label}|${cells}|${p.total.state}${p.total.covered}/${p.total.expected}|${p.selectedCol}|${p.bold}|${p.percent}`;
 }
 
+// A row is one Text with nested, styled pieces: Ink squashes it into one string, so the grid costs
+// one layout node and one write per row on every frame instead of one per cell.
 const GridRowView = memo(function GridRowView({label, cells, total, selectedCol, marked, bold, percent}: RowProps) {
   const theme = useTheme();
   return (
-    <Box height={1} columnGap={1}>
-      <Text bold={bold}>{label.padEnd(LABEL_WIDTH - 1)}</Text>
-      {cells.map((cell, i) => (
-        <Text key={i} color={theme.stateColor(cell.state)} inverse={i === selectedCol} underline={marked[i]} bold={bold}>
-          {cellText(cell, theme, CELL_WIDTH - 1, percent)}
-        </Text>
-      ))}
-      <Text color={theme.stateColor(total.state)} bold={bold}>
-        {`${theme.symbol(total.state)}${total.covered}/${total.expected}`.padEnd(TOTAL_WIDTH - 1)}
+    <Box height={1}>
+      <Text bold={bold} wrap="truncate">
+        {label.padEnd(LABEL_WIDTH)}
+        {cells.map((cell, i) => (
+          <Fragment key={i}>
+            <Text color={theme.stateColor(cell.state)} inverse={i === selectedCol} underline={marked[i]}>
+              {cellText(cell, theme, CELL_WIDTH - 1, percent)}
+            </Text>{' '}
+          </Fragment>
+        ))}
+        <Text color={theme.stateColor(total.state)}>{`${theme.symbol(total.state)}${total.covered}/${total.expected}`.padEnd(TOTAL_WIDTH - 1)}</Text>
       </Text>
     </Box>
   );
@@ -124,14 +126,18 @@ export function CoverageGrid({model, row, col, width, focused, marks, monthRange
 
   return (
     <Box flexDirection="column" height={1 + lines.length + 1}>
-      <Box height={1} columnGap={1}>
-        <Text>{(more.left ? theme.arrows.left : ' ').padEnd(LABEL_WIDTH - 1)}</Text>
-        {months.map((m, i) => (
-          <Text key={m} inverse={offset + i === col} underline={inRange(offset + i)}>
-            {shortMonth(m).padEnd(CELL_WIDTH - 1)}
-          </Text>
-        ))}
-        <Text>{`${more.right ? theme.arrows.right : ' '}total`.padEnd(TOTAL_WIDTH - 1)}</Text>
+      <Box height={1}>
+        <Text wrap="truncate">
+          {(more.left ? theme.arrows.left : ' ').padEnd(LABEL_WIDTH)}
+          {months.map((m, i) => (
+            <Fragment key={m}>
+              <Text inverse={offset + i === col} underline={inRange(offset + i)}>
+                {shortMonth(m).padEnd(CELL_WIDTH - 1)}
+              </Text>{' '}
+            </Fragment>
+          ))}
+          {`${more.right ? theme.arrows.right : ' '}total`.padEnd(TOTAL_WIDTH - 1)}
+        </Text>
       </Box>
       {lines}
       <Box height={1}>
