@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {createDemoWarehouse} from '../src/demo/index.js';
+import {acquireLock} from '../src/state/lock.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
 
@@ -199,6 +200,23 @@ describe('rollback', SLOW, () => {
     expect(result.exitCode).toBe(2);
     expect(lines(result.stderr)).toHaveLength(1);
     expect(result.stderr).toContain('--yes');
+    expect(await query(path, 'SELECT count(*) AS n FROM nba_analytics.player_game_summary')).toEqual(before);
+  });
+
+  it('refuses while a run holds the warehouse lock, naming the holder, deleting nothing', async () => {
+    const path = freshWarehouse('rollback-locked');
+    expect((await backfill(box, ['--config', config, '--warehouse', path, 'run', '--processors', 'PGS', '--to', '2021-11-15'])).exitCode).toBe(0);
+    const before = await query(path, 'SELECT count(*) AS n FROM nba_analytics.player_game_summary');
+    // This test process plays the live run: the same lock a run takes, on the same key.
+    const lock = acquireLock(box.stateDir, path, {range: {start: '2021-11-01', end: LAST}, runId: 'run-test'});
+    try {
+      const result = await backfill(box, ['--config', config, '--warehouse', path, 'rollback', '--tables', 'PGS', '--from', '2021-11-01', '--to', '2021-11-15', '--yes']);
+      expect(result.exitCode).toBe(2);
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stderr).toContain(`being written by another backfill (pid ${process.pid}`);
+    } finally {
+      lock.release();
+    }
     expect(await query(path, 'SELECT count(*) AS n FROM nba_analytics.player_game_summary')).toEqual(before);
   });
 

@@ -3,6 +3,7 @@
 import type {Command} from 'commander';
 import {derivedTable} from '../../catalog/index.js';
 import {UsageError} from '../../errors.js';
+import {acquireLock, warehouseKey, type WarehouseLock} from '../../runner/index.js';
 import {rangeParams} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import {confirmOrRefuse} from '../confirm.js';
@@ -36,12 +37,16 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
     return 2;
   }
   const warehouse = await context.openWarehouse();
+  // The run lock too: on BigQuery nothing else stops a live run from writing what we delete.
+  let lock: WarehouseLock | null = null;
   try {
+    lock = acquireLock(context.stateDir, warehouseKey(warehouse), {range, runId: null});
     for (const table of tables) {
       const deleted = await warehouse.deleteRange(derivedTable(table.name), rangeParams(range.start, range.end, 'rollback'));
       context.out(`rollback: deleted ${deleted} rows of ${table.short} (${table.name}) in ${range.start}..${range.end}`);
     }
   } finally {
+    lock?.release();
     await warehouse.close();
   }
   if (!options.rerun) return 0;
