@@ -62,6 +62,19 @@ export async function run() {
     await sleep(1000);
     const idleRssMb = peakRss();
 
+    // Key-to-frame with nothing running: the console's own cost, the floor of the figure below.
+    const idleLatencies = [];
+    for (let i = 0; i < 10; i++) {
+      const next = i % 2 === 0 ? 'TOGS' : 'PGS';
+      const from = output.length;
+      const sent = performance.now();
+      press(next === 'TOGS' ? 'j' : 'k');
+      const pattern = new RegExp(`Selection: \\w{3}\\d\\d ${next} \\(cursor\\)`);
+      await until('the frame after a key', () => pattern.test(output.slice(from)), 5000);
+      idleLatencies.push(performance.now() - sent);
+      await sleep(150);
+    }
+
     // Every month, every table: m at the first month, end, s.
     press('m');
     await sleep(200);
@@ -110,6 +123,7 @@ export async function run() {
 
     return [
       {what: 'time to first frame (process start, warehouse open, coverage read)', figure: firstFrame, unit: 's', target: '', pass: null},
+      {what: `key-to-frame latency, no run, median of ${idleLatencies.length}`, figure: median(idleLatencies), unit: 'ms', target: '', pass: null},
       {what: `key-to-frame latency while running, median of ${latencies.length}`, figure: median(latencies), unit: 'ms', target: '< 100 ms', pass: median(latencies) < 100},
       {what: 'key-to-frame latency while running, p95', figure: p95(latencies), unit: 'ms', target: '', pass: null},
       {what: 'frames per second while running (maxFps 12)', figure: frames / runSeconds, unit: 'fps', target: '<= 15', pass: frames / runSeconds <= 15},
