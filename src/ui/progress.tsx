@@ -70,14 +70,17 @@ export async function showProgress<T>(title: string, task: (report: ProgressRepo
     );
   }
   const instance = render(<Progress />, {stdout, exitOnCtrlC: true, patchConsole: false, maxFps: 15});
+  let succeeded = false;
   try {
-    return await task((done, total, label) => {
+    const result = await task((done, total, label) => {
       state = {done, total, label: label ?? state.label};
       for (const l of listeners) l();
     });
+    succeeded = true;
+    return result;
   } finally {
     instance.unmount();
     await instance.waitUntilExit().catch(() => undefined);
-    stdout.write(`${title}: done in ${formatDuration((Date.now() - started) / 1000)}\n`);
+    if (succeeded) stdout.write(`${title}: done in ${formatDuration((Date.now() - started) / 1000)}\n`);
   }
 }
