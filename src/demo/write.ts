@@ -279,17 +279,18 @@ const DISTANCE: Record<(typeof ZONES)[number], [number, number]> = {
  * projection of the staging table (no join, no sort), so the rows land in game order.
  */
 export function shotChartInsert(): string {
-  const zoneName = `[${ZONES.map((z) => `'${z}'`).join(', ')}][z + 1]`;
+  const zoneName = `CASE z ${ZONES.map((zone, z) => `WHEN ${z} THEN '${zone}'`).join(' ')} END`;
   // The distance within the zone's band follows the slot and the game's permutation step (seeded).
   const distance = `CASE z ${ZONES.map((zone, z) => `WHEN ${z} THEN ${DISTANCE[zone][0]} + (slot * 7 + step + i) % ${DISTANCE[zone][1]}`).join(' ')} END`;
-  const minute = '((slot + 0.5) * (48 + 5 * (periods - 4)) / game_shots)';
+  // In integers: the attempt's minute is (2·slot + 1)·game_minutes / (2·game_shots).
+  const minute2n = '((2 * slot + 1) * (48 + 5 * (periods - 4)))';
   const values: Record<string, string> = {
     game_id: 'game_id',
     game_date: 'game_date',
     shot_number: 'slot + 1',
     team_abbr: 'team_abbr',
     player_lookup: 'player_lookup',
-    period: `CASE WHEN ${minute} < 48 THEN 1 + CAST(floor(${minute} / 12) AS INTEGER) ELSE 5 + CAST(floor((${minute} - 48) / 5) AS INTEGER) END`,
+    period: `CASE WHEN ${minute2n} < 96 * game_shots THEN 1 + ${minute2n} // (24 * game_shots) ELSE 5 + (${minute2n} - 96 * game_shots) // (10 * game_shots) END`,
     zone: zoneName,
     shot_distance_ft: distance,
     made: 'i < makes',
