@@ -50,6 +50,11 @@ export function duration(totalSeconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** A line of the command itself (a signal received, a clamped range, a resumed run). */
+export function noticeRecord(level: LogLevel, event: string, message: string, time = new Date().toISOString()): LogRecord {
+  return record({time, level, event, message});
+}
+
 /** The record of a run event, or null for events headless mode does not print. */
 export function eventRecord(event: RunEvent): LogRecord | null {
   const time = event.time;

@@ -6,7 +6,7 @@ import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
 import {onStopSignals} from '../../headless/signals.js';
 import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
-import {formatRecord, type LogRecord} from '../../headless/records.js';
+import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameDates} from '../../queries/coverage.js';
 import {findInterruptedRun, formatPlan, planRun, warehouseKey, type LocalRun} from '../../runner/index.js';
 import {openLocalSession} from '../../session/local.js';
@@ -60,10 +60,6 @@ function sameRequest(a: RunRequest, b: RunRequest): boolean {
   return a.range.start === b.range.start && a.range.end === b.range.end && names(a) === names(b) && !!a.force === !!b.force;
 }
 
-function cliRecord(level: LogRecord['level'], event: string, message: string): LogRecord {
-  return {time: new Date().toISOString(), level, event, processor: null, start: null, end: null, rows: null, duration_ms: null, attempt: null, message};
-}
-
 /** Runs one LocalRun to its end with the printer and the signal handlers attached. */
 async function follow(context: CliContext, handle: LocalRun, onSignal: (printer: Printer) => void = () => {}): Promise<RunSnapshot> {
   const printer = printRun(handle, {
@@ -73,12 +69,12 @@ async function follow(context: CliContext, handle: LocalRun, onSignal: (printer:
   });
   const removeHandlers = onStopSignals({
     stop(signal) {
-      printer.print(cliRecord('warn', 'signal', `${signal}: stopping after the batches in flight; the run stays resumable (send it again to cancel them)`));
+      printer.print(noticeRecord('warn', 'signal', `${signal}: stopping after the batches in flight; the run stays resumable (send it again to cancel them)`));
       onSignal(printer);
       void handle.stop();
     },
     cancel(signal) {
-      printer.print(cliRecord('warn', 'signal', `${signal} again: cancelling the batches in flight`));
+      printer.print(noticeRecord('warn', 'signal', `${signal} again: cancelling the batches in flight`));
       handle.send({type: 'cancel'});
     },
   });
@@ -134,7 +130,7 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
  * on the warehouse's socket (`backfill attach` from another SSH session).
  */
 async function runHeadless(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
-  const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(cliRecord(level, event, message), context.logFormat));
+  const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(noticeRecord(level, event, message), context.logFormat));
   const key = await checkRange(context, request.range);
   const session = await openLocalSession(context);
   const server = await serveForAttach(context, session, (level, message) => log(level, 'attach', message));
@@ -176,7 +172,7 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
   try {
     await requireGameDates(warehouse, request.range);
     if (clampedFrom) {
-      context.out(formatRecord(cliRecord('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`), context.logFormat));
+      context.out(formatRecord(noticeRecord('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`), context.logFormat));
     }
     const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
     if (interrupted) {
