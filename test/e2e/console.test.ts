@@ -115,6 +115,14 @@ describe('console in tmux', () => {
     text = await waitFor('MLFS batch');
     expect(text).toMatch(/\d\d:\d\d:\d\d MLFS batch 12-\d\d\.\.12-\d\d done: \d+ dates, [\d,]+ rows/);
 
+    // Resizing redraws for the new size, says so when too small, and comes back.
+    tmux('resize-window', '-t', 'console', '-x', '60', '-y', '24');
+    text = await waitForScreen('the grid at 60 columns', (s) => s.includes('Phase 3') && s.split('\n').every((l) => l.length <= 60) && !s.includes('Jun22'), 20_000);
+    tmux('resize-window', '-t', 'console', '-x', '45', '-y', '15');
+    await waitFor('Terminal too small: 45x15');
+    tmux('resize-window', '-t', 'console', '-x', '80', '-y', '24');
+    await waitForScreen('the grid at 80 columns again', (s) => s.includes('Phase 3') && s.includes('Jun22'), 20_000);
+
     keys('q');
     await waitForScreen('the program to exit', () => existsSync(join(box.dir, 'exit-code')), 30_000);
     expect(readFileSync(join(box.dir, 'exit-code'), 'utf8').trim()).toBe('0');
