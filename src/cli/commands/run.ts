@@ -116,7 +116,12 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
     if (clampedFrom) {
       session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
     }
-    await session.startRun(request);
+    try {
+      await session.startRun(request);
+    } catch (error) {
+      await session.close('detach'); // the console, which would close it, never opened
+      throw error;
+    }
     const exit = await openConsole(session);
     const last = session.getState().run;
     return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
