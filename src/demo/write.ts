@@ -2,7 +2,7 @@
 // table's columns are looked up in a map of values by name, so a column added to the catalog
 // without a demo value fails loudly instead of being silently skipped. Box scores and games go in
 // through the Appender; the 1.3M shot rows are expanded in SQL from per-player zone counts.
-import {DuckDBDataChunk, DuckDBDateValue, DuckDBTypeId, type DuckDBAppender, type DuckDBConnection, type DuckDBValue, type DuckDBVector} from '@duckdb/node-api';
+import {DuckDBDataChunk, DuckDBDateValue, DuckDBTypeId, INTEGER, type DuckDBAppender, type DuckDBConnection, type DuckDBValue, type DuckDBVector} from '@duckdb/node-api';
 import {boxscoreTraditional, nbaSchedule, shotChart, teamRoster} from '../catalog/tables.js';
 import type {SourceTable} from '../catalog/types.js';
 import {duckdb} from '../queries/dialect.js';
@@ -118,13 +118,15 @@ class ChunkAppender {
 
   static async open(connection: DuckDBConnection, table: string, schema: string): Promise<ChunkAppender> {
     const appender = await connection.createAppender(table, schema);
-    const types = Array.from({length: appender.columnCount}, (_, i) => appender.columnType(i));
+    // BIGINT columns are filled from INTEGER vectors (the appender widens them): every demo number
+    // fits 32 bits, and a BigInt per value would mostly feed the garbage collector.
+    const types = Array.from({length: appender.columnCount}, (_, i) => appender.columnType(i)).map((type) =>
+      type.typeId === DuckDBTypeId.BIGINT ? INTEGER : type,
+    );
     const chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
-    const convert = types.map((type) => {
-      if (type.typeId === DuckDBTypeId.BIGINT) return (value: string | number | boolean) => BigInt(value as number);
-      if (type.typeId === DuckDBTypeId.DATE) return (value: string | number | boolean) => dateValue(value as string);
-      return (value: string | number | boolean) => value;
-    });
+    const convert = types.map((type) =>
+      type.typeId === DuckDBTypeId.DATE ? (value: string | number | boolean) => dateValue(value as string) : (value: string | number | boolean) => value,
+    );
     return new ChunkAppender(appender, chunk, types.map((_, i) => chunk.getColumnVector(i)), convert);
   }
 
