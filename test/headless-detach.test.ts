@@ -48,6 +48,33 @@ describe('run --detach', {timeout: 240_000}, () => {
     expect(existsSync(join(box.stateDir, 'logs'))).toBe(false);
   });
 
+  it('status answers from the live run while it holds the warehouse', async () => {
+    const slow = join(box.dir, 'slow.json');
+    // An external PGS that takes its time keeps the run (and its write lock) alive.
+    writeFileSync(slow, JSON.stringify({boundary: AS_OF, processors: {PGS: {command: ['sleep', '300']}}}));
+    const started = await backfill(box, ['--config', slow, 'run', '--detach', '--processors', 'PGS']);
+    expect(started.exitCode).toBe(0);
+    const pid = Number(/pid (\d+)/.exec(started.stdout)![1]);
+    try {
+      const json = await backfill(box, ['--config', config, 'status', '--json']);
+      expect(json.exitCode).toBe(0);
+      const status = JSON.parse(json.stdout);
+      expect(status.live.pid).toBe(pid);
+      expect(status.tables).toHaveLength(10);
+      expect(status.totals.expected).toBeGreaterThan(0);
+      const text = await backfill(box, ['--config', config, 'status']);
+      expect(text.exitCode).toBe(0);
+      expect(text.stdout).toContain(`(from the live run, pid ${pid}`);
+    } finally {
+      // Stop, then cancel the batch in flight (the sleeping child); wait until the lock is free.
+      for (const signal of ['SIGTERM', 'SIGTERM'] as const) {
+        if (alive(pid)) process.kill(pid, signal);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      await until(() => !alive(pid), 60_000);
+    }
+  });
+
   it('returns with the pid and log; the background run serves attach and completes into its log', async () => {
     const result = await backfill(box, ['--config', config, 'run', '--detach', '--processors', 'PGS,TOGS', '--batch-size', '1', '--workers', '1']);
     expect(result.exitCode).toBe(0);
