@@ -9,11 +9,41 @@ import {resolveRange} from '../options.js';
 import {connectSession} from '../../attach/client.js';
 import {socketForContext} from '../../attach/paths.js';
 import {liveRunServes} from './attach.js';
+import type {RunOwner} from '../../attach/protocol.js';
+import type {ProcessorStatus, RunSnapshot, RunState} from '../../runner/types.js';
+
+/** The live run as `status` reports it: enough for a script to tell what runs and what is paused. */
+export interface LiveRun {
+  readonly pid: number;
+  readonly command: string;
+  readonly runId: string | null;
+  readonly state: RunState | null;
+  readonly processors: readonly {
+    readonly name: string;
+    readonly short: string;
+    readonly status: ProcessorStatus;
+    readonly paused: boolean;
+    readonly datesDone: number;
+    readonly datesTotal: number;
+  }[];
+}
 
 export interface StatusReading {
   readonly summary: CoverageSummary;
   /** Set when the coverage came from the run that holds the warehouse (over its socket). */
-  readonly live: {readonly pid: number; readonly command: string} | null;
+  readonly live: LiveRun | null;
+}
+
+function liveRun(owner: RunOwner, run: RunSnapshot | null): LiveRun {
+  return {
+    pid: owner.pid,
+    command: owner.command,
+    runId: run?.runId ?? null,
+    state: run?.state ?? null,
+    processors: (run?.processors ?? []).map((p) => ({
+      name: p.name, short: p.short, status: p.status, paused: p.paused, datesDone: p.datesDone, datesTotal: p.datesTotal,
+    })),
+  };
 }
 
 /**
@@ -25,8 +55,8 @@ export async function loadStatus(context: CliContext): Promise<StatusReading> {
   if (await liveRunServes(context)) {
     const session = await connectSession(socketForContext(context));
     try {
-      const coverage = session.getState().coverage;
-      if (coverage) return {summary: summarizeCoverage(coverage), live: {pid: session.owner.pid, command: session.owner.command}};
+      const {coverage, run} = session.getState();
+      if (coverage) return {summary: summarizeCoverage(coverage), live: liveRun(session.owner, run)};
     } finally {
       await session.close('detach');
     }
@@ -53,7 +83,10 @@ export function statusJson({summary, live}: StatusReading, context: CliContext):
 export function printStatus({summary, live}: StatusReading, context: CliContext): void {
   const where = context.target === 'bigquery' ? `BigQuery project ${context.project ?? '(default)'}` : context.warehousePath;
   for (const line of formatStatusGrid(summary, where)) context.out(line);
-  if (live) context.out(`(from the live run, pid ${live.pid}: ${live.command}; \`backfill attach\` to watch it)`);
+  if (!live) return;
+  context.out(`(from the live run, pid ${live.pid}: ${live.command}; \`backfill attach\` to watch it)`);
+  const paused = live.processors.filter((p) => p.paused).map((p) => p.short);
+  if (live.state) context.out(`run ${live.runId}: ${live.state}${paused.length ? `; paused: ${paused.join(', ')}` : ''}`);
 }
 
 export const statusCommand: CommandModule = {
