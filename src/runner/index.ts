@@ -127,7 +127,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       runId,
       plan,
       warehouse,
-      retry: {...DEFAULT_RETRY, ...options.retry},
+      retry: {...DEFAULT_RETRY, ...options.warehouse.retryDelays, ...options.retry},
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,
       hooks: {

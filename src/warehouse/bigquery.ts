@@ -19,7 +19,7 @@ import {UsageError} from '../errors.js';
 import {bigquery, withDatasets, type Dialect} from '../queries/dialect.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
 import {requireCredentials} from './bigquery-auth.js';
-import {isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
+import {BIGQUERY_RETRY, isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
 import {freshJobId, jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
 import {partitionCoverageStatement, partitionDate} from './bigquery-partitions.js';
 import {toRow} from './bigquery-rows.js';
@@ -89,6 +89,7 @@ export interface DryRunResult {
 
 export class BigQueryWarehouse implements Warehouse {
   readonly engine = 'bigquery' as const;
+  readonly retryDelays = BIGQUERY_RETRY;
   readonly dialect: Dialect;
   readonly description: string;
   private readonly project: string;

@@ -40,6 +40,8 @@ export interface Warehouse {
   readonly dialect: Dialect;
   /** For the status bar and messages: the file path or the project. */
   readonly description: string;
+  /** Backoff that suits the engine (BigQuery: 1 s growing to 32 s); the runner's default otherwise. */
+  readonly retryDelays?: {readonly baseDelayMs: number; readonly maxDelayMs: number};
   query(sql: string, params?: Params, options?: QueryOptions): Promise<Row[]>;
   /**
    * Atomically replaces the rows of `table` with game_date in [start_date, end_date] by the rows

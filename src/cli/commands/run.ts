@@ -8,6 +8,7 @@ import {onStopSignals} from '../../headless/signals.js';
 import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameDates} from '../../queries/coverage.js';
+import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
 import {findInterruptedRun, formatPlan, planRun, warehouseKey, type LocalRun} from '../../runner/index.js';
 import {openLocalSession} from '../../session/local.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
@@ -185,6 +186,9 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     }
     const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
     for (const line of formatPlan(plan)) context.out(line);
+    // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
+    const cost = await estimatePlanCost(warehouse, plan);
+    if (cost) for (const line of formatPlanCost(cost)) context.out(line);
     return 0;
   } finally {
     await warehouse.close();
