@@ -134,6 +134,31 @@ describe('injected faults', () => {
     expect(ofType(clean.events, 'batch-retry')).toHaveLength(0);
   }, 400_000);
 
+  it("backs off as the warehouse's engine asks (BigQuery: 1 s to 32 s) unless the run overrides it", async () => {
+    const file = copyOf(demo, tmp.dir, 'engine-delays');
+    const duck = await openDuckDb(file);
+    const faulty = new FaultyWarehouse(duck, 0.5, 11);
+    const warehouse = Object.assign(faulty, {retryDelays: {baseDelayMs: 3, maxDelayMs: 3}});
+    try {
+      const handle = await startRun({
+        warehouse,
+        stateDir: join(tmp.dir, 'state-engine-delays'),
+        config,
+        boundary: DEMO_AS_OF,
+        request: {range: DEMO_RANGE, processors: ['player_game_summary'], batchSize: 5, workers: 1},
+        retry: {maxAttempts: 20, maxQuotaAttempts: 20},
+      });
+      const events = collect(handle.subscribe);
+      expect((await handle.finished).state).toBe('completed');
+      const delays = ofType(events, 'batch-retry').map((e) => e.delayMs);
+      expect(delays.length).toBeGreaterThan(0);
+      // The runner's own default starts at 500 ms: these come from the warehouse's 3 ms ceiling.
+      expect(Math.max(...delays)).toBeLessThanOrEqual(3);
+    } finally {
+      await duck.close();
+    }
+  });
+
   it('fails a batch on a permanent error, with its dependants, and finishes the rest', async () => {
     const {final, events} = await run('permanent', (w) => new FaultyWarehouse(w, 0, 1, (t, start) => t.name === 'team_defense_game_summary' && start >= '2021-12-01'));
     expect(final.state).toBe('failed');
