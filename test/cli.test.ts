@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {createDemoWarehouse} from '../src/demo/index.js';
+import {findInterruptedRun, setPaused} from '../src/runner/index.js';
 import {acquireLock} from '../src/state/lock.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
@@ -182,6 +183,17 @@ describe('run', SLOW, () => {
     expect(result.stdout).toMatch(/TOGS done: \d+\/\d+ game dates/);
     expect(lines(result.stdout).at(-1)).toMatch(/failed: .*[1-9]\d* failed/);
   });
+
+  it('a processor paused by an earlier run does not hold a headless run forever: it ends resumable', async () => {
+    const path = freshWarehouse('saved-pause');
+    const stateDir = join(box.dir, 'state-saved-pause');
+    setPaused(stateDir, path, ['player_game_summary'], true);
+    const result = await backfill(box, ['--config', config, '--warehouse', path, '--state-dir', stateDir, 'run', '--processors', 'PGS,TOGS', '--from', '2021-11-01', '--to', '2021-11-05']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/player_game_summary paused by an earlier run/);
+    expect(result.stdout).toMatch(/TOGS done: \d+\/\d+ game dates/);
+    expect(findInterruptedRun(stateDir, path)).not.toBeNull();
+  }, 180_000);
 
   it('clamps --to on or after the boundary to the day before it, with a warning line', async () => {
     const path = freshWarehouse('clamp');

@@ -125,4 +125,30 @@ describe('local session', () => {
       await duck.close();
     }
   }, 300_000);
+
+  it('resumes an interrupted run first, then runs the new request it was asked for', async () => {
+    const {duck} = await open('resume-then');
+    const stateDir = join(tmp.dir, 'state-resume-then');
+    const config = parseConfig({});
+    const first = new LocalSession({warehouse: duck, stateDir, config, boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
+    const interrupted = await first.startRun({range: DEMO_RANGE, processors: ['player_game_summary'], batchSize: 5, workers: 1});
+    await new Promise<void>((resolve) => interrupted!.subscribe((e) => e.type === 'batch-finished' && resolve()));
+    await first.close('detach');
+    expect(findInterruptedRun(stateDir, warehouseKey(duck))).not.toBeNull();
+
+    const session = new LocalSession({warehouse: duck, stateDir, config, boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
+    try {
+      const runIds = new Set<string>();
+      session.subscribeEvents((e) => e.type === 'run-started' && runIds.add(e.runId));
+      await session.startRun({range: DEMO_RANGE, processors: ['team_offense_game_summary'], batchSize: 40, workers: 1});
+      await waitFor(session, () => runIds.size === 2 && session.getState().run?.state === 'completed');
+      const covered = await session.refreshCoverage();
+      expect(covered.covered.player_game_summary).toHaveLength(72); // the resumed run finished
+      expect(covered.covered.team_offense_game_summary).toHaveLength(72); // and the new request ran after it
+      expect(findInterruptedRun(stateDir, warehouseKey(duck))).toBeNull();
+    } finally {
+      await session.close('detach');
+      await duck.close();
+    }
+  }, 300_000);
 });

@@ -37,6 +37,7 @@ export {classifyError, describeError, type ErrorKind} from './classify.js';
 export {DEFAULT_BATCH_SIZE, DEFAULT_GLOBAL_WORKERS, DEFAULT_PROCESSOR_WORKERS} from './defaults.js';
 export {formatPlan, planBatchCount, planRun, type MissingInput, type Plan, type PlannedBatch, type ProcessorPlan} from './plan.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
+export {sameRequest} from './request.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
 export type {ActiveRun, RunRecord} from '../state/store.js';
 export type * from './types.js';

@@ -13,6 +13,7 @@ import {
   describeError,
   findInterruptedRun,
   setPaused,
+  sameRequest,
   startRun,
   warehouseKey,
   type LocalRun,
@@ -40,6 +41,8 @@ export interface LocalSessionOptions {
   /** Close the warehouse when the session closes. */
   readonly ownsWarehouse?: boolean;
   readonly retry?: Partial<RetryPolicy>;
+  /** End a run (resumable) when only paused processors' work is left, instead of waiting for a resume. */
+  readonly stopWhenOnlyPaused?: boolean;
 }
 
 type Validate = typeof import('../validation/validate.js').validate;
@@ -50,6 +53,8 @@ export class LocalSession implements Session {
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
   private readonly events: RunEvent[] = [];
   private run: LocalRun | null = null;
+  /** A request waiting for the resumed interrupted run to complete. */
+  private next: RunRequest | null = null;
   private runDone: Promise<unknown> = Promise.resolve();
   private notifyTimer: NodeJS.Timeout | null = null;
   private snapshotDirty = false;
@@ -159,19 +164,29 @@ export class LocalSession implements Session {
     void this.startRun(request).catch((error) => this.log('error', `cannot start the run: ${describeError(error)}`));
   }
 
-  /** Starts a run (resuming an interrupted one of this warehouse first); resolves once it is running. */
+  /**
+   * Starts a run; resolves once it is running. An interrupted run of this warehouse is resumed
+   * first, and the request follows it when that run completes (unless it asked the same).
+   */
   async startRun(request: RunRequest): Promise<LocalRun | null> {
     if (this.run) {
       this.log('warn', 'a run is already in progress: pause, resume or cancel it first');
       return null;
     }
-    const {warehouse, stateDir, config, boundary, retry} = this.options;
+    const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused} = this.options;
     const interrupted = findInterruptedRun(stateDir, this.key);
     if (interrupted) {
       const r = interrupted.request.range;
-      this.log('info', `resuming the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) first; start again afterwards for the new selection`);
+      const then = sameRequest(interrupted.request, request) ? '' : '; the new selection runs when it completes';
+      this.log('info', `resuming the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) first${then}`);
+      if (then) this.next = request;
     }
-    const run = await startRun({warehouse, stateDir, config, boundary, request, ...(interrupted ? {resume: interrupted} : {}), ...(retry ? {retry} : {})});
+    const run = await startRun({
+      warehouse, stateDir, config, boundary, request,
+      ...(interrupted ? {resume: interrupted} : {}),
+      ...(retry ? {retry} : {}),
+      ...(stopWhenOnlyPaused ? {stopWhenOnlyPaused} : {}),
+    });
     this.attachRun(run);
     return run;
   }
@@ -189,6 +204,12 @@ export class LocalSession implements Session {
       unsubscribe();
       this.run = null;
       this.setState({run: snapshot});
+      const next = this.next;
+      this.next = null;
+      if (next && snapshot.state === 'completed' && !this.closed) {
+        this.start(next);
+        return;
+      }
       // Reconcile once with the warehouse (rows written by anything else meanwhile).
       if (!this.closed) await this.refreshCoverage().catch(() => undefined);
     });
@@ -290,7 +311,7 @@ function defaultLabel(warehouse: Warehouse): string {
 }
 
 /** A session on the warehouse the command line configured, its coverage loaded. */
-export async function openLocalSession(context: CliContext): Promise<LocalSession> {
+export async function openLocalSession(context: CliContext, options: {readonly stopWhenOnlyPaused?: boolean} = {}): Promise<LocalSession> {
   const warehouse = await context.openWarehouse();
   const session = new LocalSession({
     warehouse,
@@ -299,6 +320,7 @@ export async function openLocalSession(context: CliContext): Promise<LocalSessio
     boundary: context.boundary,
     start: context.start,
     ownsWarehouse: true,
+    ...options,
   });
   try {
     await session.refreshCoverage();

@@ -9,7 +9,7 @@ import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/pr
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
-import {findInterruptedRun, formatPlan, planRun, warehouseKey, type LocalRun} from '../../runner/index.js';
+import {findInterruptedRun, formatPlan, pausedProcessors, planRun, sameRequest, warehouseKey, type LocalRun} from '../../runner/index.js';
 import {openLocalSession} from '../../session/local.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import type {Warehouse} from '../../warehouse/types.js';
@@ -54,11 +54,6 @@ async function requireGameDates(warehouse: Warehouse, range: DateRange): Promise
   const all = await gameDates(warehouse, {start: '1900-01-01', end: '9999-12-31'});
   const held = all.length ? `the schedule has game dates from ${all[0].date} to ${all[all.length - 1].date}` : 'the schedule is empty';
   throw new UsageError(`no game dates between ${range.start} and ${range.end}: ${held}`);
-}
-
-function sameRequest(a: RunRequest, b: RunRequest): boolean {
-  const names = (r: RunRequest) => [...r.processors].sort().join(',');
-  return a.range.start === b.range.start && a.range.end === b.range.end && names(a) === names(b) && !!a.force === !!b.force;
 }
 
 /** Runs one LocalRun to its end with the printer and the signal handlers attached. */
@@ -138,7 +133,14 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
 async function runHeadless(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
   const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(noticeRecord(level, event, message), context.logFormat));
   const key = await checkRange(context, request.range);
-  const session = await openLocalSession(context);
+  // A processor paused before this run started (a saved flag) would hold a cron job forever: then
+  // the run ends resumable when only paused work is left. A pause sent during the run (from an
+  // attached console) waits for its resume instead.
+  const savedPauses = pausedProcessors(context.stateDir, key).filter((name) => request.processors.includes(name));
+  if (savedPauses.length) {
+    log('warn', 'paused', `${savedPauses.join(', ')} paused by an earlier run: this run ends, resumable, when only their work is left (resume them in the console, or \`backfill attach\`)`);
+  }
+  const session = await openLocalSession(context, {stopWhenOnlyPaused: savedPauses.length > 0});
   const server = await serveForAttach(context, session, (level, message) => log(level, 'attach', message));
   try {
     if (clampedFrom) {
