@@ -1,5 +1,6 @@
 // Building one batch: the processor's SELECT through the warehouse's atomic range replace, or an
 // external command followed by a check that the warehouse now covers the batch's dates.
+import {randomBytes} from 'node:crypto';
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
@@ -37,7 +38,9 @@ async function executeSql(work: BatchWork, {warehouse, signal}: BatchContext): P
   const select = processorFor(table).select(warehouse.dialect);
   const result = await warehouse.replaceRange(table, select, rangeParams(work.start, work.end, work.runId), {
     signal,
-    job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}`},
+    // One id per submission: the adapter's own resubmissions of it (a lost reply) reuse the job,
+    // while a retry, a requeue after pause or a resumed run is a new job, never an old one's result.
+    job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`},
   });
   return result.rowsWritten;
 }

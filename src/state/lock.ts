@@ -71,9 +71,21 @@ export function acquireLock(stateDir: string, warehouseKey: string, info: {range
     range: info.range,
     runId: info.runId,
   };
+  // The lock appears whole or not at all: written aside, then linked into place (link never
+  // overwrites). An O_EXCL create would show an empty file for a moment, which reads as stale.
+  const draft = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, JSON.stringify(holder), {mode: 0o600});
+  try {
+    return takeLock(file, draft, holder, warehouseKey);
+  } finally {
+    unlinkSync(draft);
+  }
+}
+
+function takeLock(file: string, draft: string, holder: LockHolder, warehouseKey: string): WarehouseLock {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      writeFileSync(file, JSON.stringify(holder), {flag: 'wx', mode: 0o600});
+      linkSync(draft, file);
       return makeLock(file, holder);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -93,7 +105,7 @@ export function acquireLock(stateDir: string, warehouseKey: string, info: {range
       continue; // another process moved it first: look again
     }
     const moved = readHolder(aside);
-    if (moved && current && (moved.pid !== current.pid || moved.startedAt !== current.startedAt)) {
+    if (moved && (!current || moved.pid !== current.pid || moved.startedAt !== current.startedAt)) {
       // A live lock was created between our read and our rename: put it back.
       try {
         linkSync(aside, file);
