@@ -5,6 +5,7 @@ import {join, resolve} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../src/config.js';
 import {startRun} from '../src/runner/index.js';
+import {KILL_GRACE_MS, runExternal} from '../src/runner/external.js';
 import type {DerivedTableName} from '../src/catalog/types.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {collect, ofType, scheduleOnlyWarehouse, tempDir, type TempDir} from './runner-support.js';
@@ -129,3 +130,22 @@ async function until(condition: () => boolean, timeoutMs = 10_000) {
     await sleep(10);
   }
 }
+
+describe('cancelling an external command', () => {
+  it('kills a command that ignores SIGTERM after a grace period, so cancel cannot hang', async () => {
+    const lines: string[] = [];
+    const run = runExternal({
+      template: [process.execPath, '-e', "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1000)"],
+      start: '2021-11-01',
+      end: '2021-11-01',
+      env: {},
+      onLine: (_stream, line) => lines.push(line),
+    });
+    await until(() => lines.includes('up'), 10_000);
+    const started = Date.now();
+    run.kill();
+    await expect(run.done).rejects.toThrow(/SIGKILL/);
+    expect(lines).toContain('ignoring SIGTERM');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(KILL_GRACE_MS - 100);
+  }, 30_000);
+});

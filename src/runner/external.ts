@@ -8,6 +8,9 @@ import {execa} from 'execa';
 import type {IsoDate} from '../dates.js';
 import type {ClassifiedError} from './classify.js';
 
+/** How long a cancelled external command gets to exit after SIGTERM before SIGKILL. */
+export const KILL_GRACE_MS = 5_000;
+
 export interface ExternalRun {
   pause(): void;
   resume(): void;
@@ -81,6 +84,10 @@ export function runExternal(options: ExternalOptions): ExternalRun {
     kill() {
       signalGroup('SIGTERM');
       signalGroup('SIGCONT'); // a stopped process only handles SIGTERM once continued
+      // A command that ignores SIGTERM must not hold a cancel (and the console's exit) forever.
+      const force = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+      force.unref();
+      void done.catch(() => undefined).finally(() => clearTimeout(force));
     },
     done,
   };
