@@ -184,6 +184,18 @@ describe('run', SLOW, () => {
     expect(lines(result.stdout).at(-1)).toMatch(/failed: .*[1-9]\d* failed/);
   });
 
+  it('a warehouse error is one line on stderr and exit 1, the stack only with BACKFILL_DEBUG', async () => {
+    const path = freshWarehouse('damaged');
+    const warehouse = await openDuckDb(path);
+    await warehouse.query('DROP TABLE nba_analytics.player_game_summary');
+    await warehouse.close();
+    const result = await backfill(box, ['--warehouse', path, 'status']);
+    expect(result.exitCode).toBe(1);
+    expect(lines(result.stderr)).toEqual([expect.stringMatching(/^backfill: Catalog Error: .*player_game_summary.* \(BACKFILL_DEBUG=1 shows the stack\)$/)]);
+    const debug = await backfill(box, ['--warehouse', path, 'status'], {env: {BACKFILL_DEBUG: '1'}});
+    expect(lines(debug.stderr).length).toBeGreaterThan(1); // the whole error, then the one line
+  });
+
   it('a processor paused by an earlier run does not hold a headless run forever: it ends resumable', async () => {
     const path = freshWarehouse('saved-pause');
     const stateDir = join(box.dir, 'state-saved-pause');

@@ -1,6 +1,7 @@
 // The command line (SPEC §4 is the contract): global options, then one module per subcommand.
 import {Command, CommanderError, Option} from 'commander';
 import {UsageError} from '../errors.js';
+import {describeError} from '../runner/classify.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
 import {COMMANDS} from './commands/index.js';
 import {consoleCommand} from './commands/console.js';
@@ -56,6 +57,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`backfill: ${error.message}\n`);
       return 2;
     }
-    throw error;
+    // The work failed (a warehouse error, a bug): one line for the operator, the stack on demand.
+    if (process.env.BACKFILL_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`backfill: ${describeError(error)} (BACKFILL_DEBUG=1 shows the stack)\n`);
+    return 1;
   }
 }
