@@ -5,8 +5,23 @@ import type {Params, QueryOptions, Row, Warehouse, WriteResult} from '../warehou
 
 export class CountingWarehouse implements Warehouse {
   jobs = 0;
+  // The engine's optional abilities pass through, so counting never changes how a run behaves
+  // (BigQuery: coverage from partition metadata, dry runs, its backoff).
+  readonly coveredDates?: Warehouse['coveredDates'];
+  readonly dryRun?: Warehouse['dryRun'];
+  readonly retryDelays?: Warehouse['retryDelays'];
 
-  constructor(readonly inner: Warehouse) {}
+  constructor(readonly inner: Warehouse) {
+    const {coveredDates, dryRun} = inner;
+    if (coveredDates) {
+      this.coveredDates = (tables, range) => {
+        this.jobs++;
+        return coveredDates.call(inner, tables, range);
+      };
+    }
+    if (dryRun) this.dryRun = (sql, params, options) => dryRun.call(inner, sql, params, options);
+    if (inner.retryDelays) this.retryDelays = inner.retryDelays;
+  }
 
   get engine() {
     return this.inner.engine;
