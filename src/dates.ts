@@ -31,9 +31,18 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((toDate(to).getTime() - toDate(from).getTime()) / 86_400_000);
 }
 
-/** Today in UTC, the default real-time boundary. */
-export function today(): IsoDate {
-  return fromDate(new Date());
+/** NBA game dates are Eastern dates: a 10 pm tip-off in Los Angeles is already tomorrow in UTC. */
+export const LEAGUE_TIME_ZONE = 'America/New_York';
+
+const leagueDay = new Intl.DateTimeFormat('en-CA', {timeZone: LEAGUE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit'});
+
+/**
+ * Today's date in the league's time zone: the default real-time boundary. UTC would move the
+ * boundary to tomorrow during a US evening and let the backfill write tonight's games, which
+ * belong to the daily pipeline.
+ */
+export function today(now: Date = new Date()): IsoDate {
+  return leagueDay.format(now);
 }
 
 /** '2021-11-14' → '2021-11' */
