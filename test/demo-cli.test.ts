@@ -1,11 +1,12 @@
 // `backfill demo` through the built CLI: bad input is one line on stderr and exit 2; success
 // prints progress lines on stderr (not a terminal) and one summary line; a generation killed
 // half-way leaves no warehouse behind.
-import {existsSync, readdirSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {progressPrinter} from '../src/cli/commands/demo.js';
+import {acquireLock} from '../src/state/lock.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {assertBuilt, backfill, lines, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
 
@@ -71,6 +72,27 @@ describe('backfill demo: success', () => {
     const result = await backfill(box, ['demo', '--as-of', '2021-10-25', '--force']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/as of 2021-10-25, seed 7/);
+  });
+});
+
+describe('backfill demo --force on a warehouse in use', () => {
+  it('refuses while another process has the file open, or a run holds its lock, and keeps it', async () => {
+    const file = join(box.dir, 'in-use.duckdb');
+    expect((await backfill(box, ['--warehouse', file, 'demo', '--as-of', '2021-10-22'])).exitCode).toBe(0);
+    const before = readFileSync(file);
+
+    const holder = await openDuckDb(file); // as a console would
+    const open = await backfill(box, ['--warehouse', file, 'demo', '--as-of', '2021-10-25', '--force']);
+    await holder.close();
+    expect(open.exitCode).toBe(2);
+    expect(lines(open.stderr)).toEqual([expect.stringMatching(/in use by another process/)]);
+
+    const lock = acquireLock(box.stateDir, file, {range: null, runId: 'r-test'});
+    const locked = await backfill(box, ['--warehouse', file, 'demo', '--as-of', '2021-10-25', '--force']);
+    lock.release();
+    expect(locked.exitCode).toBe(2);
+    expect(lines(locked.stderr)).toEqual([expect.stringMatching(/being written by another backfill/)]);
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 });
 

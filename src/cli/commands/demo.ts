@@ -1,7 +1,9 @@
 // `backfill demo [--as-of DATE] [--seed N] [--force]`: creates the embedded warehouse with the
 // demo league (src/demo). Progress goes to stderr: a redrawn bar on a terminal, one line per step
 // otherwise; the summary goes to stdout.
+import {existsSync} from 'node:fs';
 import type {Command} from 'commander';
+import {acquireLock, type WarehouseLock} from '../../state/lock.js';
 import {parseIsoDate} from '../../dates.js';
 import {createDemoWarehouse, DEFAULT_DEMO_SEED} from '../../demo/index.js';
 import {UsageError} from '../../errors.js';
@@ -55,6 +57,12 @@ export const demoCommand: CommandModule = {
           const asOf = flags.asOf === undefined ? undefined : parseIsoDate(flags.asOf, '--as-of');
           const seed = parseSeed(flags.seed);
           if (context.target !== 'duckdb') throw new UsageError('backfill demo creates the embedded DuckDB warehouse: use it without --target bigquery');
+          // --force must not pull the file from under a console or a run that has it open.
+          let lock: WarehouseLock | null = null;
+          if (flags.force && existsSync(context.warehousePath)) {
+            await (await context.openWarehouse()).close(); // DuckDB refuses a file another process holds
+            lock = acquireLock(context.stateDir, context.warehousePath, {range: null, runId: null});
+          }
           const progress = progressPrinter(process.stderr);
           try {
             const summary = await createDemoWarehouse(context.warehousePath, {asOf, seed, force: flags.force === true, onProgress: progress.report});
@@ -68,6 +76,8 @@ export const demoCommand: CommandModule = {
           } catch (error) {
             progress.done();
             throw error;
+          } finally {
+            lock?.release();
           }
         }),
       );
