@@ -26,7 +26,8 @@ function shellQuote(value: string): string {
 /** Runs `backfill args` in a new 100×30 tmux window; the shell prints EXITED <code> afterwards. */
 function start(name: string, args: readonly string[]): void {
   const env = Object.entries(box.env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-  const command = `cd ${shellQuote(ROOT)} && env LANG=C.UTF-8 ${env} node ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo EXITED $?; sleep 600`;
+  // -u CI: Ink draws no live frames when CI is set (CI runs this suite with CI=true).
+  const command = `cd ${shellQuote(ROOT)} && env -u CI LANG=C.UTF-8 ${env} node ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo EXITED $?; sleep 600`;
   tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', name, command);
 }
 
