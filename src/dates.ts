@@ -79,10 +79,3 @@ export interface DateRange {
   readonly start: IsoDate;
   readonly end: IsoDate;
 }
-
-/** A validated range, or a UsageError when the end comes before the start. */
-export function dateRange(start: string, end: string): DateRange {
-  const range = {start: parseIsoDate(start, '--from'), end: parseIsoDate(end, '--to')};
-  if (range.end < range.start) throw new UsageError(`--to ${range.end} is before --from ${range.start}`);
-  return range;
-}

@@ -1,6 +1,6 @@
 // Lookups over the catalog: by table name or short name, by phase, and the dependency closure.
 import {UsageError} from '../errors.js';
-import {ALL_TABLES, DERIVED_TABLES, SOURCE_TABLES} from './tables.js';
+import {ALL_TABLES, DERIVED_TABLES} from './tables.js';
 import type {DerivedTable, DerivedTableName, Table} from './types.js';
 
 export * from './types.js';
@@ -35,17 +35,6 @@ export function derivedTable(name: DerivedTableName): DerivedTable {
 
 export function tablesOfPhase(phase: 3 | 4): DerivedTable[] {
   return DERIVED_TABLES.filter((t) => t.phase === phase);
-}
-
-/** Tables that read `name` directly. */
-export function dependantsOf(name: DerivedTableName): DerivedTable[] {
-  return DERIVED_TABLES.filter((t) => t.dependsOn.some((d) => d.table === name));
-}
-
-export function sourceTable(name: string): Table {
-  const table = SOURCE_TABLES.find((t) => t.name === name);
-  if (!table) throw new Error(`no source table ${name}`);
-  return table;
 }
 
 export function findTable(name: string): Table | undefined {

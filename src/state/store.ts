@@ -161,14 +161,6 @@ export class StateStore {
     return this.read(key).history;
   }
 
-  /** Adds or replaces (same runId) a run in the history, keeping the most recent ones. */
-  recordRun(key: string, record: RunRecord): void {
-    this.write(key, (s) => {
-      const others = s.history.filter((r) => r.runId !== record.runId);
-      return {...s, history: [...others, record].slice(-HISTORY_LIMIT)};
-    });
-  }
-
   /** Saves the active run and its history record in one atomic write. */
   saveProgress(key: string, active: ActiveRun | null, record: RunRecord): void {
     this.write(key, (s) => {

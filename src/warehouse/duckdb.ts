@@ -54,9 +54,6 @@ function describeOpenError(file: string, error: Error): Error {
       Number(lock[2]),
     );
   }
-  if (/Permission denied|Read-only file system|Cannot open file|No such file/i.test(message)) {
-    return new UsageError(`cannot open the warehouse ${file}: ${message.split('\n')[0]}`);
-  }
   return new UsageError(`cannot open the warehouse ${file}: ${message.split('\n')[0]}`);
 }
 
