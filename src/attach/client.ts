@@ -4,17 +4,12 @@ import {createConnection, type Socket} from 'node:net';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
 import {UsageError} from '../errors.js';
-import type {RunEvent, RunIntent, RunRequest} from '../runner/types.js';
-import type {Session, SessionState} from '../session/types.js';
+import type {RunIntent, RunRequest} from '../runner/types.js';
+import {SessionStore} from '../session/store.js';
+import type {Session} from '../session/types.js';
 import {LineSplitter, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
 
-const BACKLOG_LIMIT = 1000;
-
-export class RemoteSession implements Session {
-  private state: SessionState;
-  private readonly events: RunEvent[];
-  private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(event: RunEvent) => void>();
+export class RemoteSession extends SessionStore implements Session {
   private connected = true;
 
   constructor(
@@ -22,37 +17,18 @@ export class RemoteSession implements Session {
     readonly owner: RunOwner,
     hello: Extract<ServerMessage, {type: 'hello'}>,
   ) {
-    this.state = {...hello.state, attached: true};
-    this.events = hello.backlog.slice(-BACKLOG_LIMIT);
+    super({...hello.state, attached: true}, hello.backlog);
     const lines = new LineSplitter((line) => this.receive(line));
     socket.on('data', (chunk: string) => lines.push(chunk));
     socket.on('close', () => {
       this.connected = false;
-      this.setState({...this.state, activity: this.isFinished() ? null : 'disconnected from the run'});
+      this.setState({activity: this.isFinished() ? null : 'disconnected from the run'});
     });
   }
 
   /** True once the run has ended or the connection is gone. */
   get isConnected(): boolean {
     return this.connected;
-  }
-
-  getState(): SessionState {
-    return this.state;
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  subscribeEvents(listener: (event: RunEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  backlog(): readonly RunEvent[] {
-    return this.events;
   }
 
   refresh(): void {
@@ -108,23 +84,12 @@ export class RemoteSession implements Session {
       return;
     }
     if (message.type === 'state') this.setState({...message.state, attached: true});
-    else if (message.type === 'event') this.emit(message.event);
+    else if (message.type === 'event') this.publish(message.event);
     else if (message.type === 'error') this.note(`the run refused a request: ${message.message}`, 'warn');
   }
 
   private note(message: string, level: 'info' | 'warn' = 'warn'): void {
-    this.emit({type: 'log', level, message, time: new Date().toISOString(), runId: this.state.run?.runId ?? ''});
-  }
-
-  private emit(event: RunEvent): void {
-    this.events.push(event);
-    if (this.events.length > BACKLOG_LIMIT) this.events.splice(0, this.events.length - BACKLOG_LIMIT);
-    for (const listener of this.eventListeners) listener(event);
-  }
-
-  private setState(state: SessionState): void {
-    this.state = state;
-    for (const listener of this.listeners) listener();
+    this.publish({type: 'log', level, message, time: new Date().toISOString(), runId: this.state.run?.runId ?? ''});
   }
 }
 

@@ -22,10 +22,9 @@ import {
 import type {CoverageSnapshot, LogLevel, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
 import {acquireLock} from '../state/lock.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
-import type {Session, SessionState} from './types.js';
+import {SessionStore} from './store.js';
+import type {Session} from './types.js';
 
-/** Events kept for a view that opens later (the log pane's backlog). */
-const BACKLOG_LIMIT = 1000;
 /** Snapshot and coverage changes reach subscribers at most this often. */
 const NOTIFY_INTERVAL_MS = 100;
 
@@ -47,11 +46,7 @@ export interface LocalSessionOptions {
 
 type Validate = typeof import('../validation/validate.js').validate;
 
-export class LocalSession implements Session {
-  private state: SessionState;
-  private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(event: RunEvent) => void>();
-  private readonly events: RunEvent[] = [];
+export class LocalSession extends SessionStore implements Session {
   private run: LocalRun | null = null;
   /** A request waiting for the resumed interrupted run to complete. */
   private next: RunRequest | null = null;
@@ -63,9 +58,7 @@ export class LocalSession implements Session {
   readonly range: DateRange;
 
   constructor(private readonly options: LocalSessionOptions) {
-    this.key = warehouseKey(options.warehouse);
-    this.range = {start: options.start, end: addDays(options.boundary, -1)};
-    this.state = {
+    super({
       warehouse: options.label ?? defaultLabel(options.warehouse),
       boundary: options.boundary,
       coverage: null,
@@ -73,35 +66,14 @@ export class LocalSession implements Session {
       validation: null,
       activity: null,
       attached: false,
-    };
-  }
-
-  getState(): SessionState {
-    return this.state;
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  subscribeEvents(listener: (event: RunEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  backlog(): readonly RunEvent[] {
-    return [...this.events];
+    });
+    this.key = warehouseKey(options.warehouse);
+    this.range = {start: options.start, end: addDays(options.boundary, -1)};
   }
 
   /** Whether a run of this session is in flight. */
   get running(): boolean {
     return this.run !== null;
-  }
-
-  private setState(patch: Partial<SessionState>): void {
-    this.state = {...this.state, ...patch};
-    for (const listener of [...this.listeners]) listener();
   }
 
   /** Run snapshots change with every event: coalesce them so a fast run cannot flood the screen. */
@@ -114,12 +86,6 @@ export class LocalSession implements Session {
         this.setState({run: this.run.getSnapshot()});
       } else this.setState({});
     }, NOTIFY_INTERVAL_MS);
-  }
-
-  private publish(event: RunEvent): void {
-    this.events.push(event);
-    if (this.events.length > BACKLOG_LIMIT) this.events.splice(0, this.events.length - BACKLOG_LIMIT);
-    for (const listener of [...this.eventListeners]) listener(event);
   }
 
   private log(level: LogLevel, message: string, processor?: DerivedTableName): void {
