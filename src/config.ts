@@ -7,7 +7,8 @@ import type {DerivedTableName} from './catalog/types.js';
 import {parseIsoDate} from './dates.js';
 import {UsageError} from './errors.js';
 
-const isoDate = z.string().refine((v) => {
+/** A real calendar date in YYYY-MM-DD form (also the attach protocol's dates). */
+export const isoDate = z.string().refine((v) => {
   try {
     parseIsoDate(v);
     return true;

@@ -123,18 +123,18 @@ describe('a detached run and misbehaving clients', () => {
     // Garbage, a wrong version, a line split across writes, then a cancel cut before its newline.
     const bad = await rawClient(path);
     bad.socket.write('this is not json\n');
-    bad.socket.write('{"v":2,"type":"refresh"}\n');
-    bad.socket.write('{"v":1,"type":"re');
+    bad.socket.write('{"v":3,"type":"refresh"}\n');
+    bad.socket.write('{"v":2,"type":"re');
     await sleep(200);
     bad.socket.write('fresh"}\n');
     bad.socket.write(Buffer.from([0xff, 0xfe, 0x00, 0x0a]));
     await until('two errors and one for the binary line', () => bad.received().filter((m) => m.type === 'error').length >= 3, 5000);
     const errors = bad.received().filter((m) => m.type === 'error').map((m) => m.message);
     // The refresh completed by the second write was understood: exactly three errors.
-    expect(errors).toEqual(['not JSON', 'unsupported protocol version 2 (this run speaks 1)', 'not JSON']);
-    bad.socket.end('{"v":1,"type":"intent","intent":{"type":"cancel"}}');
+    expect(errors).toEqual(['not JSON', 'unsupported protocol version 3 (this run speaks 2)', 'not JSON']);
+    bad.socket.end('{"v":2,"type":"intent","intent":{"type":"cancel"}}');
     const half = await rawClient(path);
-    half.socket.write('{"v":1,"type":"intent","intent":{"ty');
+    half.socket.write('{"v":2,"type":"intent","intent":{"ty');
     half.socket.destroy();
 
     // The run goes on and still serves well-behaved clients.

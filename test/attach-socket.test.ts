@@ -7,7 +7,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {connectSession} from '../src/attach/client.js';
 import {socketPath} from '../src/attach/paths.js';
 import {serveSession, type SessionServer} from '../src/attach/server.js';
-import type {RunEvent, RunIntent} from '../src/runner/types.js';
+import type {CoverageSnapshot, RunEvent, RunIntent} from '../src/runner/types.js';
 import type {Session, SessionState} from '../src/session/types.js';
 
 /** A session of plain state: the server under test only relays it. */
@@ -19,23 +19,34 @@ function relaySession() {
   const eventListeners = new Set<(e: RunEvent) => void>();
   const events: RunEvent[] = [];
   const intents: RunIntent[] = [];
+  const requests: unknown[] = [];
   const session: Session = {
     getState: () => state,
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     subscribeEvents: (l) => (eventListeners.add(l), () => eventListeners.delete(l)),
     backlog: () => events,
     refresh: () => undefined,
-    start: () => undefined,
+    preview: async (request) => {
+      if (request.force) throw new Error('the warehouse said no');
+      if (request.workers === 1) return new Promise<never>(() => undefined); // a dry run that never answers
+      return {summary: [`${request.processors.length} processors`], cost: ['total 1.0 GiB processed, ~$0.01'], hasWork: true};
+    },
+    start: (request) => requests.push({start: request}),
     send: (intent) => intents.push(intent),
     validate: () => undefined,
-    rollback: () => undefined,
+    rollback: (range, tables, rerun) => requests.push({rollback: {range, tables, rerun}}),
     close: async () => undefined,
   };
   return {
     session,
     intents,
+    requests,
     setActivity(activity: string) {
       state = {...state, activity};
+      for (const l of listeners) l();
+    },
+    setCoverage(coverage: CoverageSnapshot) {
+      state = {...state, coverage};
       for (const l of listeners) l();
     },
     emit(message: string) {
@@ -46,7 +57,9 @@ function relaySession() {
   };
 }
 
-const owner = {pid: process.pid, startedAt: new Date().toISOString(), warehouse: 'test.duckdb', command: 'run'};
+const owner = {pid: process.pid, startedAt: new Date().toISOString(), warehouse: 'test.duckdb', command: 'backfill run', control: false};
+const host = {...owner, command: 'backfill host', control: true};
+const DEC = {start: '2021-12-01', end: '2021-12-31'};
 let server: SessionServer | null = null;
 afterEach(async () => {
   await server?.close();
@@ -97,7 +110,7 @@ describe('attach socket', () => {
     raw.setEncoding('utf8');
     let received = '';
     raw.on('data', (c: string) => (received += c));
-    raw.write('not json\n{"v":1,"type":"intent","intent":{"type":"explode"}}\n{"v":99,"type":"refresh"}\n{"v":1,"type":"inte');
+    raw.write('not json\n{"v":2,"type":"intent","intent":{"type":"explode"}}\n{"v":99,"type":"refresh"}\n{"v":2,"type":"inte');
     await until(() => received.split('\n').filter((l) => l.includes('"error"')).length === 3);
     raw.write('nt","intent":{"type":"resume"}}\n');
     await until(() => relay.intents.length === 1);
@@ -108,6 +121,106 @@ describe('attach socket', () => {
     relay.emit('still running');
     const remote = await connectSession(path);
     expect(remote.backlog().some((e) => e.type === 'log' && e.message === 'still running')).toBe(true);
+    await remote.close('detach');
+  });
+
+  it('refuses requests with unknown tables or impossible dates, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    const relay = relaySession();
+    server = await serveSession(relay.session, {socketPath: path, owner: host, log: () => undefined});
+    const raw = createConnection(path);
+    raw.setEncoding('utf8');
+    let received = '';
+    raw.on('data', (c: string) => (received += c));
+    const start = (request: unknown) => raw.write(`${JSON.stringify({v: 2, type: 'start', request})}\n`);
+    start({range: DEC, processors: ['no_such_table']});
+    start({range: {start: '2022-02-30', end: '2022-03-01'}, processors: ['player_game_summary']});
+    start({range: {start: '2022-03-01', end: '2022-02-01'}, processors: ['player_game_summary']});
+    await until(() => received.split('\n').filter((l) => l.includes('"error"')).length === 3);
+    const errors = received.split('\n').filter((l) => l.includes('"error"')).map((l) => (JSON.parse(l) as {message: string}).message);
+    expect(errors[0]).toMatch(/^request\.processors\.0: /);
+    expect(errors[1]).toMatch(/^request\.range\.start: a real date/);
+    expect(errors[2]).toMatch(/end before its start/);
+    expect(relay.requests).toEqual([]);
+    raw.destroy();
+  });
+
+  it("a console's host takes start and rollback; a headless run refuses them and says why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const relay = relaySession();
+    server = await serveSession(relay.session, {socketPath: socketPath(dir, 'host'), owner: host, log: () => undefined});
+    const hosted = await connectSession(socketPath(dir, 'host'));
+    expect(hosted.getState().attached).toBe(false); // it can start runs: not merely attached
+    hosted.start({range: DEC, processors: ['player_game_summary']});
+    hosted.rollback(DEC, ['ml_feature_store'], true);
+    await until(() => relay.requests.length === 2);
+    expect(relay.requests).toEqual([
+      {start: {range: DEC, processors: ['player_game_summary']}},
+      {rollback: {range: DEC, tables: ['ml_feature_store'], rerun: true}},
+    ]);
+    await hosted.close('detach');
+
+    const other = relaySession();
+    const headless = await serveSession(other.session, {socketPath: socketPath(dir, 'run'), owner, log: () => undefined});
+    try {
+      const attached = await connectSession(socketPath(dir, 'run'));
+      expect(attached.getState().attached).toBe(true);
+      const refused: string[] = [];
+      attached.subscribeEvents((e) => e.type === 'log' && refused.push(e.message));
+      attached.start({range: DEC, processors: ['player_game_summary']});
+      attached.rollback(DEC, ['player_game_summary'], false);
+      await until(() => refused.length === 2);
+      expect(refused[0]).toContain('backfill run runs its own request only: start from its console once it has ended');
+      expect(refused[1]).toContain('rollback');
+      expect(other.requests).toEqual([]);
+      await attached.close('detach');
+    } finally {
+      await headless.close();
+    }
+  });
+
+  it('answers a preview with its plan and cost, or with the reason it failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    server = await serveSession(relaySession().session, {socketPath: path, owner: host, log: () => undefined});
+    const remote = await connectSession(path);
+    const [ok, failed] = await Promise.allSettled([
+      remote.preview({range: DEC, processors: ['player_game_summary', 'ml_feature_store']}),
+      remote.preview({range: DEC, processors: ['player_game_summary'], force: true}),
+    ]);
+    expect(ok).toEqual({status: 'fulfilled', value: {summary: ['2 processors'], cost: ['total 1.0 GiB processed, ~$0.01'], hasWork: true}});
+    expect(failed.status === 'rejected' && (failed.reason as Error).message).toBe('the warehouse said no');
+    // A preview still waiting when the connection goes is rejected, never left hanging.
+    const pending = expect(remote.preview({range: DEC, processors: ['player_game_summary'], workers: 1})).rejects.toThrow('disconnected from the run');
+    await server.close();
+    server = null;
+    await pending;
+    await remote.close('detach');
+  });
+
+  it('sends the coverage only when it changed, and every client keeps it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    const relay = relaySession();
+    server = await serveSession(relay.session, {socketPath: path, owner: host, log: () => undefined, stateIntervalMs: 5});
+    const raw = createConnection(path);
+    raw.setEncoding('utf8');
+    let received = '';
+    raw.on('data', (c: string) => (received += c));
+    const remote = await connectSession(path);
+    const coverage: CoverageSnapshot = {range: DEC, gameDates: [{date: '2021-12-01', season: '2021-22', games: 9}], covered: {player_game_summary: ['2021-12-01']}, takenAt: 'now'};
+    relay.setCoverage(coverage);
+    await until(() => remote.getState().coverage !== null);
+    for (let i = 0; i < 5; i++) {
+      relay.setActivity(`step ${i}`);
+      await until(() => remote.getState().activity === `step ${i}`);
+    }
+    expect(remote.getState().coverage).toEqual(coverage);
+    const types = received.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as {type: string}).type);
+    expect(types.filter((t) => t === 'coverage')).toHaveLength(1);
+    expect(types.filter((t) => t === 'state').length).toBeGreaterThanOrEqual(5);
+    raw.destroy();
     await remote.close('detach');
   });
 

@@ -1,7 +1,8 @@
 // The console attached to a full backfill, in a real pseudo-terminal (util-linux `script`) at
 // 80×24: time to the first frame, key-to-frame latency while the run writes (j/k move the cursor,
 // timed until the frame with the new selection arrives), frames per second, and the process's peak
-// RSS (VmHWM). The demo warehouse is created first and not timed.
+// RSS (VmHWM) of the console and of its host (the background process that owns the warehouse and
+// runs the backfill). The demo warehouse is created first and not timed.
 import {execFileSync, spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -58,7 +59,10 @@ export async function run() {
     await until('the first frame', () => output.includes('Phase 3'), 60_000);
     const firstFrame = (performance.now() - started) / 1000;
     const nodePid = execFileSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).trim().split('\n')[0];
-    const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${nodePid}/status`, 'utf8'))[1]) / 1024;
+    // The console's host: the background process that owns the warehouse and runs the backfill.
+    const hostPid = execFileSync('pgrep', ['-f', `${env.BACKFILL_STATE_DIR} host`], {encoding: 'utf8'}).trim().split('\n')[0];
+    const vmHwm = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+    const peakRss = () => vmHwm(nodePid);
     await sleep(1000);
     const idleRssMb = peakRss();
 
@@ -112,6 +116,7 @@ export async function run() {
     const completed = /Run completed/.test(output.slice(-4000));
 
     const peakRssMb = peakRss();
+    const hostRssMb = vmHwm(hostPid);
 
     // Leave: q (and cancel if the run is still going).
     press('\u001B');
@@ -126,9 +131,10 @@ export async function run() {
       {what: `key-to-frame latency, no run, median of ${idleLatencies.length}`, figure: median(idleLatencies), unit: 'ms', target: '', pass: null},
       {what: `key-to-frame latency while running, median of ${latencies.length}`, figure: median(latencies), unit: 'ms', target: '< 100 ms', pass: median(latencies) < 100},
       {what: 'key-to-frame latency while running, p95', figure: p95(latencies), unit: 'ms', target: '', pass: null},
-      {what: 'frames per second while running (maxFps 12)', figure: frames / runSeconds, unit: 'fps', target: '<= 15', pass: frames / runSeconds <= 15},
+      {what: 'frames per second while running (updates coalesced to 10/s, maxFps 30)', figure: frames / runSeconds, unit: 'fps', target: '<= 15', pass: frames / runSeconds <= 15},
       {what: 'peak RSS with the console open, before the run (VmHWM)', figure: idleRssMb, unit: 'MB', target: '', pass: null},
       {what: 'peak RSS of the console process during the run (VmHWM)', figure: peakRssMb, unit: 'MB', target: '< 300 MB', pass: peakRssMb < 300},
+      {what: 'peak RSS of the host process that runs the backfill (DuckDB, runner)', figure: hostRssMb, unit: 'MB', target: '', pass: null},
       {what: `full backfill under the console (${completed ? 'completed' : 'cut short'})`, figure: runSeconds, unit: 's', target: '', pass: completed ? null : false},
       {what: 'console exit code after q', figure: typeof code === 'number' ? code : NaN, unit: '', target: '0', pass: code === 0},
     ];

@@ -1,28 +1,32 @@
-// A console's session backed by a run in another process: mirrors the run's state and events
-// from its socket and forwards intents. The UI renders it exactly like the in-process session.
+// A console's session served by another process (the console's host, or a headless run): mirrors
+// its state and events from the socket and forwards intents. The UI renders it like any session.
 import {createConnection, type Socket} from 'node:net';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
 import {UsageError} from '../errors.js';
 import type {RunIntent, RunRequest} from '../runner/types.js';
 import {SessionStore} from '../session/store.js';
-import type {Session} from '../session/types.js';
+import type {Session, SessionState, StartPreview} from '../session/types.js';
 import {LineSplitter, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
 
 export class RemoteSession extends SessionStore implements Session {
   private connected = true;
+  private previews = new Map<number, {resolve: (preview: StartPreview) => void; reject: (error: Error) => void}>();
+  private nextPreview = 1;
 
   constructor(
     private readonly socket: Socket,
     readonly owner: RunOwner,
     hello: Extract<ServerMessage, {type: 'hello'}>,
   ) {
-    super({...hello.state, attached: true}, hello.backlog);
+    super(withAttached(hello.state, owner), hello.backlog);
     const lines = new LineSplitter((line) => this.receive(line));
     socket.on('data', (chunk: string) => lines.push(chunk));
     socket.on('close', () => {
       this.connected = false;
-      this.setState({activity: this.isFinished() ? null : 'disconnected from the run'});
+      for (const {reject} of this.previews.values()) reject(new Error('disconnected from the run'));
+      this.previews.clear();
+      this.setState({activity: this.isFinished() || this.owner.control ? null : 'disconnected from the run'});
     });
   }
 
@@ -32,23 +36,32 @@ export class RemoteSession extends SessionStore implements Session {
   }
 
   refresh(): void {
-    this.write({v: 1, type: 'refresh'});
+    this.write({v: 2, type: 'refresh'});
   }
 
-  start(_request: RunRequest): void {
-    this.note('a run is already going in another process: pause, resume or cancel it from here');
+  preview(request: RunRequest): Promise<StartPreview> {
+    if (!this.connected || this.socket.destroyed) return Promise.reject(new Error('not connected to the run any more'));
+    const id = this.nextPreview++;
+    return new Promise((resolve, reject) => {
+      this.previews.set(id, {resolve, reject});
+      this.write({v: 2, type: 'preview', id, request});
+    });
+  }
+
+  start(request: RunRequest): void {
+    this.write({v: 2, type: 'start', request});
   }
 
   send(intent: RunIntent): void {
-    this.write({v: 1, type: 'intent', intent});
+    this.write({v: 2, type: 'intent', intent});
   }
 
   validate(range: DateRange, tables: readonly DerivedTableName[]): void {
-    this.write({v: 1, type: 'validate', range, tables});
+    this.write({v: 2, type: 'validate', range, tables});
   }
 
-  rollback(): void {
-    this.note('rollback needs the warehouse: wait for the run to finish, or cancel it first');
+  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void {
+    this.write({v: 2, type: 'rollback', range, tables, rerun});
   }
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {
@@ -83,14 +96,38 @@ export class RemoteSession extends SessionStore implements Session {
     } catch {
       return;
     }
-    if (message.type === 'state') this.setState({...message.state, attached: true});
-    else if (message.type === 'event') this.publish(message.event);
-    else if (message.type === 'error') this.note(`the run refused a request: ${message.message}`, 'warn');
+    switch (message.type) {
+      case 'state':
+        return this.setState(withAttached({...message.state, coverage: this.state.coverage}, this.owner));
+      case 'coverage':
+        return this.setState({coverage: message.coverage});
+      case 'event':
+        return this.publish(message.event);
+      case 'preview': {
+        const waiting = this.previews.get(message.id);
+        this.previews.delete(message.id);
+        if (message.preview) waiting?.resolve(message.preview);
+        else waiting?.reject(new Error(message.error ?? 'no preview'));
+        return;
+      }
+      case 'error':
+        return this.note(`the run refused a request: ${message.message}`, 'warn');
+    }
+  }
+
+  /** A line in this console's log only (the serving process does not see it). */
+  announce(message: string, level: 'info' | 'warn' = 'info'): void {
+    this.note(message, level);
   }
 
   private note(message: string, level: 'info' | 'warn' = 'warn'): void {
     this.publish({type: 'log', level, message, time: new Date().toISOString(), runId: this.state.run?.runId ?? ''});
   }
+}
+
+/** Attached means: joined a run another command owns, which this console can steer but not replace. */
+function withAttached(state: SessionState, owner: RunOwner): SessionState {
+  return {...state, attached: !owner.control};
 }
 
 /** Connects to the run serving `socketPath`; a missing or dead socket is a UsageError. */

@@ -1,11 +1,14 @@
 // The attach protocol: line-delimited JSON over an owner-only Unix socket in the state dir.
 // Every message carries `v`; a peer that speaks another version is told so and dropped.
-import type {DerivedTableName} from '../catalog/types.js';
+// Coverage travels in its own message, only when it changed: it is the one large part of the state.
+import {z} from 'zod';
+import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
+import {isoDate} from '../config.js';
 import type {DateRange} from '../dates.js';
-import type {RunEvent, RunIntent} from '../runner/types.js';
-import type {SessionState} from '../session/types.js';
+import type {CoverageSnapshot, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
+import type {SessionState, StartPreview} from '../session/types.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Who holds the warehouse: shown by a refused second writer and by `status`. */
 export interface RunOwner {
@@ -13,20 +16,48 @@ export interface RunOwner {
   readonly startedAt: string;
   readonly warehouse: string;
   readonly command: string;
+  /** True when clients may start runs and roll back (a console's host), not only steer its run. */
+  readonly control: boolean;
 }
 
+export type WireState = Omit<SessionState, 'coverage'>;
+
 export type ServerMessage =
-  | {readonly v: 1; readonly type: 'hello'; readonly owner: RunOwner; readonly state: SessionState; readonly backlog: readonly RunEvent[]}
-  | {readonly v: 1; readonly type: 'state'; readonly state: SessionState}
-  | {readonly v: 1; readonly type: 'event'; readonly event: RunEvent}
-  | {readonly v: 1; readonly type: 'error'; readonly message: string};
+  | {readonly v: 2; readonly type: 'hello'; readonly owner: RunOwner; readonly state: SessionState; readonly backlog: readonly RunEvent[]}
+  | {readonly v: 2; readonly type: 'state'; readonly state: WireState}
+  | {readonly v: 2; readonly type: 'coverage'; readonly coverage: CoverageSnapshot | null}
+  | {readonly v: 2; readonly type: 'event'; readonly event: RunEvent}
+  | {readonly v: 2; readonly type: 'preview'; readonly id: number; readonly preview?: StartPreview; readonly error?: string}
+  | {readonly v: 2; readonly type: 'error'; readonly message: string};
 
 export type ClientMessage =
-  | {readonly v: 1; readonly type: 'intent'; readonly intent: RunIntent}
-  | {readonly v: 1; readonly type: 'refresh'}
-  | {readonly v: 1; readonly type: 'validate'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]};
+  | {readonly v: 2; readonly type: 'intent'; readonly intent: RunIntent}
+  | {readonly v: 2; readonly type: 'refresh'}
+  | {readonly v: 2; readonly type: 'validate'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]}
+  | {readonly v: 2; readonly type: 'start'; readonly request: RunRequest}
+  | {readonly v: 2; readonly type: 'preview'; readonly id: number; readonly request: RunRequest}
+  | {readonly v: 2; readonly type: 'rollback'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]; readonly rerun: boolean};
 
-const INTENTS = new Set(['pause', 'resume', 'cancel']);
+const tableName = z.enum(DERIVED_TABLE_NAMES);
+const range = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
+const tables = z.array(tableName).min(1);
+const request = z.object({
+  range,
+  processors: tables,
+  force: z.boolean().optional(),
+  batchSize: z.number().int().min(1).max(400).optional(),
+  workers: z.number().int().min(1).max(64).optional(),
+});
+const v = z.literal(PROTOCOL_VERSION);
+
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({v, type: z.literal('intent'), intent: z.object({type: z.enum(['pause', 'resume', 'cancel']), processor: tableName.optional()})}),
+  z.object({v, type: z.literal('refresh')}),
+  z.object({v, type: z.literal('validate'), range, tables}),
+  z.object({v, type: z.literal('start'), request}),
+  z.object({v, type: z.literal('preview'), id: z.number().int(), request}),
+  z.object({v, type: z.literal('rollback'), range, tables, rerun: z.boolean()}),
+]);
 
 /** Parses one line from a client; returns an error message for anything not understood. */
 export function parseClientMessage(line: string): ClientMessage | {error: string} {
@@ -37,27 +68,13 @@ export function parseClientMessage(line: string): ClientMessage | {error: string
     return {error: 'not JSON'};
   }
   if (typeof message !== 'object' || message === null) return {error: 'not an object'};
-  const m = message as Record<string, unknown>;
-  if (m.v !== PROTOCOL_VERSION) return {error: `unsupported protocol version ${JSON.stringify(m.v)} (this run speaks ${PROTOCOL_VERSION})`};
-  switch (m.type) {
-    case 'intent': {
-      const intent = m.intent as Record<string, unknown> | undefined;
-      if (!intent || !INTENTS.has(intent.type as string)) return {error: 'intent must be pause, resume or cancel'};
-      if (intent.processor !== undefined && typeof intent.processor !== 'string') return {error: 'intent.processor must be a table name'};
-      return {v: 1, type: 'intent', intent: intent as unknown as RunIntent};
-    }
-    case 'refresh':
-      return {v: 1, type: 'refresh'};
-    case 'validate': {
-      const range = m.range as Record<string, unknown> | undefined;
-      if (!range || typeof range.start !== 'string' || typeof range.end !== 'string' || !Array.isArray(m.tables)) {
-        return {error: 'validate needs range {start, end} and tables'};
-      }
-      return {v: 1, type: 'validate', range: {start: range.start, end: range.end}, tables: m.tables as DerivedTableName[]};
-    }
-    default:
-      return {error: `unknown message type ${JSON.stringify(m.type)}`};
-  }
+  const version = (message as {v?: unknown}).v;
+  if (version !== PROTOCOL_VERSION) return {error: `unsupported protocol version ${JSON.stringify(version)} (this run speaks ${PROTOCOL_VERSION})`};
+  const parsed = clientMessage.safeParse(message);
+  if (parsed.success) return parsed.data as ClientMessage;
+  const issue = parsed.error.issues[0];
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  return {error: `${where}${issue.message}`};
 }
 
 /** Splits a byte stream into lines, keeping a partial line until its end arrives. Bounded. */

@@ -5,7 +5,8 @@ import {chmodSync, existsSync, mkdirSync, statSync, unlinkSync} from 'node:fs';
 import {createConnection, createServer, type Server, type Socket} from 'node:net';
 import {dirname} from 'node:path';
 import type {Session} from '../session/types.js';
-import {LineSplitter, parseClientMessage, PROTOCOL_VERSION, type RunOwner, type ServerMessage} from './protocol.js';
+import {describeError} from '../runner/classify.js';
+import {LineSplitter, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
 
 export interface ServeOptions {
   readonly socketPath: string;
@@ -67,32 +68,66 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
     for (const socket of clients) send(socket, message);
   };
 
-  const unsubscribeEvents = session.subscribeEvents((event) => broadcast({v: 1, type: 'event', event}));
+  const unsubscribeEvents = session.subscribeEvents((event) => broadcast({v: 2, type: 'event', event}));
+  // Coverage goes out only when it changed: it is most of the state's bytes.
+  let sentCoverage = session.getState().coverage;
+  const sendState = () => {
+    const {coverage, ...state} = session.getState();
+    if (coverage !== sentCoverage) {
+      sentCoverage = coverage;
+      broadcast({v: 2, type: 'coverage', coverage});
+    }
+    broadcast({v: 2, type: 'state', state});
+  };
   let stateTimer: NodeJS.Timeout | null = null;
   const unsubscribeState = session.subscribe(() => {
-    if (stateTimer || clients.size === 0) return;
+    if (stateTimer) return;
+    if (clients.size === 0) {
+      sentCoverage = session.getState().coverage; // a new client's hello carries it
+      return;
+    }
     stateTimer = setTimeout(() => {
       stateTimer = null;
-      broadcast({v: 1, type: 'state', state: session.getState()});
+      sendState();
     }, stateIntervalMs);
   });
+
+  const refuse = (socket: Socket, message: string) => send(socket, {v: PROTOCOL_VERSION, type: 'error', message});
+  const handle = (socket: Socket, message: ClientMessage) => {
+    switch (message.type) {
+      case 'intent':
+        return session.send(message.intent);
+      case 'refresh':
+        return session.refresh();
+      case 'validate':
+        return session.validate(message.range, message.tables);
+      case 'preview':
+        return void session.preview(message.request).then(
+          (preview) => send(socket, {v: 2, type: 'preview', id: message.id, preview}),
+          (error: unknown) => send(socket, {v: 2, type: 'preview', id: message.id, error: describeError(error)}),
+        );
+      case 'start':
+      case 'rollback':
+        if (!owner.control) return refuse(socket, `${owner.command} runs its own request only: ${message.type} from its console once it has ended`);
+        if (message.type === 'start') return session.start(message.request);
+        return session.rollback(message.range, message.tables, message.rerun);
+    }
+  };
 
   const server: Server = createServer((socket) => {
     clients.add(socket);
     socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());
     socket.on('close', () => clients.delete(socket));
-    send(socket, {v: 1, type: 'hello', owner, state: session.getState(), backlog: session.backlog()});
+    send(socket, {v: 2, type: 'hello', owner, state: session.getState(), backlog: session.backlog()});
     const lines = new LineSplitter((line) => {
       const message = parseClientMessage(line);
       if ('error' in message) {
         log('warn', `attach: bad message from a client: ${message.error}`);
-        send(socket, {v: PROTOCOL_VERSION, type: 'error', message: message.error});
+        refuse(socket, message.error);
         return;
       }
-      if (message.type === 'intent') session.send(message.intent);
-      else if (message.type === 'refresh') session.refresh();
-      else session.validate(message.range, message.tables);
+      handle(socket, message);
     });
     socket.on('data', (chunk: string) => {
       if (!lines.push(chunk)) {
@@ -122,7 +157,7 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
       unsubscribeState();
       if (stateTimer) clearTimeout(stateTimer);
       // Final state so attached consoles can show the summary.
-      broadcast({v: 1, type: 'state', state: session.getState()});
+      sendState();
       for (const socket of clients) {
         socket.end();
         setTimeout(() => socket.destroy(), 500).unref();

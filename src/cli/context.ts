@@ -36,6 +36,8 @@ export interface CliContext {
   readonly interactive: boolean;
   readonly logFormat: 'text' | 'json';
   readonly env: NodeJS.ProcessEnv;
+  /** The global options that give another process of this program the same warehouse and state. */
+  readonly globalArgs: readonly string[];
   out(line: string): void;
   err(line: string): void;
   /** Opens the configured warehouse; a missing DuckDB file is a UsageError unless `create`. */
@@ -81,6 +83,12 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     interactive,
     logFormat: options.logFormat ?? 'text',
     env,
+    globalArgs: [
+      ...['--target', target, '--warehouse', warehousePath, '--state-dir', stateDir],
+      ...(options.config ? ['--config', resolve(options.config)] : []),
+      ...(project ? ['--project', project] : []),
+      ...(location ? ['--location', location] : []),
+    ],
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     async openWarehouse({create = false, readOnly = false} = {}) {

@@ -10,6 +10,8 @@ export async function serveForAttach(
   context: CliContext,
   session: Session,
   log: (level: 'info' | 'warn', message: string) => void,
+  /** Clients may start runs and roll back (the console's host), not only steer the run. */
+  control = false,
 ): Promise<SessionServer | null> {
   try {
     return await serveSession(session, {
@@ -19,6 +21,7 @@ export async function serveForAttach(
         startedAt: new Date().toISOString(),
         warehouse: warehouseIdentity(context),
         command: ['backfill', ...process.argv.slice(2)].join(' '),
+        control,
       },
       log,
     });

@@ -35,7 +35,7 @@ import type {RunEvent, RunHandle, RunIntent, RunRequest, RunSnapshot} from './ty
 
 export {classifyError, describeError, type ErrorKind} from './classify.js';
 export {DEFAULT_BATCH_SIZE, DEFAULT_GLOBAL_WORKERS, DEFAULT_PROCESSOR_WORKERS} from './defaults.js';
-export {formatPlan, planBatchCount, planRun, type MissingInput, type Plan, type PlannedBatch, type ProcessorPlan} from './plan.js';
+export {formatPlan, planBatchCount, planRun, planSummary, type MissingInput, type Plan, type PlannedBatch, type ProcessorPlan} from './plan.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
 export {sameRequest} from './request.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';

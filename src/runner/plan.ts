@@ -236,10 +236,17 @@ export function formatPlan(plan: Plan): string[] {
   const fmt = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   lines.push(fmt(header));
   for (const row of rows) lines.push(fmt(row));
-  const dates = plan.processors.reduce((s, p) => s + datesOf(p), 0);
-  lines.push(`total: ${planBatchCount(plan)} batches, ${dates} processor-dates, at most ${plan.globalWorkers} batches at once`);
-  for (const m of plan.missing) {
-    lines.push(`  blocked: ${derivedTable(m.processor).short} needs ${derivedTable(m.input).short} on ${sampleDates(m.dates)}, which is not covered and not in the plan`);
-  }
+  const [total, ...blocked] = planSummary(plan);
+  lines.push(`total: ${total}`);
+  for (const line of blocked) lines.push(`  ${line}`);
   return lines;
+}
+
+/** The plan's total, then what blocks it: the console's start confirmation and `run --dry-run`. */
+export function planSummary(plan: Plan): string[] {
+  const dates = plan.processors.reduce((s, p) => s + datesOf(p), 0);
+  return [
+    `${planBatchCount(plan)} batches, ${dates} processor-dates, at most ${plan.globalWorkers} batches at once`,
+    ...plan.missing.map((m) => `blocked: ${derivedTable(m.processor).short} needs ${derivedTable(m.input).short} on ${sampleDates(m.dates)}, which is not covered and not in the plan`),
+  ];
 }

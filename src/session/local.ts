@@ -12,6 +12,9 @@ import {
   abandonInterruptedRun,
   describeError,
   findInterruptedRun,
+  planBatchCount,
+  planRun,
+  planSummary,
   setPaused,
   sameRequest,
   startRun,
@@ -21,9 +24,10 @@ import {
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
 import {acquireLock} from '../state/lock.js';
+import {estimatePlanCost, formatPlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {SessionStore} from './store.js';
-import type {Session} from './types.js';
+import type {Session, StartPreview} from './types.js';
 
 /** Snapshot and coverage changes reach subscribers at most this often. */
 const NOTIFY_INTERVAL_MS = 100;
@@ -54,6 +58,8 @@ export class LocalSession extends SessionStore implements Session {
   private notifyTimer: NodeJS.Timeout | null = null;
   private snapshotDirty = false;
   private closed = false;
+  /** Starts, validations and rollbacks still in progress (they may end in a run). */
+  private pending = 0;
   private readonly key: string;
   readonly range: DateRange;
 
@@ -74,6 +80,21 @@ export class LocalSession extends SessionStore implements Session {
   /** Whether a run of this session is in flight. */
   get running(): boolean {
     return this.run !== null;
+  }
+
+  /** A run, a queued request, or an action that may still write or start one. */
+  get busy(): boolean {
+    return this.run !== null || this.next !== null || this.pending > 0;
+  }
+
+  /** Counts an action as pending until it settles. */
+  private async track<T>(work: () => Promise<T>): Promise<T> {
+    this.pending += 1;
+    try {
+      return await work();
+    } finally {
+      this.pending -= 1;
+    }
   }
 
   /** Run snapshots change with every event: coalesce them so a fast run cannot flood the screen. */
@@ -126,6 +147,19 @@ export class LocalSession extends SessionStore implements Session {
     this.notifySoon();
   }
 
+  async preview(request: RunRequest): Promise<StartPreview> {
+    const {warehouse, config, boundary, stateDir} = this.options;
+    const plan = await planRun({warehouse, config, boundary, request});
+    const summary = planSummary(plan);
+    const interrupted = findInterruptedRun(stateDir, this.key);
+    if (interrupted && !this.run) {
+      const r = interrupted.request.range;
+      summary.push(`the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) is resumed first`);
+    }
+    const cost = await estimatePlanCost(warehouse, plan);
+    return {summary, cost: cost ? formatPlanCost(cost).map((line) => line.trim()) : null, hasWork: planBatchCount(plan) > 0};
+  }
+
   start(request: RunRequest): void {
     void this.startRun(request).catch((error) => this.log('error', `cannot start the run: ${describeError(error)}`));
   }
@@ -134,7 +168,11 @@ export class LocalSession extends SessionStore implements Session {
    * Starts a run; resolves once it is running. An interrupted run of this warehouse is resumed
    * first, and the request follows it when that run completes (unless it asked the same).
    */
-  async startRun(request: RunRequest): Promise<LocalRun | null> {
+  startRun(request: RunRequest): Promise<LocalRun | null> {
+    return this.track(() => this.startTracked(request));
+  }
+
+  private async startTracked(request: RunRequest): Promise<LocalRun | null> {
     if (this.run) {
       this.log('warn', 'a run is already in progress: pause, resume or cancel it first');
       return null;
@@ -202,7 +240,11 @@ export class LocalSession extends SessionStore implements Session {
     void this.runValidation(range, tables);
   }
 
-  async runValidation(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
+  runValidation(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
+    return this.track(() => this.validateTracked(range, tables));
+  }
+
+  private async validateTracked(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
     let validate: Validate;
     try {
       ({validate} = await import('../validation/validate.js'));
@@ -233,7 +275,11 @@ export class LocalSession extends SessionStore implements Session {
   }
 
   /** Deletes the range of each table (dependants first), then optionally rebuilds it. */
-  async runRollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
+  runRollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
+    return this.track(() => this.rollbackTracked(range, tables, rerun));
+  }
+
+  private async rollbackTracked(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
     if (this.run) {
       this.log('warn', 'a run is in progress: cancel it before rolling back');
       return;

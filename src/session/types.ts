@@ -17,8 +17,18 @@ export interface SessionState {
   readonly validation: ValidationReport | null;
   /** A long action in progress ("validating Dec 2021", "rolling back"), or null. */
   readonly activity: string | null;
-  /** True when this console is attached to a run owned by another process. */
+  /** True when joined to a run a headless `run` owns: it can be steered, not replaced. */
   readonly attached: boolean;
+}
+
+/** What starting a request would do, for the start confirmation (computed where the warehouse is). */
+export interface StartPreview {
+  /** Headline and notes: batches and dates to build, inputs that block, an interrupted run resumed first. */
+  readonly summary: readonly string[];
+  /** BigQuery's dry-run estimate (one line per processor, then the total); null on DuckDB. */
+  readonly cost: readonly string[] | null;
+  /** False when the plan has nothing to build (every date covered). */
+  readonly hasWork: boolean;
 }
 
 export interface Session {
@@ -31,13 +41,15 @@ export interface Session {
   backlog(): readonly RunEvent[];
 
   refresh(): void;
+  /** The plan and, on BigQuery, its cost: shown before `start`. Rejects with a one-line reason. */
+  preview(request: RunRequest): Promise<StartPreview>;
   start(request: RunRequest): void;
   send(intent: RunIntent): void;
   validate(range: DateRange, tables: readonly DerivedTableName[]): void;
   rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void;
   /**
    * Leaves the console. With a run in flight: 'detach' keeps it resumable (in-process: stop after
-   * in-flight batches; attached: leave the remote run going), 'cancel' abandons it.
+   * in-flight batches; attached: leave the run going in its process), 'cancel' abandons it.
    */
   close(mode: 'detach' | 'cancel'): Promise<void>;
 }

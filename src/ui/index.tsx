@@ -20,7 +20,11 @@ export interface ConsoleOptions {
   readonly stderr?: NodeJS.WriteStream;
   /** Where NO_COLOR and the locale are read (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Frames per second at most (default 12: smooth enough, light over SSH). */
+  /**
+   * Frames per second at most (default 30). Ink holds every frame to this cap, a key's included,
+   * so a low cap is felt as key latency; the run's updates are coalesced upstream (10 a second),
+   * which is what keeps the frame rate, and the bytes over SSH, low.
+   */
   readonly maxFps?: number;
   /** Draw on the terminal's alternate screen, restoring the shell's screen on exit (default: on a TTY). */
   readonly alternateScreen?: boolean;
@@ -64,7 +68,7 @@ export async function openConsole(session: Session, options: ConsoleOptions = {}
     stderr: options.stderr ?? process.stderr,
     exitOnCtrlC: false,
     patchConsole: true,
-    maxFps: options.maxFps ?? 12,
+    maxFps: options.maxFps ?? 30,
     // Ink 6.8's incrementalRendering leaves stale and doubled lines in tmux: tried, measured, off.
     incrementalRendering: false,
   });

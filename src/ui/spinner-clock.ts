@@ -7,7 +7,7 @@ export const SPINNER_FRAMES = {
   line: ['-', '\\', '|', '/'],
 } as const;
 
-// Slow enough to leave the frame budget (maxFps 12) to keys and progress, fast enough to look alive.
+// Slow enough to add few frames to the run's own updates (10 a second), fast enough to look alive.
 const TICK_MS = 250;
 const listeners = new Set<() => void>();
 let tick = 0;

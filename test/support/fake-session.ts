@@ -4,10 +4,11 @@ import {DERIVED_TABLES} from '../../src/catalog/index.js';
 import type {DerivedTableName} from '../../src/catalog/types.js';
 import {addDays, seasonOf, type DateRange, type IsoDate} from '../../src/dates.js';
 import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunIntent, RunRequest, RunSnapshot} from '../../src/runner/types.js';
-import type {Session, SessionState} from '../../src/session/types.js';
+import type {Session, SessionState, StartPreview} from '../../src/session/types.js';
 
 export type Call =
   | {readonly method: 'refresh'}
+  | {readonly method: 'preview'; readonly request: RunRequest}
   | {readonly method: 'start'; readonly request: RunRequest}
   | {readonly method: 'send'; readonly intent: RunIntent}
   | {readonly method: 'validate'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]}
@@ -20,6 +21,8 @@ export class FakeSession implements Session {
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
   private readonly events: RunEvent[] = [];
+  /** What preview() answers: a plan (DuckDB: no cost), an error, or a promise the test settles. */
+  previewResult: StartPreview | Error | Promise<StartPreview> = {summary: ['62 batches, 310 processor-dates, at most 10 batches at once'], cost: null, hasWork: true};
 
   constructor(initial: Partial<SessionState> = {}) {
     this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
@@ -49,6 +52,11 @@ export class FakeSession implements Session {
   }
   refresh(): void {
     this.calls.push({method: 'refresh'});
+  }
+  async preview(request: RunRequest): Promise<StartPreview> {
+    this.calls.push({method: 'preview', request});
+    if (this.previewResult instanceof Error) throw this.previewResult;
+    return this.previewResult;
   }
   start(request: RunRequest): void {
     this.calls.push({method: 'start', request});

@@ -1,11 +1,12 @@
-// `backfill attach`: opens the console on the run that holds the warehouse (started by another
-// console, a headless `run` or `run --detach`). Quitting leaves that run going.
+// `backfill attach`: opens the console on the process that holds the warehouse (a console's host,
+// a headless `run` or `run --detach`). Quitting leaves its run going.
 import type {Command} from 'commander';
 import {connectSession} from '../../attach/client.js';
 import {socketForContext} from '../../attach/paths.js';
 import {isSocketLive} from '../../attach/server.js';
 import {UsageError} from '../../errors.js';
 import type {CliContext} from '../context.js';
+import {leaveConsole} from '../console-session.js';
 import type {CommandModule} from '../main.js';
 
 /** True when a live run serves this warehouse. */
@@ -21,14 +22,7 @@ export async function attachConsole(context: CliContext): Promise<number> {
   if (!context.interactive) throw new UsageError('attach needs a terminal; for scripts use `backfill status --json`');
   const session = await connectSession(path);
   const {openConsole} = await import('../../ui/index.js');
-  await openConsole(session);
-  const run = session.getState().run;
-  if (run && run.state !== 'running' && run.state !== 'stopping') {
-    context.out(`the run ${run.runId} ended: ${run.state}, ${run.totals.datesDone}/${run.totals.datesTotal} dates, ${run.totals.rowsWritten} rows`);
-    context.out('check it with `backfill validate`');
-  } else {
-    context.out(`detached; the run (pid ${session.owner.pid}) goes on: \`backfill attach\` to return`);
-  }
+  await leaveConsole(context, session, await openConsole(session));
   return 0;
 }
 

@@ -1,14 +1,14 @@
 // `backfill` with no subcommand: on the embedded default, create the demo warehouse when there is
-// none (with progress), then open the console on a terminal; without one, print the status grid
-// and say what to run instead of drawing a screen nobody can see.
+// none (with progress), then open the console on a terminal (joining the run or console host
+// that holds the warehouse, else starting a host); without one, print the status grid and say
+// what to run instead of drawing a screen nobody can see.
 import {existsSync} from 'node:fs';
 import type {Command} from 'commander';
 import {UsageError} from '../../errors.js';
 import {progressLines} from '../../headless/progress.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
-import {serveForAttach} from '../serve.js';
-import {attachConsole, liveRunServes} from './attach.js';
+import {consoleSession, leaveConsole} from '../console-session.js';
 import {loadStatus, printStatus} from './status.js';
 
 /** The demo's games are Final up to the day before the boundary (today unless configured). */
@@ -30,18 +30,11 @@ async function createDemo(context: CliContext): Promise<void> {
 export async function openDefault(context: CliContext): Promise<number> {
   if (context.target === 'duckdb' && !existsSync(context.warehousePath)) await createDemo(context);
   if (context.interactive) {
-    // A run elsewhere holds the warehouse: join it instead of failing on the lock.
-    if (await liveRunServes(context)) return attachConsole(context);
+    const session = await consoleSession(context);
     const {openConsole} = await import('../../ui/index.js');
-    const {openLocalSession} = await import('../../session/local.js');
-    const session = await openLocalSession(context);
-    const server = await serveForAttach(context, session, (level, message) => session.announce(message, level));
-    try {
-      const exit = await openConsole(session);
-      return exit === 'cancel' ? 1 : 0;
-    } finally {
-      await server?.close();
-    }
+    const exit = await openConsole(session);
+    await leaveConsole(context, session, exit);
+    return exit === 'cancel' ? 1 : 0;
   }
   printStatus(await loadStatus(context), context);
   context.out('');

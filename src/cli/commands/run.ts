@@ -15,7 +15,8 @@ import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
-import {detachRun} from '../detach.js';
+import {detachRun} from '../background.js';
+import {consoleSession, leaveConsole} from '../console-session.js';
 import {parsePhase, parsePositiveInt, resolveRange, selectTables} from '../options.js';
 import {serveForAttach} from '../serve.js';
 
@@ -100,30 +101,25 @@ async function checkRange(context: CliContext, range: DateRange): Promise<string
 }
 
 /**
- * On a terminal: the same run inside the console (the console is one more subscriber of the
- * run's events). Exit 0 only when the run completed before the operator left.
+ * On a terminal: the console, with the run started in its host (the console only renders it).
+ * Exit 0 only when the run completed before the operator left.
  */
 async function runInConsole(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
   await checkRange(context, request.range);
-  const {openConsole} = await import('../../ui/index.js');
-  const session = await openLocalSession(context);
-  const server = await serveForAttach(context, session, (level, message) => session.announce(message, level));
-  try {
-    if (clampedFrom) {
-      session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
-    }
-    try {
-      await session.startRun(request);
-    } catch (error) {
-      await session.close('detach'); // the console, which would close it, never opened
-      throw error;
-    }
-    const exit = await openConsole(session);
-    const last = session.getState().run;
-    return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
-  } finally {
-    await server?.close();
+  const session = await consoleSession(context);
+  if (!session.owner.control) {
+    await session.close('detach');
+    throw new UsageError(`a run already holds the warehouse (pid ${session.owner.pid}: ${session.owner.command}): watch it with \`backfill attach\``);
   }
+  if (clampedFrom) {
+    session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
+  }
+  session.start(request);
+  const {openConsole} = await import('../../ui/index.js');
+  const exit = await openConsole(session);
+  await leaveConsole(context, session, exit);
+  const last = session.getState().run;
+  return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
 }
 
 /**

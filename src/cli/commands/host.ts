@@ -1,0 +1,99 @@
+// `backfill host` (internal, not in --help): the process that owns the warehouse for consoles.
+// `backfill` starts it in the background and renders it over the socket, so the runner's work
+// (DuckDB's memory, result conversion, state writes) never competes with keystrokes, and a run
+// outlives its console: an SSH drop or `q`, `d` leaves it going and `backfill` rejoins it. It ends
+// once no console is connected and nothing is in flight; its log lines go to the state dir.
+import {getPriority, setPriority} from 'node:os';
+import type {Command} from 'commander';
+import {eventRecord, formatRecord, noticeRecord} from '../../headless/records.js';
+import {onStopSignals} from '../../headless/signals.js';
+import {openLocalSession, type LocalSession} from '../../session/local.js';
+import type {CliContext} from '../context.js';
+import type {CommandModule} from '../main.js';
+import {serveForAttach} from '../serve.js';
+
+/** How often the host checks whether it is still needed. */
+const IDLE_CHECK_MS = 250;
+/** Unneeded for this long (no console, nothing in flight): it exits. */
+const IDLE_EXIT_MS = 500;
+/** A host nobody connected to (the console died while starting) waits this long for one. */
+const FIRST_CLIENT_GRACE_MS = 30_000;
+
+/** True while the host has work or a console. */
+export function hostNeeded(session: LocalSession, clients: number): boolean {
+  return clients > 0 || session.busy || session.getState().activity !== null;
+}
+
+/** The host's niceness above the console's: on a busy machine the keys win over the batches. */
+const HOST_NICENESS = 10;
+
+/** Lower this process's CPU priority; a machine that forbids it just keeps the default. */
+function yieldCpuToConsoles(): void {
+  try {
+    setPriority(Math.min(19, getPriority() + HOST_NICENESS));
+  } catch {
+    // not permitted here: the console stays responsive, only less so under load
+  }
+}
+
+export async function host(context: CliContext): Promise<number> {
+  yieldCpuToConsoles();
+  const log = (level: 'info' | 'warn' | 'error', event: string, message: string) => context.out(formatRecord(noticeRecord(level, event, message), context.logFormat));
+  const session = await openLocalSession(context);
+  session.subscribeEvents((event) => {
+    const record = eventRecord(event);
+    if (record) context.out(formatRecord(record, context.logFormat));
+  });
+  const server = await serveForAttach(context, session, (level, message) => session.announce(message, level), true);
+  if (!server) {
+    await session.close('detach');
+    return 1;
+  }
+  log('info', 'host', `serving ${context.target === 'duckdb' ? context.warehousePath : context.project} for consoles (pid ${process.pid})`);
+  // Detached from any terminal, but a SIGHUP sent by hand must not kill a run mid-batch.
+  process.on('SIGHUP', () => log('warn', 'signal', 'SIGHUP ignored: stop the host with SIGTERM (resumable)'));
+
+  let stopping = false;
+  const removeSignals = onStopSignals({
+    stop(signal) {
+      log('warn', 'signal', `${signal}: stopping after the batches in flight; the run stays resumable`);
+      stopping = true;
+    },
+    cancel(signal) {
+      log('warn', 'signal', `${signal} again: cancelling the batches in flight`);
+      session.send({type: 'cancel'});
+    },
+  });
+  try {
+    const started = Date.now();
+    let hadClient = false;
+    let idleSince: number | null = null;
+    while (!stopping) {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_CHECK_MS));
+      const clients = server.clients();
+      hadClient ||= clients > 0;
+      if (hostNeeded(session, clients) || (!hadClient && Date.now() - started < FIRST_CLIENT_GRACE_MS)) {
+        idleSince = null;
+        continue;
+      }
+      idleSince ??= Date.now();
+      if (Date.now() - idleSince >= IDLE_EXIT_MS) break;
+    }
+    return 0;
+  } finally {
+    // A run still in flight (a signal) stops resumable; then consoles get the final state.
+    await session.close('detach');
+    await server.close();
+    removeSignals();
+    log('info', 'host', 'stopped');
+  }
+}
+
+export const hostCommand: CommandModule = {
+  register(program: Command, run) {
+    program
+      .command('host', {hidden: true})
+      .description('serve the warehouse to consoles (started by `backfill`; not for direct use)')
+      .action(() => run(host));
+  },
+};

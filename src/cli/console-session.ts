@@ -1,0 +1,66 @@
+// The console's session: whatever serves this warehouse's socket (a console host, a headless run),
+// else a new host started in the background. The console process itself never opens the
+// warehouse: it renders and sends intents, so keys stay fast however hard the run works.
+import {connectSession, type RemoteSession} from '../attach/client.js';
+import {socketForContext} from '../attach/paths.js';
+import {isSocketLive} from '../attach/server.js';
+import {UsageError} from '../errors.js';
+import type {ConsoleExit} from '../ui/index.js';
+import {startInBackground} from './background.js';
+import type {CliContext} from './context.js';
+
+/** How long leaving waits for the serving process to let go of the warehouse. */
+const RELEASE_TIMEOUT_MS = 60_000;
+
+export async function consoleSession(context: CliContext): Promise<RemoteSession> {
+  const path = socketForContext(context);
+  if (!(await isSocketLive(path))) {
+    const {failed, log} = await startInBackground(context, [...context.globalArgs, 'host'], 'console');
+    // Another console may have started its host first: then join that one.
+    if (failed && !(await isSocketLive(path))) {
+      const reason = failed.reason.replace(/^backfill: /, '').replace(/ \(BACKFILL_DEBUG=1 shows the stack\)$/, '');
+      const message = `${reason} (log: ${log})`;
+      throw failed.code === 2 ? new UsageError(message) : new Error(message);
+    }
+  }
+  return connectSession(path);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function released(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/**
+ * After the console closed: a run left going is named with how to return; otherwise wait until
+ * the serving process has let go of the warehouse, so the next command can open it.
+ */
+export async function leaveConsole(context: CliContext, session: RemoteSession, exit: ConsoleExit): Promise<void> {
+  const run = session.getState().run;
+  const inFlight = run !== null && (run.state === 'running' || run.state === 'stopping');
+  const {pid, control} = session.owner;
+  if (inFlight && exit !== 'cancel') {
+    context.out(`detached; the run (pid ${pid}) goes on: \`backfill attach\` (or \`backfill\`) to return`);
+    return;
+  }
+  if ((control || exit === 'cancel') && !(await released(pid, RELEASE_TIMEOUT_MS))) {
+    context.err(`the process holding the warehouse (pid ${pid}) has not exited yet; it will once its work stops`);
+  }
+  if (run && run.state !== 'running' && run.state !== 'stopping' && run.state !== 'idle') {
+    context.out(`the run ${run.runId} ended: ${run.state}, ${run.totals.datesDone}/${run.totals.datesTotal} dates, ${run.totals.rowsWritten} rows`);
+    context.out('check it with `backfill validate`');
+  }
+}
