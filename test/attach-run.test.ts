@@ -154,7 +154,7 @@ describe('a detached run and misbehaving clients', () => {
     const complaints = records.filter((l) => l.includes('attach: bad message from a client'));
     expect(complaints).toHaveLength(3);
     expect(complaints[0]).toMatch(/WARN .*attach: bad message from a client: not JSON$/);
-    expect(complaints[1]).toContain('unsupported protocol version 2');
+    expect(complaints[1]).toContain('unsupported protocol version 3');
 
     const stateDir = join(box.dir, 'state-undisturbed');
     const plain = await backfill(box, ['--config', config, 'run', '--no-tty', '--warehouse', undisturbed, '--state-dir', stateDir, '--from', FROM, ...SLOW]);

@@ -35,7 +35,7 @@ async function waitFor(name: string, pattern: RegExp, timeoutMs = 120_000): Prom
   const deadline = Date.now() + timeoutMs;
   let screen = '';
   while (Date.now() < deadline) {
-    screen = tmux('capture-pane', '-p', '-t', name);
+    screen = tmux('capture-pane', '-p', '-J', '-t', name);
     if (pattern.test(screen)) return screen;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -112,6 +112,61 @@ describe('on a terminal', SLOW, () => {
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
+  });
+
+  it("a console's run outlives it: q then d leaves it going, `backfill` rejoins it, q then c cancels and frees the warehouse", async () => {
+    const path = join(box.dir, 'outlive.duckdb');
+    copyFileSync(pristine, path);
+    const slow = join(box.dir, 'outlive.json');
+    writeFileSync(slow, JSON.stringify({boundary: AS_OF, processors: {PGS: {command: ['sleep', '300']}}}));
+    start('outlive', ['--config', slow, '--warehouse', path, 'run', '--processors', 'PGS']);
+    await waitFor('outlive', /run running/);
+    tmux('send-keys', '-t', 'outlive', 'q');
+    await waitFor('outlive', /A run is in flight\. Quit\?/);
+    tmux('send-keys', '-t', 'outlive', 'd');
+    const left = await waitFor('outlive', /EXITED \d+/);
+    // The run did not complete before the operator left: exit 1, and it goes on in the host.
+    expect(left).toMatch(/detached; the run \(pid \d+\) goes on[\s\S]*EXITED 1/);
+    const hostPid = Number(/the run \(pid (\d+)\)/.exec(left)![1]);
+    process.kill(hostPid, 0);
+
+    start('rejoin', ['--config', slow, '--warehouse', path]);
+    const rejoined = await waitFor('rejoin', /run running/);
+    expect(rejoined).not.toContain('(attached)'); // the host takes starts and rollbacks from any console
+    tmux('send-keys', '-t', 'rejoin', 'q');
+    await waitFor('rejoin', /A run is in flight\. Quit\?/);
+    tmux('send-keys', '-t', 'rejoin', 'c');
+    expect(await waitFor('rejoin', /EXITED \d+/)).toMatch(/EXITED 1/);
+    // Leaving waited for the host to let go: the file opens for writing at once.
+    expect(() => process.kill(hostPid, 0)).toThrow();
+    const writer = await openDuckDb(path);
+    await writer.close();
+  });
+
+  it('two consoles share one host; it stops when the last one quits', async () => {
+    const path = join(box.dir, 'shared.duckdb');
+    copyFileSync(pristine, path);
+    start('first', ['--config', config, '--warehouse', path]);
+    await waitFor('first', /Selection: Nov21 PGS/);
+    start('second', ['--config', config, '--warehouse', path]);
+    await waitFor('second', /Selection: Nov21 PGS/);
+    tmux('send-keys', '-t', 'first', 'q');
+    expect(await waitFor('first', /EXITED \d+/)).toMatch(/EXITED 0/);
+    // The second console still has its host: keys move, a refresh answers.
+    tmux('send-keys', '-t', 'second', 'j');
+    await waitFor('second', /Selection: Nov21 TOGS/);
+    tmux('send-keys', '-t', 'second', 'q');
+    expect(await waitFor('second', /EXITED \d+/)).toMatch(/EXITED 0/);
+    const writer = await openDuckDb(path);
+    await writer.close();
+  });
+
+  it('a console whose host cannot start says why in one line and exits 2', async () => {
+    start('nocreds', ['--target', 'bigquery', '--project', 'nba-data-warehouse-422817', '--state-dir', join(box.dir, 'nocreds-state')]);
+    const screen = await waitFor('nocreds', /EXITED \d+/);
+    expect(screen).toMatch(/backfill: no Google Cloud credentials found: run `gcloud auth application-default login`/);
+    expect(screen).toMatch(/\(log: \S+console-\S+\.log\)/);
+    expect(screen).toMatch(/EXITED 2/);
   });
 
   it('rollback asks; anything but y deletes nothing, y deletes the range', async () => {

@@ -47,7 +47,7 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
     case 'quit':
       return {
         title: 'A run is in flight. Quit?',
-        body: 'Detach leaves it resumable (in this process: it stops after the batches in flight).',
+        body: 'Detach: it goes on in the background, and `backfill` rejoins it. Cancel: it stops now, resumable.',
         choices: [
           {input: 'd', label: 'detach', value: 'detach'},
           {input: 'c', label: 'cancel the run', value: 'cancel-run'},

@@ -1,0 +1,140 @@
+// The console's host (`backfill host`, started by `backfill` in the background): it owns the
+// warehouse, takes start and rollback from consoles over the socket, keeps a run going when its
+// console vanishes, stops resumable on SIGTERM, and exits by itself (releasing the warehouse) once
+// no console is connected and nothing is in flight. A host that was stopped and a new one that
+// resumes end with the same tables as an undisturbed run. Needs `npm run build`.
+import {copyFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {connectSession, type RemoteSession} from '../src/attach/client.js';
+import {socketPath} from '../src/attach/paths.js';
+import {isSocketLive} from '../src/attach/server.js';
+import {createDemoWarehouse} from '../src/demo/index.js';
+import {openDuckDb} from '../src/warehouse/duckdb.js';
+import {tableFacts, type TableFacts} from './runner-support.js';
+import {assertBuilt, backfill, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
+
+const AS_OF = '2021-12-16';
+const RANGE = {start: '2021-10-19', end: '2021-12-15'};
+const ALL = ['player_game_summary', 'team_offense_game_summary', 'team_defense_game_summary', 'upcoming_player_game_context', 'upcoming_team_game_context', 'team_defensive_zone_analytics', 'player_shot_zone_analytics', 'player_defensive_context', 'player_composite_factors', 'ml_feature_store'] as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function factsOf(file: string): Promise<Record<string, TableFacts>> {
+  const warehouse = await openDuckDb(file, {readOnly: true});
+  try {
+    return await tableFacts(warehouse);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+describe('the console host', {timeout: 300_000}, () => {
+  let box: Sandbox;
+  let pristine: string;
+  let undisturbed: Record<string, TableFacts>;
+
+  /** Starts a host on `file` and connects a console session to it. */
+  async function startHost(file: string) {
+    const child = spawnBackfill(box, ['--warehouse', file, 'host']);
+    const path = socketPath(box.stateDir, file);
+    await until('the host to serve', () => isSocketLive(path));
+    const session = await connectSession(path);
+    await until('the coverage', () => session.getState().coverage !== null, 10_000);
+    return {child, session, path};
+  }
+
+  const runState = (session: RemoteSession) => session.getState().run?.state;
+
+  beforeAll(async () => {
+    assertBuilt();
+    box = sandbox();
+    pristine = join(box.dir, 'pristine.duckdb');
+    await createDemoWarehouse(pristine, {asOf: AS_OF, seed: 7});
+    const reference = join(box.dir, 'reference.duckdb');
+    copyFileSync(pristine, reference);
+    const headless = await backfill(box, ['--warehouse', reference, 'run', '--from', RANGE.start, '--to', RANGE.end]);
+    expect(headless.exitCode, headless.stderr).toBe(0);
+    undisturbed = await factsOf(reference);
+  }, 180_000);
+
+  afterAll(() => box?.cleanup());
+
+  test('runs what a console starts; when the console leaves, it exits and releases the warehouse', async () => {
+    const file = join(box.dir, 'served.duckdb');
+    copyFileSync(pristine, file);
+    const {child, session} = await startHost(file);
+    expect(session.owner.control).toBe(true);
+    expect(session.getState().attached).toBe(false);
+    expect(session.owner.pid).toBe(child.pid);
+
+    const preview = await session.preview({range: RANGE, processors: ALL});
+    expect(preview.hasWork).toBe(true);
+    expect(preview.cost).toBeNull(); // DuckDB: nothing to pay
+    expect(preview.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates, at most \d+ batches at once$/);
+
+    session.start({range: RANGE, processors: ALL});
+    await until('the run to complete', () => runState(session) === 'completed', 120_000);
+    const covered = session.getState().coverage!.covered.ml_feature_store ?? [];
+    expect(covered.length).toBeGreaterThan(0);
+
+    // Rollback over the socket deletes, and the grid follows.
+    session.rollback({start: '2021-12-01', end: '2021-12-15'}, ['ml_feature_store'], false);
+    await until('the rollback', () => (session.getState().coverage!.covered.ml_feature_store ?? []).every((d) => d < '2021-12-01'), 30_000);
+
+    await session.close('detach');
+    const exited = await child;
+    expect(exited.exitCode).toBe(0);
+    expect(String(exited.stdout)).toMatch(/run \S+ started/);
+    // Released: a writer can open the file.
+    const writer = await openDuckDb(file);
+    await writer.close();
+  });
+
+  test('a console that vanishes mid-run leaves the run going; SIGTERM stops it resumable; a new host resumes to the same tables', async () => {
+    const file = join(box.dir, 'crash.duckdb');
+    copyFileSync(pristine, file);
+    const first = await startHost(file);
+    // One date per batch, one at a time: slow enough to interrupt.
+    first.session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    await until('a few batches', () => (first.session.getState().run?.totals.batchesDone ?? 0) >= 5, 60_000);
+
+    // The console dies without a goodbye: the host keeps running the batches.
+    (first.session as unknown as {socket: {destroy(): void}}).socket.destroy();
+    const seen = first.session.getState().run!.totals.batchesDone;
+    const watcher = await connectSession(first.path);
+    await until('more batches without the first console', () => (watcher.getState().run?.totals.batchesDone ?? 0) > seen + 3, 60_000);
+    await watcher.close('detach');
+    expect(alive(first.child.pid!)).toBe(true);
+
+    first.child.kill('SIGTERM');
+    const stopped = await first.child;
+    expect(stopped.exitCode).toBe(0);
+    expect(String(stopped.stdout)).toMatch(/SIGTERM: stopping after the batches in flight/);
+
+    const second = await startHost(file);
+    expect(second.session.backlog().some((e) => e.type === 'log' && /an interrupted run \S+ .* can be resumed/.test(e.message))).toBe(true);
+    second.session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    await until('the resumed run to complete', () => runState(second.session) === 'completed', 240_000);
+    await second.session.close('detach');
+    expect((await second.child).exitCode).toBe(0);
+
+    expect(await factsOf(file)).toEqual(undisturbed);
+  });
+});
