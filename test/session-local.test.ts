@@ -92,6 +92,33 @@ describe('local session', () => {
     }
   }, 300_000);
 
+  it('previews a start: the plan on DuckDB, and the dry-run estimate where the engine bills', async () => {
+    const {session, duck} = await open('preview');
+    try {
+      const request = {range: DEMO_RANGE, processors: ['team_offense_game_summary', 'ml_feature_store'] as const, batchSize: 10};
+      const plain = await session.preview({...request, processors: [...request.processors]});
+      expect(plain.cost).toBeNull();
+      expect(plain.hasWork).toBe(true);
+      expect(plain.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates, at most \d+ batches at once$/);
+      // MLFS needs inputs that are neither covered nor in the plan: the preview says so.
+      expect(plain.summary.some((line) => /^blocked: MLFS needs \w+ on /.test(line))).toBe(true);
+
+      // A warehouse with dry runs (BigQuery's adapter; its own tests cover the jobs): priced lines.
+      const dryRuns: string[] = [];
+      const billed = Object.assign(Object.create(duck) as DuckDbWarehouse, {
+        dryRun: async (sql: string) => (dryRuns.push(sql), {bytes: 3 * 2 ** 30}),
+      });
+      const priced = new LocalSession({warehouse: billed, stateDir: join(tmp.dir, 'state-preview'), config: parseConfig({}), boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
+      const preview = await priced.preview({...request, processors: [...request.processors]});
+      expect(dryRuns).toHaveLength(2); // one per processor, not per batch
+      expect(preview.cost!.at(-1)).toMatch(/^total [\d.]+ GiB processed, ~\$[\d.]+ on demand at \$6\.25\/TiB \(dry-run estimate\)$/);
+      expect(preview.cost!.some((line) => line.startsWith('TOGS'))).toBe(true);
+    } finally {
+      await session.close('detach');
+      await duck.close();
+    }
+  }, 300_000);
+
   it('saves pause flags when no run is live, and validates', async () => {
     const {session, duck} = await open('intents');
     try {

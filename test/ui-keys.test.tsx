@@ -3,6 +3,7 @@
 import {describe, expect, test} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {KEYMAP, actionFor, footerHints} from '../src/ui/keymap.js';
+import type {StartPreview} from '../src/session/types.js';
 import type {ValidationReport} from '../src/validation/types.js';
 import {coverageOf, FakeSession, logEvent, progressOf, runOf} from './support/fake-session.js';
 import {KEYS, renderConsole} from './support/render.js';
@@ -156,12 +157,60 @@ describe('selecting', () => {
 });
 
 describe('run intents', () => {
-  test('s starts the plan for the selection', async () => {
+  test('s shows the plan for the selection; y starts it, esc starts nothing', async () => {
     const session = idleSession();
     const ui = await renderConsole(session);
+    const dec = {range: {start: '2021-12-01', end: '2021-12-31'}, processors: ALL};
     await ui.press('l', 'm', 's');
-    expect(session.calls).toEqual([{method: 'start', request: {range: {start: '2021-12-01', end: '2021-12-31'}, processors: ALL}}]);
+    expect(session.calls).toEqual([{method: 'preview', request: dec}]);
+    expect(ui.frame()).toContain('Start Dec21 all tables (2021-12-01..2021-12-31)?');
+    await ui.waitFor('62 batches, 310 processor-dates, at most 10 batches at once');
+    expect(ui.frame()).toContain('y: start   esc: not now');
+    await ui.press(KEYS.escape);
+    expect(ui.frame()).not.toContain('Start Dec21');
+    expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
+
+    await ui.press('s', 'y');
+    expect(session.calls.filter((c) => c.method === 'start')).toEqual([{method: 'start', request: dec}]);
     expect(ui.frame()).toContain('starting Dec21 all tables');
+    ui.unmount();
+  });
+
+  test("on BigQuery the start confirmation shows the dry-run estimate, its total first", async () => {
+    const session = idleSession();
+    session.previewResult = {
+      summary: ['12 batches, 62 processor-dates, at most 10 batches at once'],
+      cost: [
+        'PGS      6 batches x   1.2 GiB =   7.2 GiB  ~$0.04',
+        'MLFS     6 batches x  10.0 GiB =  60.0 GiB  ~$0.37',
+        'total 67.2 GiB processed, ~$0.41 on demand at $6.25/TiB (dry-run estimate)',
+      ],
+      hasWork: true,
+    };
+    const ui = await renderConsole(session);
+    await ui.press('s');
+    await ui.waitFor('BigQuery 67.2 GiB processed, ~$0.41 on demand at $6.25/TiB');
+    const frame = ui.frame();
+    expect(frame.indexOf('BigQuery 67.2 GiB')).toBeLessThan(frame.indexOf('PGS      6 batches x'));
+    ui.unmount();
+  });
+
+  test('the start confirmation says "planning" until the plan arrives, and why when it cannot plan; y still starts', async () => {
+    const session = idleSession();
+    let answer!: (p: StartPreview) => void;
+    session.previewResult = new Promise<StartPreview>((resolve) => (answer = resolve));
+    const ui = await renderConsole(session);
+    await ui.press('s');
+    expect(ui.frame()).toContain('planning (on BigQuery: estimating bytes and cost with dry-run jobs)...');
+    answer({summary: ['0 batches, 0 processor-dates, at most 10 batches at once'], cost: null, hasWork: false});
+    await ui.waitFor('nothing to build: every game date of the selection is covered');
+    await ui.press(KEYS.escape);
+
+    session.previewResult = new Error('Access Denied: Project p: User does not have bigquery.jobs.create permission');
+    await ui.press('s');
+    await ui.waitFor('could not plan it: Access Denied: Project p');
+    await ui.press('y');
+    expect(session.calls.filter((c) => c.method === 'start')).toHaveLength(1);
     ui.unmount();
   });
 

@@ -86,6 +86,8 @@ export async function run() {
     await sleep(200);
     const selectionAt = output.length;
     press('s');
+    await until('the start confirmation', () => output.indexOf('y: start', selectionAt) >= 0, 30_000);
+    press('y');
     await until('the run to start', () => output.indexOf('run running', selectionAt) >= 0, 60_000);
     const runStarted = performance.now();
     const framesAtStart = output.split('Selection: ').length;

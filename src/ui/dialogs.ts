@@ -2,24 +2,46 @@
 // these choices and the key handler dispatches from the same list.
 import {DERIVED_TABLES} from '../catalog/index.js';
 import type {DialogChoice} from './keymap.js';
-import type {ConfirmKind, Selection} from './ui-state.js';
+import type {ConfirmKind, PreviewState, Selection} from './ui-state.js';
 
 export type DialogValue = 'confirm' | 'rerun' | 'detach' | 'cancel-run' | 'dismiss';
 
 export interface DialogSpec {
   readonly title: string;
-  readonly body: string;
+  /** What it does, most important line first: the dialog shows as many as fit. */
+  readonly body: readonly string[];
   readonly choices: readonly DialogChoice<DialogValue>[];
 }
 
 const short = (name: string | undefined) => DERIVED_TABLES.find((t) => t.name === name)?.short ?? name ?? '?';
 
-export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: string): DialogSpec {
+/** The plan's total, what blocks it, then (BigQuery) the estimate: its total before the detail. */
+function previewLines(preview: PreviewState | undefined): string[] {
+  if (!preview) return ['planning (on BigQuery: estimating bytes and cost with dry-run jobs)...'];
+  if ('error' in preview) return [`could not plan it: ${preview.error}`];
+  const lines = preview.hasWork ? [...preview.summary] : ['nothing to build: every game date of the selection is covered', ...preview.summary.slice(1)];
+  if (preview.cost) {
+    const total = preview.cost.at(-1)!;
+    lines.push(`BigQuery ${total.replace(/^total /, '')}`, ...preview.cost.slice(0, -1));
+  }
+  return lines;
+}
+
+export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: string, preview?: PreviewState): DialogSpec {
   switch (kind) {
+    case 'start':
+      return {
+        title: `Start ${selection?.label ?? ''} (${selection?.range.start}..${selection?.range.end})?`,
+        body: previewLines(preview),
+        choices: [
+          {input: 'y', label: 'start', value: 'confirm'},
+          {input: 'esc', label: 'not now', value: 'dismiss'},
+        ],
+      };
     case 'cancel':
       return {
         title: `Cancel ${short(processor)}?`,
-        body: 'Its queued batches are abandoned; the dates it already wrote stay.',
+        body: ['Its queued batches are abandoned; the dates it already wrote stay.'],
         choices: [
           {input: 'y', label: `cancel ${short(processor)}`, value: 'confirm'},
           {input: 'esc', label: 'keep it running', value: 'dismiss'},
@@ -28,7 +50,7 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
     case 'cancel-all':
       return {
         title: 'Cancel the whole run?',
-        body: 'Every processor stops after its in-flight batch; what was written stays.',
+        body: ['Every processor stops after its in-flight batch; what was written stays.'],
         choices: [
           {input: 'y', label: 'cancel the run', value: 'confirm'},
           {input: 'esc', label: 'keep it running', value: 'dismiss'},
@@ -37,7 +59,7 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
     case 'rollback':
       return {
         title: `Roll back ${selection?.label ?? ''}?`,
-        body: `Deletes the rows of ${selection?.tables.map(short).join(', ')} from ${selection?.range.start} to ${selection?.range.end}.`,
+        body: [`Deletes the rows of ${selection?.tables.map(short).join(', ')} from ${selection?.range.start} to ${selection?.range.end}.`],
         choices: [
           {input: 'y', label: 'delete', value: 'confirm'},
           {input: 'r', label: 'delete and re-run', value: 'rerun'},
@@ -47,7 +69,7 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
     case 'quit':
       return {
         title: 'A run is in flight. Quit?',
-        body: 'Detach: it goes on in the background, and `backfill` rejoins it. Cancel: it stops now, resumable.',
+        body: ['Detach: it goes on in the background, and `backfill` rejoins it. Cancel: it stops now, resumable.'],
         choices: [
           {input: 'd', label: 'detach', value: 'detach'},
           {input: 'c', label: 'cancel the run', value: 'cancel-run'},

@@ -79,7 +79,7 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'select-months', keys: [char('m')], label: 'm', description: 'select months: first, then last', group: 'Select', hint: 'months', when: (c) => c.view === 'grid'},
   {action: 'mark-cell', keys: [char(' ')], label: 'space', description: 'mark or unmark the cell', group: 'Select', hint: 'mark', when: (c) => c.view === 'grid'},
   {action: 'clear-selection', keys: [char('x')], label: 'x', description: 'clear the selection', group: 'Select'},
-  {action: 'start', keys: [char('s')], label: 's', description: 'start the run for the selection', group: 'Run', hint: 'start', when: (c) => !c.runActive},
+  {action: 'start', keys: [char('s')], label: 's', description: 'plan and start the selection', group: 'Run', hint: 'start', when: (c) => !c.runActive},
   {action: 'pause', keys: [char('p')], label: 'p', description: 'pause the selected processor', group: 'Run', hint: 'pause', when: (c) => c.runActive},
   {action: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run'},
   {action: 'resume', keys: [char('r')], label: 'r', description: 'resume the selected processor', group: 'Run', hint: 'resume', when: (c) => c.runActive},

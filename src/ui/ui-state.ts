@@ -3,12 +3,16 @@
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, endOfMonth, type DateRange, type IsoDate} from '../dates.js';
 import type {RunSnapshot} from '../runner/types.js';
+import type {StartPreview} from '../session/types.js';
 
-export type ConfirmKind = 'cancel' | 'cancel-all' | 'rollback' | 'quit';
+export type ConfirmKind = 'start' | 'cancel' | 'cancel-all' | 'rollback' | 'quit';
+
+/** The start confirmation's plan: null while the session computes it. */
+export type PreviewState = StartPreview | {readonly error: string} | null;
 
 export type Overlay =
   | {readonly kind: 'help'}
-  | {readonly kind: 'confirm'; readonly confirm: ConfirmKind; readonly selection?: Selection; readonly processor?: DerivedTableName}
+  | {readonly kind: 'confirm'; readonly confirm: ConfirmKind; readonly selection?: Selection; readonly processor?: DerivedTableName; readonly preview?: PreviewState}
   | {readonly kind: 'validation'}
   | {readonly kind: 'summary'; readonly snapshot: RunSnapshot}
   | {readonly kind: 'closing'; readonly message: string};

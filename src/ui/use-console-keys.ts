@@ -11,7 +11,7 @@ import {dialogFor} from './dialogs.js';
 import {actionFor, choiceFor, type Action} from './keymap.js';
 import type {LogLine} from './log-format.js';
 import {scrollLog} from './components/JobLog.js';
-import {markKey, toggleMark, type Selection, type UiState} from './ui-state.js';
+import {markKey, toggleMark, type PreviewState, type Selection, type UiState} from './ui-state.js';
 
 export type ConsoleExit = 'quit' | 'detach' | 'cancel';
 
@@ -114,8 +114,12 @@ function runAction(action: Action, env: KeyEnvironment): void {
     case 'start': {
       if (runActive) return setUi(notice('a run is already in flight: pause, resume or cancel it, or wait for it'));
       if (!selection) return setUi(notice('nothing to run: no coverage yet'));
-      session.start({range: selection.range, processors: selection.tables});
-      return setUi(notice(`starting ${selection.label} (${selection.range.start}..${selection.range.end})`));
+      setUi((u) => ({...u, overlay: {kind: 'confirm', confirm: 'start', selection, preview: null}}));
+      // The plan (and BigQuery's estimate) fills the dialog when it arrives, if it is still open.
+      const settle = (preview: PreviewState) =>
+        setUi((u) => (u.overlay?.kind === 'confirm' && u.overlay.selection === selection ? {...u, overlay: {...u.overlay, preview}} : u));
+      session.preview({range: selection.range, processors: selection.tables}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
+      return;
     }
     case 'pause':
     case 'resume': {
@@ -166,11 +170,16 @@ function runAction(action: Action, env: KeyEnvironment): void {
 function answerDialog(input: string, key: Key, env: KeyEnvironment): void {
   const overlay = env.getUi().overlay;
   if (overlay?.kind !== 'confirm') return;
-  const choice = choiceFor(dialogFor(overlay.confirm, overlay.selection, overlay.processor).choices, input, key);
+  const choice = choiceFor(dialogFor(overlay.confirm, overlay.selection, overlay.processor, overlay.preview).choices, input, key);
   if (!choice) return;
   const close = (text: string | null) => env.setUi((u) => ({...u, overlay: null, notice: text}));
   if (choice.value === 'dismiss') return close(null);
   switch (overlay.confirm) {
+    case 'start': {
+      const s = overlay.selection!;
+      env.session.start({range: s.range, processors: s.tables});
+      return close(`starting ${s.label} (${s.range.start}..${s.range.end})`);
+    }
     case 'cancel':
       env.session.send({type: 'cancel', processor: overlay.processor});
       return close(`cancelling ${overlay.processor}`);

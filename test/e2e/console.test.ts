@@ -87,7 +87,11 @@ describe('console in tmux', () => {
     keys('/', 'M', 'L', 'F', 'S', 'Enter');
     await waitFor('filter "MLFS"');
 
+    // s shows the plan first; y starts it.
     keys('s');
+    text = await waitFor('Start Dec21 all tables (2021-12-01..2021-12-31)?');
+    await waitForScreen('the plan in the dialog', (s) => /\d+ batches, \d+ processor-dates, at most \d+ batches at once/.test(s), 30_000);
+    keys('y');
     await waitFor('run running', 30_000);
     keys('p');
     await waitFor('MLFS paused', 30_000); // the log line

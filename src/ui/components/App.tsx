@@ -147,7 +147,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
   const overlay = ui.overlay;
   let lower;
   if (overlay?.kind === 'confirm') {
-    lower = <ConfirmDialog spec={dialogFor(overlay.confirm, overlay.selection, overlay.processor)} width={width} height={layout.lowerHeight} />;
+    lower = <ConfirmDialog spec={dialogFor(overlay.confirm, overlay.selection, overlay.processor, overlay.preview)} width={width} height={layout.lowerHeight} />;
   } else if (overlay?.kind === 'validation' && validation) {
     lower = <ValidationPane report={validation} width={width} height={layout.lowerHeight} scroll={ui.overlayScroll} />;
   } else if (overlay?.kind === 'summary') {

@@ -8,12 +8,18 @@ export function ConfirmDialog({spec, width, height}: {readonly spec: DialogSpec;
   const theme = useTheme();
   const inner = width - 4;
   const choices = spec.choices.map((c) => `${c.input}: ${c.label}`).join('   ');
+  // Border, title and choices take four lines; the body gets what is left.
+  const body = spec.body.slice(0, Math.max(0, height - 4));
   return (
-    <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color('yellow')} paddingX={1} width={width} height={Math.min(height, 5)} overflow="hidden">
+    <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color('yellow')} paddingX={1} width={width} height={Math.min(height, body.length + 4)} overflow="hidden">
       <Text bold wrap="truncate">
         {truncate(spec.title, inner, theme.ellipsis)}
       </Text>
-      {height >= 5 ? <Text wrap="truncate">{truncate(spec.body, inner, theme.ellipsis)}</Text> : null}
+      {body.map((line, i) => (
+        <Text key={i} wrap="truncate">
+          {truncate(line, inner, theme.ellipsis)}
+        </Text>
+      ))}
       <Text wrap="truncate" color={theme.color('yellow')}>
         {truncate(choices, inner, theme.ellipsis)}
       </Text>
