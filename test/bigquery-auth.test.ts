@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {UsageError} from '../src/errors.js';
+import {warehouseKey} from '../src/runner/index.js';
 import {AUTHENTICATE_HINT, findCredentials, type CredentialProbe} from '../src/warehouse/bigquery-auth.js';
 import {openBigQuery} from '../src/warehouse/bigquery.js';
 
@@ -65,7 +66,10 @@ describe('openBigQuery', () => {
       env: {...bare, GOOGLE_APPLICATION_CREDENTIALS: key},
     });
     expect(warehouse.engine).toBe('bigquery');
-    expect(warehouse.description).toBe('bigquery:nba-data-warehouse-422817 (US)');
+    expect(warehouse.description).toBe('bigquery:nba-data-warehouse-422817'); // the location is not part of its identity
     expect(warehouse.dialect.table({dataset: 'nba_raw', name: 'shot_chart'})).toBe('`nba-data-warehouse-422817.nba_raw.shot_chart`');
+    // One lock and one resume state per project: a command without --location sees the run with it.
+    const elsewhere = await openBigQuery({project: 'nba-data-warehouse-422817', location: undefined, env: {...bare, GOOGLE_APPLICATION_CREDENTIALS: key}});
+    expect(warehouseKey(elsewhere)).toBe(warehouseKey(warehouse));
   });
 });

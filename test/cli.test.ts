@@ -258,6 +258,8 @@ describe('rollback', SLOW, () => {
     const result = await backfill(box, ['--config', config, '--warehouse', path, 'rollback', '--tables', 'player_game_summary', '--from', '2021-11-10', '--to', '2021-11-20', '--yes']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`deleted ${pgsInRange} rows of PGS`);
+    // What was built from PGS is named, not silently left stale.
+    expect(result.stdout).toContain('rollback: PSZA, PCF, MLFS, built from PGS, keep their rows: add them to --tables to rebuild them too');
     expect(await count('player_game_summary', inRange)).toBe(0);
     expect(await count('player_game_summary')).toBe(pgsTotal - pgsInRange);
     expect(await count('team_offense_game_summary')).toBe(togsTotal);

@@ -289,6 +289,7 @@ describe('run intents', () => {
     await ui.press('l', 'd');
     expect(ui.frame()).toContain('Roll back Dec21 PGS?');
     expect(ui.frame()).toContain('Deletes the rows of PGS from 2021-12-01 to 2021-12-31');
+    expect(ui.frame()).toContain('Built from them, kept as they are: PSZA, PCF, MLFS');
     await ui.press(KEYS.escape);
     expect(session.calls).toEqual([]);
     await ui.press('d', 'y', 'd', 'r');

@@ -37,6 +37,16 @@ export function tablesOfPhase(phase: 3 | 4): DerivedTable[] {
   return DERIVED_TABLES.filter((t) => t.phase === phase);
 }
 
+/** Tables built (directly or not) from any of `names`, not among them: what a rollback leaves stale. */
+export function dependantsOf(names: readonly DerivedTableName[]): DerivedTable[] {
+  const reached = new Set<DerivedTableName>(names);
+  // Catalog order is dependency order: one pass reaches every descendant.
+  for (const table of DERIVED_TABLES) {
+    if (table.dependsOn.some((d) => reached.has(d.table))) reached.add(table.name);
+  }
+  return DERIVED_TABLES.filter((t) => reached.has(t.name) && !names.includes(t.name));
+}
+
 export function findTable(name: string): Table | undefined {
   return ALL_TABLES.find((t) => t.name === name);
 }

@@ -69,7 +69,7 @@ export interface LocalRun extends RunHandle {
 }
 
 export function warehouseKey(warehouse: Warehouse): string {
-  return warehouse.engine === 'duckdb' ? warehouse.description : `bigquery:${warehouse.description}`;
+  return warehouse.description;
 }
 
 function newRunId(): string {

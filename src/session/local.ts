@@ -319,7 +319,7 @@ export class LocalSession extends SessionStore implements Session {
 }
 
 function defaultLabel(warehouse: Warehouse): string {
-  return warehouse.engine === 'duckdb' ? basename(warehouse.description) : `bigquery:${warehouse.description}`;
+  return warehouse.engine === 'duckdb' ? basename(warehouse.description) : warehouse.description;
 }
 
 /** A session on the warehouse the command line configured, its coverage loaded. */

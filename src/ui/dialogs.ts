@@ -1,6 +1,6 @@
 // The confirmation dialogs as data: what they ask and the keys that answer. The dialog renders
 // these choices and the key handler dispatches from the same list.
-import {DERIVED_TABLES} from '../catalog/index.js';
+import {dependantsOf, DERIVED_TABLES} from '../catalog/index.js';
 import type {DialogChoice} from './keymap.js';
 import type {ConfirmKind, PreviewState, Selection} from './ui-state.js';
 
@@ -56,16 +56,21 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
           {input: 'esc', label: 'keep it running', value: 'dismiss'},
         ],
       };
-    case 'rollback':
+    case 'rollback': {
+      const stale = selection ? dependantsOf(selection.tables) : [];
       return {
         title: `Roll back ${selection?.label ?? ''}?`,
-        body: [`Deletes the rows of ${selection?.tables.map(short).join(', ')} from ${selection?.range.start} to ${selection?.range.end}.`],
+        body: [
+          `Deletes the rows of ${selection?.tables.map(short).join(', ')} from ${selection?.range.start} to ${selection?.range.end}.`,
+          ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`] : []),
+        ],
         choices: [
           {input: 'y', label: 'delete', value: 'confirm'},
           {input: 'r', label: 'delete and re-run', value: 'rerun'},
           {input: 'esc', label: 'keep the rows', value: 'dismiss'},
         ],
       };
+    }
     case 'quit':
       return {
         title: 'A run is in flight. Quit?',

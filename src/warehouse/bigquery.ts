@@ -108,7 +108,9 @@ export class BigQueryWarehouse implements Warehouse {
     this.datasets = options.datasets ?? {};
     this.dmlPerTable = options.dmlPerTable ?? 2;
     this.dialect = withDatasets(bigquery(options.project), this.datasets);
-    this.description = `bigquery:${options.project}${options.location ? ` (${options.location})` : ''}`;
+    // The identity of the warehouse (lock, socket, resume state): the project, whatever the location
+    // option says, so two commands on one project always see each other.
+    this.description = `bigquery:${options.project}`;
   }
 
   /** The real name of a catalog dataset. */

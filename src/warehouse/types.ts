@@ -38,7 +38,7 @@ export interface WriteResult {
 export interface Warehouse {
   readonly engine: Engine;
   readonly dialect: Dialect;
-  /** For the status bar and messages: the file path or the project. */
+  /** Names the warehouse (status bar, messages) and keys its lock, socket and resume state: the DuckDB file, or `bigquery:PROJECT` (the location is not part of it). */
   readonly description: string;
   /** Backoff that suits the engine (BigQuery: 1 s growing to 32 s); the runner's default otherwise. */
   readonly retryDelays?: {readonly baseDelayMs: number; readonly maxDelayMs: number};

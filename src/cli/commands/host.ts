@@ -20,7 +20,7 @@ const IDLE_EXIT_MS = 500;
 const FIRST_CLIENT_GRACE_MS = 30_000;
 
 /** True while the host has work or a console. */
-export function hostNeeded(session: LocalSession, clients: number): boolean {
+function hostNeeded(session: LocalSession, clients: number): boolean {
   return clients > 0 || session.busy || session.getState().activity !== null;
 }
 

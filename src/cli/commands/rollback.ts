@@ -1,7 +1,7 @@
 // `backfill rollback --tables a,b --from D --to D [--yes] [--rerun]`: the runbook's DELETE of a
 // bad range (and its rerun), as one command that confirms first and names what it removed.
 import type {Command} from 'commander';
-import {derivedTable} from '../../catalog/index.js';
+import {dependantsOf, derivedTable} from '../../catalog/index.js';
 import {UsageError} from '../../errors.js';
 import {acquireLock, warehouseKey, type WarehouseLock} from '../../runner/index.js';
 import {rangeParams} from '../../warehouse/types.js';
@@ -48,6 +48,10 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
   } finally {
     lock?.release();
     await warehouse.close();
+  }
+  const stale = dependantsOf(tables.map((t) => t.name));
+  if (stale.length) {
+    context.out(`rollback: ${stale.map((t) => t.short).join(', ')}, built from ${names}, keep their rows: add them to --tables to rebuild them too`);
   }
   if (!options.rerun) return 0;
   context.out(`rollback: re-running ${names} for ${range.start}..${range.end}`);
