@@ -94,6 +94,13 @@ describe('the console host', {timeout: 300_000}, () => {
     const covered = session.getState().coverage!.covered.ml_feature_store ?? [];
     expect(covered.length).toBeGreaterThan(0);
 
+    // `status` answers from the host (DuckDB would refuse a second open) and says who holds it.
+    const status = await backfill(box, ['--warehouse', file, 'status']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`(from the console's host, pid ${child.pid}, which holds the warehouse; \`backfill\` opens a console on it)`);
+    const json = JSON.parse((await backfill(box, ['--warehouse', file, 'status', '--json'])).stdout) as {live: {consoleHost: boolean; state: string}};
+    expect(json.live).toMatchObject({consoleHost: true, state: 'completed'});
+
     // Rollback over the socket deletes, and the grid follows.
     session.rollback({start: '2021-12-01', end: '2021-12-15'}, ['ml_feature_store'], false);
     await until('the rollback', () => (session.getState().coverage!.covered.ml_feature_store ?? []).every((d) => d < '2021-12-01'), 30_000);

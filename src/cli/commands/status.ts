@@ -16,6 +16,8 @@ import type {ProcessorStatus, RunSnapshot, RunState} from '../../runner/types.js
 export interface LiveRun {
   readonly pid: number;
   readonly command: string;
+  /** True when the holder is a console's host (`backfill`), not a headless `run`. */
+  readonly consoleHost: boolean;
   readonly runId: string | null;
   readonly state: RunState | null;
   readonly processors: readonly {
@@ -38,6 +40,7 @@ function liveRun(owner: RunOwner, run: RunSnapshot | null): LiveRun {
   return {
     pid: owner.pid,
     command: owner.command,
+    consoleHost: owner.control,
     runId: run?.runId ?? null,
     state: run?.state ?? null,
     processors: (run?.processors ?? []).map((p) => ({
@@ -84,7 +87,11 @@ export function printStatus({summary, live}: StatusReading, context: CliContext)
   const where = context.target === 'bigquery' ? `BigQuery project ${context.project ?? '(default)'}` : context.warehousePath;
   for (const line of formatStatusGrid(summary, where)) context.out(line);
   if (!live) return;
-  context.out(`(from the live run, pid ${live.pid}: ${live.command}; \`backfill attach\` to watch it)`);
+  context.out(
+    live.consoleHost
+      ? `(from the console's host, pid ${live.pid}, which holds the warehouse; \`backfill\` opens a console on it)`
+      : `(from the live run, pid ${live.pid}: ${live.command}; \`backfill attach\` to watch it)`,
+  );
   const paused = live.processors.filter((p) => p.paused).map((p) => p.short);
   if (live.state) context.out(`run ${live.runId}: ${live.state}${paused.length ? `; paused: ${paused.join(', ')}` : ''}`);
 }
