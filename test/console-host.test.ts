@@ -87,7 +87,7 @@ describe('the console host', {timeout: 300_000}, () => {
     const preview = await session.preview({range: RANGE, processors: ALL});
     expect(preview.hasWork).toBe(true);
     expect(preview.cost).toBeNull(); // DuckDB: nothing to pay
-    expect(preview.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates, at most \d+ batches at once$/);
+    expect(preview.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
 
     session.start({range: RANGE, processors: ALL});
     await until('the run to complete', () => runState(session) === 'completed', 120_000);

@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../src/config.js';
 import {UsageError} from '../src/errors.js';
-import {formatPlan, planRun, startRun} from '../src/runner/index.js';
+import {formatPlan, planRun, planSummary, startRun} from '../src/runner/index.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {collect, ofType, scheduleOnlyWarehouse, tempDir, type TempDir} from './runner-support.js';
 
@@ -65,6 +65,8 @@ describe('planner', () => {
     expect(tdza.batches.flatMap((b) => b.dates)).toEqual(NOVEMBER.slice(0, 4));
     expect(p.missing).toEqual([]);
     expect(formatPlan(p).join('\n')).toMatch(/TDGS\s+3\s+7 \(\+3 lookback\)/);
+    // The console's start confirmation says how much of the work is lookback.
+    expect(planSummary(p)[0]).toMatch(/^\d+ batches, 11 processor-dates \(3 for lookback\), at most \d+ at once$/);
   });
 
   it('reports inputs nobody builds, and the run fails those batches at once, naming them', async () => {

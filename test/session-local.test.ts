@@ -99,7 +99,7 @@ describe('local session', () => {
       const plain = await session.preview({...request, processors: [...request.processors]});
       expect(plain.cost).toBeNull();
       expect(plain.hasWork).toBe(true);
-      expect(plain.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates, at most \d+ batches at once$/);
+      expect(plain.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
       // MLFS needs inputs that are neither covered nor in the plan: the preview says so.
       expect(plain.summary.some((line) => /^blocked: MLFS needs \w+ on /.test(line))).toBe(true);
 

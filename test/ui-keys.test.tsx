@@ -164,7 +164,7 @@ describe('run intents', () => {
     await ui.press('l', 'm', 's');
     expect(session.calls).toEqual([{method: 'preview', request: dec}]);
     expect(ui.frame()).toContain('Start Dec21 all tables (2021-12-01..2021-12-31)?');
-    await ui.waitFor('62 batches, 310 processor-dates, at most 10 batches at once');
+    await ui.waitFor('62 batches, 310 processor-dates, at most 10 at once');
     expect(ui.frame()).toContain('y: start   esc: not now');
     await ui.press(KEYS.escape);
     expect(ui.frame()).not.toContain('Start Dec21');
@@ -179,7 +179,7 @@ describe('run intents', () => {
   test("on BigQuery the start confirmation shows the dry-run estimate, its total first", async () => {
     const session = idleSession();
     session.previewResult = {
-      summary: ['12 batches, 62 processor-dates, at most 10 batches at once'],
+      summary: ['12 batches, 62 processor-dates, at most 10 at once'],
       cost: [
         'PGS      6 batches x   1.2 GiB =   7.2 GiB  ~$0.04',
         'MLFS     6 batches x  10.0 GiB =  60.0 GiB  ~$0.37',
@@ -202,7 +202,7 @@ describe('run intents', () => {
     const ui = await renderConsole(session);
     await ui.press('s');
     expect(ui.frame()).toContain('planning (on BigQuery: estimating bytes and cost with dry-run jobs)...');
-    answer({summary: ['0 batches, 0 processor-dates, at most 10 batches at once'], cost: null, hasWork: false});
+    answer({summary: ['0 batches, 0 processor-dates, at most 10 at once'], cost: null, hasWork: false});
     await ui.waitFor('nothing to build: every game date of the selection is covered');
     await ui.press(KEYS.escape);
 

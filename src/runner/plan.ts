@@ -245,8 +245,9 @@ export function formatPlan(plan: Plan): string[] {
 /** The plan's total, then what blocks it: the console's start confirmation and `run --dry-run`. */
 export function planSummary(plan: Plan): string[] {
   const dates = plan.processors.reduce((s, p) => s + datesOf(p), 0);
+  const lookback = plan.processors.reduce((s, p) => s + p.lookbackDates, 0);
   return [
-    `${planBatchCount(plan)} batches, ${dates} processor-dates, at most ${plan.globalWorkers} batches at once`,
+    `${planBatchCount(plan)} batches, ${dates} processor-dates${lookback ? ` (${lookback} for lookback)` : ''}, at most ${plan.globalWorkers} at once`,
     ...plan.missing.map((m) => `blocked: ${derivedTable(m.processor).short} needs ${derivedTable(m.input).short} on ${sampleDates(m.dates)}, which is not covered and not in the plan`),
   ];
 }

@@ -74,7 +74,7 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
     case 'quit':
       return {
         title: 'A run is in flight. Quit?',
-        body: ['Detach: it goes on in the background, and `backfill` rejoins it. Cancel: it stops now, resumable.'],
+        body: ['Detach: it goes on in the background, and `backfill` rejoins it.', 'Cancel: it stops now; what it wrote stays, a later run does the rest.'],
         choices: [
           {input: 'd', label: 'detach', value: 'detach'},
           {input: 'c', label: 'cancel the run', value: 'cancel-run'},

@@ -90,7 +90,7 @@ describe('console in tmux', () => {
     // s shows the plan first; y starts it.
     keys('s');
     text = await waitFor('Start Dec21 all tables (2021-12-01..2021-12-31)?');
-    await waitForScreen('the plan in the dialog', (s) => /\d+ batches, \d+ processor-dates, at most \d+ batches at once/.test(s), 30_000);
+    await waitForScreen('the plan in the dialog', (s) => /\d+ batches, \d+ processor-dates \(\d+ for lookback\), at most \d+ at once/.test(s), 30_000);
     keys('y');
     await waitFor('run running', 30_000);
     keys('p');

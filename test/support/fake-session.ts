@@ -22,7 +22,7 @@ export class FakeSession implements Session {
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
   private readonly events: RunEvent[] = [];
   /** What preview() answers: a plan (DuckDB: no cost), an error, or a promise the test settles. */
-  previewResult: StartPreview | Error | Promise<StartPreview> = {summary: ['62 batches, 310 processor-dates, at most 10 batches at once'], cost: null, hasWork: true};
+  previewResult: StartPreview | Error | Promise<StartPreview> = {summary: ['62 batches, 310 processor-dates, at most 10 at once'], cost: null, hasWork: true};
 
   constructor(initial: Partial<SessionState> = {}) {
     this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
