@@ -87,16 +87,22 @@ describe('completion report', () => {
     expect(text).toContain('none yet: run `backfill validate`');
   });
 
-  it('shows the last saved validation, and says so when its file is damaged', async () => {
+  it('shows the last saved validation of this warehouse, and says so when its file is damaged', async () => {
     warehouse = await demo.copy();
     await warehouse.query(`DELETE FROM nba_precompute.player_composite_factors WHERE game_date = DATE '${DELETED[0]}'`);
     stateDir = mkdtempSync(join(tmpdir(), 'backfill-report-state-'));
     const report = await validate(warehouse, {range: DEMO_RANGE, tables: resolveTableList('PCF'), auditDatesPerSeason: 0});
-    saveLastValidation(stateDir, report);
+    saveLastValidation(stateDir, report, warehouse.description);
     const text = formatCompletionReport(await buildCompletionReport(warehouse, {range: DEMO_RANGE, stateDir}));
     expect(text).toContain(`${DEMO_RANGE.start} .. ${DEMO_RANGE.end}, PCF: FAILED (1 of 4 checks)`);
     expect(text).toMatch(/\n  PCF\s+FAIL 1\s+ok\s+ok\s+ok\s+-\s+-\s+-\n/);
     expect(text).toContain(`FAIL completeness player_composite_factors: 1 of 81 game dates missing: ${DELETED[0]}`);
+
+    // The same state dir used for another warehouse: its result is not printed as this one's.
+    saveLastValidation(stateDir, report, '/elsewhere/other.duckdb');
+    const other = formatCompletionReport(await buildCompletionReport(warehouse, {range: DEMO_RANGE, stateDir}));
+    expect(other).toContain('none for this warehouse (the last one checked /elsewhere/other.duckdb): run `backfill validate`');
+    expect(other).not.toContain('PCF: FAILED');
 
     writeFileSync(join(stateDir, LAST_VALIDATION_FILE), '{"results": tru');
     const damaged = formatCompletionReport(await buildCompletionReport(warehouse, {range: DEMO_RANGE, stateDir}));

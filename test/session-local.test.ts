@@ -8,6 +8,7 @@ import {findInterruptedRun, pausedProcessors, warehouseKey} from '../src/runner/
 import {CountingWarehouse} from '../src/runner/counting.js';
 import type {RunEvent} from '../src/runner/types.js';
 import {LocalSession} from '../src/session/local.js';
+import {loadLastValidation} from '../src/validation/index.js';
 import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {copyOf, DEMO_AS_OF, DEMO_RANGE, demoFile, tempDir, type TempDir} from './runner-support.js';
 
@@ -132,6 +133,8 @@ describe('local session', () => {
       expect(report.passed).toBe(false); // nothing is built yet: completeness fails
       expect(report.results.find((r) => r.check === 'completeness')?.passed).toBe(false);
       expect(session.getState().activity).toBeNull();
+      // Saved for `backfill report`, under this warehouse.
+      expect(loadLastValidation(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toMatchObject({state: 'found', report: {passed: false}});
     } finally {
       await session.close('detach');
       await duck.close();

@@ -24,6 +24,7 @@ import {
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
 import {acquireLock} from '../state/lock.js';
+import {saveLastValidation} from '../validation/lastValidation.js';
 import {estimatePlanCost, formatPlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {SessionStore} from './store.js';
@@ -260,6 +261,7 @@ export class LocalSession extends SessionStore implements Session {
         tables: tables.map(derivedTable),
         onProgress: (p) => this.setState({activity: `${label}: ${p.done}/${p.total} checks`}),
       });
+      saveLastValidation(this.options.stateDir, report, this.key); // for `backfill report`
       const failed = report.results.filter((r) => !r.passed);
       this.log(report.passed ? 'info' : 'warn', report.passed ? `validation passed: ${report.results.length} checks` : `validation: ${failed.length} of ${report.results.length} checks failed`);
       for (const r of failed) this.log('warn', `${r.check} ${r.table}: ${r.message}`);

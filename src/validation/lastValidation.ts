@@ -1,27 +1,30 @@
-// The last validation report, kept in the state dir so that `report` can print it and the console
-// can show it after a restart. Written atomically (temp file + rename).
+// The last validation report, kept in the state dir so that `report` can print it. Written
+// atomically (temp file + rename), with the warehouse it checked: one state dir may serve several
+// warehouses, and a report must never print another warehouse's result as its own.
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {ValidationReport} from './types.js';
 
 export const LAST_VALIDATION_FILE = 'last-validation.json';
 
-export function saveLastValidation(stateDir: string, report: ValidationReport): string {
+/** `warehouse` is the warehouse's key (its DuckDB file, or `bigquery:PROJECT`). */
+export function saveLastValidation(stateDir: string, report: ValidationReport, warehouse: string): string {
   mkdirSync(stateDir, {recursive: true});
   const file = join(stateDir, LAST_VALIDATION_FILE);
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(temp, `${JSON.stringify({...report, warehouse}, null, 2)}\n`);
   renameSync(temp, file);
   return file;
 }
 
 export type LastValidation =
   | {readonly state: 'none'}
+  | {readonly state: 'other-warehouse'; readonly file: string; readonly warehouse: string}
   | {readonly state: 'unreadable'; readonly file: string; readonly reason: string}
   | {readonly state: 'found'; readonly file: string; readonly report: ValidationReport};
 
 /** The saved report; a damaged file is reported as such, never thrown or overwritten here. */
-export function loadLastValidation(stateDir: string): LastValidation {
+export function loadLastValidation(stateDir: string, warehouse: string): LastValidation {
   const file = join(stateDir, LAST_VALIDATION_FILE);
   let text: string;
   try {
@@ -31,8 +34,9 @@ export function loadLastValidation(stateDir: string): LastValidation {
     return {state: 'unreadable', file, reason: (error as Error).message};
   }
   try {
-    const report = JSON.parse(text) as ValidationReport;
+    const {warehouse: checked, ...report} = JSON.parse(text) as ValidationReport & {warehouse?: string};
     if (!Array.isArray(report.results) || typeof report.passed !== 'boolean') throw new Error('not a validation report');
+    if (checked !== warehouse) return {state: 'other-warehouse', file, warehouse: checked ?? 'an unnamed warehouse'};
     return {state: 'found', file, report};
   } catch (error) {
     return {state: 'unreadable', file, reason: (error as Error).message};

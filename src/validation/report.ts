@@ -89,7 +89,7 @@ export async function buildCompletionReport(
       covered: monthList.reduce((sum, m) => sum + m.covered[t.name], 0),
     })),
     featureStore: await featureStoreStats(warehouse, range),
-    lastValidation: loadLastValidation(options.stateDir),
+    lastValidation: loadLastValidation(options.stateDir, warehouse.description),
   };
 }
 
@@ -150,6 +150,7 @@ export function formatCompletionReport(report: CompletionReport): string {
   const last = report.lastValidation;
   if (last.state === 'none') lines.push('  none yet: run `backfill validate`');
   else if (last.state === 'unreadable') lines.push(`  ${last.file} is unreadable (${last.reason}): run \`backfill validate\` again`);
+  else if (last.state === 'other-warehouse') lines.push(`  none for this warehouse (the last one checked ${last.warehouse}): run \`backfill validate\``);
   else {
     const v = last.report;
     lines.push(`  ${v.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${v.range.start} .. ${v.range.end}, ${v.tables.map(shortName).join(' ')}: ${headline(v)}`);

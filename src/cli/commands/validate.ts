@@ -33,7 +33,7 @@ export const validateCommand: CommandModule = {
               : undefined;
             const report = await validate(warehouse, {range, tables, onProgress});
             if (onProgress) process.stderr.write('\r\x1b[2K');
-            saveLastValidation(context.stateDir, report);
+            saveLastValidation(context.stateDir, report, warehouse.description);
             if (flags.json) context.out(JSON.stringify(report));
             else for (const line of formatValidation(report)) context.out(line);
             return report.passed ? 0 : 1;
