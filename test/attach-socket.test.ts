@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, statSync} from 'node:fs';
-import {createConnection} from 'node:net';
+import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -197,6 +197,43 @@ describe('attach socket', () => {
     server = null;
     await pending;
     await remote.close('detach');
+  });
+
+  it('tells each console how many are connected; a malformed preview is answered, not left waiting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    server = await serveSession(relaySession().session, {socketPath: path, owner: host, log: () => undefined, stateIntervalMs: 5});
+    const first = await connectSession(path);
+    expect(first.otherConsoles).toBe(0);
+    const second = await connectSession(path);
+    expect(second.otherConsoles).toBe(1);
+    await until(() => first.otherConsoles === 1);
+    await second.close('detach');
+    await until(() => first.otherConsoles === 0);
+
+    const raw = createConnection(path);
+    raw.setEncoding('utf8');
+    let received = '';
+    raw.on('data', (c: string) => (received += c));
+    raw.write(`${JSON.stringify({v: 2, type: 'preview', id: 41, request: {range: DEC, processors: ['nope']}})}\n`);
+    await until(() => received.includes('"type":"preview"'));
+    const answer = received.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {type: string; id?: number; error?: string}).find((m) => m.type === 'preview')!;
+    expect(answer.id).toBe(41);
+    expect(answer.error).toMatch(/^request\.processors\.0: /);
+    raw.destroy();
+    await first.close('detach');
+  });
+
+  it('refuses, in one line, a process that speaks another protocol version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'old');
+    const old = createServer((socket) => socket.write(`${JSON.stringify({v: 1, type: 'hello', owner, state: {}, backlog: []})}\n`));
+    await new Promise<void>((resolve) => old.listen(path, resolve));
+    try {
+      await expect(connectSession(path)).rejects.toThrow('the process holding the warehouse speaks attach protocol 1, this backfill 2: use the version that started it, or stop it (resumable)');
+    } finally {
+      old.close();
+    }
   });
 
   it('sends the coverage only when it changed, and every client keeps it', async () => {

@@ -144,4 +144,40 @@ describe('the console host', {timeout: 300_000}, () => {
 
     expect(await factsOf(file)).toEqual(undisturbed);
   });
+
+  test('with only paused work left and no console, it stops the run resumable and lets go of the warehouse', async () => {
+    const file = join(box.dir, 'paused.duckdb');
+    copyFileSync(pristine, file);
+    const {child, session} = await startHost(file);
+    session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    await until('a batch', () => (session.getState().run?.totals.batchesDone ?? 0) >= 1, 60_000);
+    session.send({type: 'pause'}); // every processor
+    await until('nothing in flight', () => session.getState().run?.processors.every((p) => p.running.length === 0) === true, 60_000);
+    await session.close('detach'); // the operator detaches, leaving a paused run
+    const exited = await child;
+    expect(exited.exitCode).toBe(0);
+    expect(String(exited.stdout)).toContain('only paused work is left and no console is connected: the run stops here, resumable');
+    const writer = await openDuckDb(file);
+    await writer.close();
+
+    // The next console is offered the run, its processors still paused.
+    const next = await startHost(file);
+    expect(next.session.backlog().some((e) => e.type === 'log' && /an interrupted run \S+ .* can be resumed/.test(e.message))).toBe(true);
+    next.child.kill('SIGTERM');
+    await next.session.close('detach');
+    await next.child;
+  });
+
+  test('a console whose host is killed says so instead of showing a frozen run', async () => {
+    const file = join(box.dir, 'killed.duckdb');
+    copyFileSync(pristine, file);
+    const {child, session} = await startHost(file);
+    session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    await until('a batch', () => (session.getState().run?.totals.batchesDone ?? 0) >= 1, 60_000);
+    child.kill('SIGKILL');
+    await child;
+    await until('the console to notice', () => session.lostConnection, 10_000);
+    expect(session.getState().activity).toBe('disconnected: quit, then run `backfill` again');
+    expect(session.backlog().some((e) => e.type === 'log' && e.message.startsWith(`lost the connection to pid ${child.pid}`))).toBe(true);
+  });
 });

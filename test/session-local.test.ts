@@ -181,4 +181,21 @@ describe('local session', () => {
       await duck.close();
     }
   }, 300_000);
+
+  it('a start that fails while resuming leaves nothing queued, and the session is idle', async () => {
+    const {duck} = await open('resume-fails');
+    const stateDir = join(tmp.dir, 'state-resume-fails');
+    const config = parseConfig({});
+    const first = new LocalSession({warehouse: duck, stateDir, config, boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
+    const interrupted = await first.startRun({range: DEMO_RANGE, processors: ['player_game_summary'], batchSize: 5, workers: 1});
+    await new Promise<void>((resolve) => interrupted!.subscribe((e) => e.type === 'batch-finished' && resolve()));
+    await first.close('detach');
+    await duck.close(); // the warehouse goes away: planning the resume fails
+
+    const session = new LocalSession({warehouse: duck, stateDir, config, boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
+    await expect(session.startRun({range: DEMO_RANGE, processors: ['team_offense_game_summary']})).rejects.toThrow();
+    // Nothing left behind that would keep a host up or start this request later, unasked.
+    expect(session.busy).toBe(false);
+    expect(findInterruptedRun(stateDir, warehouseKey(duck))).not.toBeNull();
+  }, 300_000);
 });

@@ -195,22 +195,27 @@ describe('run intents', () => {
     ui.unmount();
   });
 
-  test('the start confirmation says "planning" until the plan arrives, and why when it cannot plan; y still starts', async () => {
+  test('nothing starts unseen: y waits for the plan, and is not offered when it cannot plan or has nothing to build', async () => {
     const session = idleSession();
     let answer!: (p: StartPreview) => void;
     session.previewResult = new Promise<StartPreview>((resolve) => (answer = resolve));
     const ui = await renderConsole(session);
-    await ui.press('s');
+    await ui.press('s', 'y'); // typed ahead: the plan is not on screen yet
     expect(ui.frame()).toContain('planning (on BigQuery: estimating bytes and cost with dry-run jobs)...');
+    expect(ui.frame()).toContain('esc: close');
+    expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
     answer({summary: ['0 batches, 0 processor-dates, at most 10 at once'], cost: null, hasWork: false});
     await ui.waitFor('nothing to build: every game date of the selection is covered');
+    await ui.press('y');
+    expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
     await ui.press(KEYS.escape);
 
     session.previewResult = new Error('Access Denied: Project p: User does not have bigquery.jobs.create permission');
     await ui.press('s');
     await ui.waitFor('could not plan it: Access Denied: Project p');
     await ui.press('y');
-    expect(session.calls.filter((c) => c.method === 'start')).toHaveLength(1);
+    expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
+    expect(ui.frame()).not.toContain('y: start');
     ui.unmount();
   });
 
@@ -442,7 +447,7 @@ describe('quitting', () => {
     session.close = () => new Promise(() => undefined); // in-flight batches that never finish
     const ui = await renderConsole(session);
     await ui.press(KEYS.ctrlC);
-    expect(ui.frame()).toContain('Detaching: in-flight batches finish');
+    expect(ui.frame()).toContain('Detaching: the run goes on, `backfill` rejoins it');
     expect(ui.exits).toEqual([]);
     await ui.press(KEYS.ctrlC);
     expect(ui.exits).toEqual(['detach']);

@@ -7,10 +7,12 @@ import {UsageError} from '../errors.js';
 import type {RunIntent, RunRequest} from '../runner/types.js';
 import {SessionStore} from '../session/store.js';
 import type {Session, SessionState, StartPreview} from '../session/types.js';
-import {LineSplitter, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
+import {LineSplitter, PROTOCOL_VERSION, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
 
 export class RemoteSession extends SessionStore implements Session {
   private connected = true;
+  private leaving = false;
+  private consoles: number;
   private previews = new Map<number, {resolve: (preview: StartPreview) => void; reject: (error: Error) => void}>();
   private nextPreview = 1;
 
@@ -20,19 +22,26 @@ export class RemoteSession extends SessionStore implements Session {
     hello: Extract<ServerMessage, {type: 'hello'}>,
   ) {
     super(withAttached(hello.state, owner), hello.backlog);
+    this.consoles = hello.clients;
     const lines = new LineSplitter((line) => this.receive(line));
     socket.on('data', (chunk: string) => lines.push(chunk));
     socket.on('close', () => {
       this.connected = false;
       for (const {reject} of this.previews.values()) reject(new Error('disconnected from the run'));
       this.previews.clear();
-      this.setState({activity: this.isFinished() || this.owner.control ? null : 'disconnected from the run'});
+      if (!this.leaving) this.note(`lost the connection to pid ${this.owner.pid} (${this.owner.command})`, 'warn');
+      this.setState({activity: this.leaving || this.isFinished() ? null : 'disconnected: quit, then run `backfill` again'});
     });
   }
 
-  /** True once the run has ended or the connection is gone. */
-  get isConnected(): boolean {
-    return this.connected;
+  /** True when the serving process closed the connection before this console left. */
+  get lostConnection(): boolean {
+    return !this.connected && !this.leaving;
+  }
+
+  /** Other consoles connected to the same process, as of its last state message. */
+  get otherConsoles(): number {
+    return Math.max(0, this.consoles - 1);
   }
 
   refresh(): void {
@@ -66,6 +75,8 @@ export class RemoteSession extends SessionStore implements Session {
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {
     if (mode === 'cancel') this.send({type: 'cancel'});
+    // A connection that was already lost stays reported as lost.
+    if (this.connected) this.leaving = true;
     await new Promise<void>((resolve) => {
       if (this.socket.destroyed) return resolve();
       this.socket.end(() => resolve());
@@ -98,6 +109,7 @@ export class RemoteSession extends SessionStore implements Session {
     }
     switch (message.type) {
       case 'state':
+        this.consoles = message.clients;
         return this.setState(withAttached({...message.state, coverage: this.state.coverage}, this.owner));
       case 'coverage':
         return this.setState({coverage: message.coverage});
@@ -159,6 +171,9 @@ export function connectSession(socketPath: string, timeoutMs = 3000): Promise<Re
         return fail('the run answered with something that is not the attach protocol');
       }
       if (hello.type !== 'hello') return fail('the run did not greet (protocol mismatch)');
+      if (hello.v !== PROTOCOL_VERSION) {
+        return fail(`the process holding the warehouse speaks attach protocol ${JSON.stringify(hello.v)}, this backfill ${PROTOCOL_VERSION}: use the version that started it, or stop it (resumable)`);
+      }
       const session = new RemoteSession(socket, hello.owner, hello);
       const rest = buffered.slice(newline + 1);
       if (rest) socket.emit('data', rest);

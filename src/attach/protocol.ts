@@ -23,8 +23,8 @@ export interface RunOwner {
 export type WireState = Omit<SessionState, 'coverage'>;
 
 export type ServerMessage =
-  | {readonly v: 2; readonly type: 'hello'; readonly owner: RunOwner; readonly state: SessionState; readonly backlog: readonly RunEvent[]}
-  | {readonly v: 2; readonly type: 'state'; readonly state: WireState}
+  | {readonly v: 2; readonly type: 'hello'; readonly owner: RunOwner; readonly state: SessionState; readonly backlog: readonly RunEvent[]; readonly clients: number}
+  | {readonly v: 2; readonly type: 'state'; readonly state: WireState; readonly clients: number}
   | {readonly v: 2; readonly type: 'coverage'; readonly coverage: CoverageSnapshot | null}
   | {readonly v: 2; readonly type: 'event'; readonly event: RunEvent}
   | {readonly v: 2; readonly type: 'preview'; readonly id: number; readonly preview?: StartPreview; readonly error?: string}
@@ -59,8 +59,11 @@ const clientMessage = z.discriminatedUnion('type', [
   z.object({v, type: z.literal('rollback'), range, tables, rerun: z.boolean()}),
 ]);
 
-/** Parses one line from a client; returns an error message for anything not understood. */
-export function parseClientMessage(line: string): ClientMessage | {error: string} {
+/**
+ * Parses one line from a client; returns an error message for anything not understood (with the
+ * preview id when it had one, so that the client's waiting preview is answered, not left hanging).
+ */
+export function parseClientMessage(line: string): ClientMessage | {error: string; previewId?: number} {
   let message: unknown;
   try {
     message = JSON.parse(line);
@@ -74,7 +77,8 @@ export function parseClientMessage(line: string): ClientMessage | {error: string
   if (parsed.success) return parsed.data as ClientMessage;
   const issue = parsed.error.issues[0];
   const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  return {error: `${where}${issue.message}`};
+  const {type, id} = message as {type?: unknown; id?: unknown};
+  return {error: `${where}${issue.message}`, ...(type === 'preview' && typeof id === 'number' ? {previewId: id} : {})};
 }
 
 /** Splits a byte stream into lines, keeping a partial line until its end arrives. Bounded. */

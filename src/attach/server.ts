@@ -77,10 +77,10 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
       sentCoverage = coverage;
       broadcast({v: 2, type: 'coverage', coverage});
     }
-    broadcast({v: 2, type: 'state', state});
+    broadcast({v: 2, type: 'state', state, clients: clients.size});
   };
   let stateTimer: NodeJS.Timeout | null = null;
-  const unsubscribeState = session.subscribe(() => {
+  const scheduleState = () => {
     if (stateTimer) return;
     if (clients.size === 0) {
       sentCoverage = session.getState().coverage; // a new client's hello carries it
@@ -90,7 +90,8 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
       stateTimer = null;
       sendState();
     }, stateIntervalMs);
-  });
+  };
+  const unsubscribeState = session.subscribe(scheduleState);
 
   const refuse = (socket: Socket, message: string) => send(socket, {v: PROTOCOL_VERSION, type: 'error', message});
   const handle = (socket: Socket, message: ClientMessage) => {
@@ -118,13 +119,19 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
     clients.add(socket);
     socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => clients.delete(socket));
-    send(socket, {v: 2, type: 'hello', owner, state: session.getState(), backlog: session.backlog()});
+    // Every console knows how many are connected (leaving waits for the host only when it was the last).
+    socket.on('close', () => {
+      clients.delete(socket);
+      scheduleState();
+    });
+    send(socket, {v: 2, type: 'hello', owner, state: session.getState(), backlog: session.backlog(), clients: clients.size});
+    scheduleState();
     const lines = new LineSplitter((line) => {
       const message = parseClientMessage(line);
       if ('error' in message) {
         log('warn', `attach: bad message from a client: ${message.error}`);
-        refuse(socket, message.error);
+        if (message.previewId !== undefined) send(socket, {v: 2, type: 'preview', id: message.previewId, error: message.error});
+        else refuse(socket, message.error);
         return;
       }
       handle(socket, message);

@@ -14,7 +14,7 @@ const READY_TIMEOUT_MS = 60_000;
 /** Console hosts start one log each; the newest are kept. */
 const HOST_LOGS_KEPT = 20;
 
-export function backgroundLogPath(stateDir: string, kind: 'run' | 'console', now = new Date()): string {
+function backgroundLogPath(stateDir: string, kind: 'run' | 'console', now = new Date()): string {
   return join(stateDir, 'logs', `${kind}-${now.toISOString().replace(/[-:]/g, '').replace('.', '')}.log`);
 }
 

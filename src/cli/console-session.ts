@@ -10,20 +10,31 @@ import {startInBackground} from './background.js';
 import type {CliContext} from './context.js';
 
 /** How long leaving waits for the serving process to let go of the warehouse. */
-const RELEASE_TIMEOUT_MS = 60_000;
+const RELEASE_TIMEOUT_MS = 15_000;
+/** Two consoles starting at once: the second's host loses the race for the file; join the first. */
+const JOIN_TIMEOUT_MS = 10_000;
 
 export async function consoleSession(context: CliContext): Promise<RemoteSession> {
   const path = socketForContext(context);
   if (!(await isSocketLive(path))) {
     const {failed, log} = await startInBackground(context, [...context.globalArgs, 'host'], 'console');
-    // Another console may have started its host first: then join that one.
-    if (failed && !(await isSocketLive(path))) {
+    // Another console may have started its host first (still loading): then join that one.
+    if (failed && !(await servesWithin(path, JOIN_TIMEOUT_MS))) {
       const reason = failed.reason.replace(/^backfill: /, '').replace(/ \(BACKFILL_DEBUG=1 shows the stack\)$/, '');
       const message = `${reason} (log: ${log})`;
       throw failed.code === 2 ? new UsageError(message) : new Error(message);
     }
   }
   return connectSession(path);
+}
+
+async function servesWithin(path: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await isSocketLive(path)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
 }
 
 function alive(pid: number): boolean {
@@ -45,18 +56,25 @@ async function released(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * After the console closed: a run left going is named with how to return; otherwise wait until
- * the serving process has let go of the warehouse, so the next command can open it.
+ * After the console closed: a run left going is named with how to return; otherwise, when this was
+ * the last console, wait until the serving process has let go of the warehouse, so the next
+ * command can open it.
  */
 export async function leaveConsole(context: CliContext, session: RemoteSession, exit: ConsoleExit): Promise<void> {
-  const run = session.getState().run;
+  const {run, activity} = session.getState();
   const inFlight = run !== null && (run.state === 'running' || run.state === 'stopping');
   const {pid, control} = session.owner;
+  if (session.lostConnection && !alive(pid)) {
+    context.err(`the process that held the warehouse (pid ${pid}) is gone; \`backfill\` offers to resume what it left unfinished`);
+    return;
+  }
   if (inFlight && exit !== 'cancel') {
     context.out(`detached; the run (pid ${pid}) goes on: \`backfill attach\` (or \`backfill\`) to return`);
     return;
   }
-  if ((control || exit === 'cancel') && !(await released(pid, RELEASE_TIMEOUT_MS))) {
+  const lastConsole = session.otherConsoles === 0;
+  const willExit = lastConsole && (control ? activity === null : exit === 'cancel');
+  if (willExit && !(await released(pid, RELEASE_TIMEOUT_MS))) {
     context.err(`the process holding the warehouse (pid ${pid}) has not exited yet; it will once its work stops`);
   }
   if (run && run.state !== 'running' && run.state !== 'stopping' && run.state !== 'idle') {

@@ -59,8 +59,12 @@ export class LocalSession extends SessionStore implements Session {
   private notifyTimer: NodeJS.Timeout | null = null;
   private snapshotDirty = false;
   private closed = false;
-  /** Starts, validations and rollbacks still in progress (they may end in a run). */
-  private pending = 0;
+  /** Set by close(): nothing new starts, pending work is waited for. */
+  private closing = false;
+  /** A start is planning: a second one is refused, not queued behind the lock. */
+  private starting = false;
+  /** Starts, previews, refreshes, validations and rollbacks in progress (they use the warehouse). */
+  private readonly pending = new Set<Promise<unknown>>();
   private readonly key: string;
   readonly range: DateRange;
 
@@ -83,19 +87,23 @@ export class LocalSession extends SessionStore implements Session {
     return this.run !== null;
   }
 
-  /** A run, a queued request, or an action that may still write or start one. */
-  get busy(): boolean {
-    return this.run !== null || this.next !== null || this.pending > 0;
+  /** Stops the run after its in-flight batches, resumable (the host does when nobody can resume it). */
+  async stopRun(): Promise<void> {
+    await this.run?.stop();
   }
 
-  /** Counts an action as pending until it settles. */
-  private async track<T>(work: () => Promise<T>): Promise<T> {
-    this.pending += 1;
-    try {
-      return await work();
-    } finally {
-      this.pending -= 1;
-    }
+  /** A run, a queued request, or an action that may still write or start one. */
+  get busy(): boolean {
+    return this.run !== null || this.next !== null || this.pending.size > 0;
+  }
+
+  /** Counts an action as pending until it settles; close() waits for it. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    const promise = work();
+    this.pending.add(promise);
+    const settle = () => this.pending.delete(promise);
+    promise.then(settle, settle);
+    return promise;
   }
 
   /** Run snapshots change with every event: coalesce them so a fast run cannot flood the screen. */
@@ -121,7 +129,7 @@ export class LocalSession extends SessionStore implements Session {
 
   /** Re-reads the schedule and every table's coverage (two set-based queries). */
   refresh(): void {
-    void this.refreshCoverage().catch((error) => this.log('error', `coverage refresh failed: ${describeError(error)}`));
+    void this.track(() => this.refreshCoverage()).catch((error) => this.log('error', `coverage refresh failed: ${describeError(error)}`));
   }
 
   async refreshCoverage(): Promise<CoverageSnapshot> {
@@ -148,7 +156,11 @@ export class LocalSession extends SessionStore implements Session {
     this.notifySoon();
   }
 
-  async preview(request: RunRequest): Promise<StartPreview> {
+  preview(request: RunRequest): Promise<StartPreview> {
+    return this.track(() => this.previewTracked(request));
+  }
+
+  private async previewTracked(request: RunRequest): Promise<StartPreview> {
     const {warehouse, config, boundary, stateDir} = this.options;
     const plan = await planRun({warehouse, config, boundary, request});
     const summary = planSummary(plan);
@@ -174,26 +186,36 @@ export class LocalSession extends SessionStore implements Session {
   }
 
   private async startTracked(request: RunRequest): Promise<LocalRun | null> {
-    if (this.run) {
+    if (this.closing) {
+      this.log('warn', 'the session is closing: nothing new starts');
+      return null;
+    }
+    if (this.run || this.starting) {
       this.log('warn', 'a run is already in progress: pause, resume or cancel it first');
       return null;
     }
-    const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused} = this.options;
-    const interrupted = findInterruptedRun(stateDir, this.key);
-    if (interrupted) {
-      const r = interrupted.request.range;
-      const then = sameRequest(interrupted.request, request) ? '' : '; the new selection runs when it completes';
-      this.log('info', `resuming the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) first${then}`);
-      if (then) this.next = request;
+    this.starting = true;
+    try {
+      const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused} = this.options;
+      const interrupted = findInterruptedRun(stateDir, this.key);
+      const queueAfter = interrupted !== null && !sameRequest(interrupted.request, request);
+      if (interrupted) {
+        const r = interrupted.request.range;
+        this.log('info', `resuming the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) first${queueAfter ? '; the new selection runs when it completes' : ''}`);
+      }
+      const run = await startRun({
+        warehouse, stateDir, config, boundary, request,
+        ...(interrupted ? {resume: interrupted} : {}),
+        ...(retry ? {retry} : {}),
+        ...(stopWhenOnlyPaused ? {stopWhenOnlyPaused} : {}),
+      });
+      // Queued only once the run it follows exists: a start that failed leaves nothing behind.
+      if (queueAfter) this.next = request;
+      this.attachRun(run);
+      return run;
+    } finally {
+      this.starting = false;
     }
-    const run = await startRun({
-      warehouse, stateDir, config, boundary, request,
-      ...(interrupted ? {resume: interrupted} : {}),
-      ...(retry ? {retry} : {}),
-      ...(stopWhenOnlyPaused ? {stopWhenOnlyPaused} : {}),
-    });
-    this.attachRun(run);
-    return run;
   }
 
   private attachRun(run: LocalRun): void {
@@ -309,6 +331,10 @@ export class LocalSession extends SessionStore implements Session {
   }
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {
+    // A rollback mid-delete or a start mid-plan finishes before the warehouse closes under it.
+    this.closing = true;
+    this.next = null;
+    await Promise.allSettled([...this.pending]);
     if (this.run) {
       if (mode === 'cancel') this.run.send({type: 'cancel'});
       else await this.run.stop();

@@ -33,10 +33,13 @@ export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: 
       return {
         title: `Start ${selection?.label ?? ''} (${selection?.range.start}..${selection?.range.end})?`,
         body: previewLines(preview),
-        choices: [
-          {input: 'y', label: 'start', value: 'confirm'},
-          {input: 'esc', label: 'not now', value: 'dismiss'},
-        ],
+        // Nothing starts unseen: y exists only once the plan (and its cost) is on screen.
+        choices: preview && 'hasWork' in preview && preview.hasWork
+          ? [
+              {input: 'y', label: 'start', value: 'confirm'},
+              {input: 'esc', label: 'not now', value: 'dismiss'},
+            ]
+          : [{input: 'esc', label: 'close', value: 'dismiss'}],
       };
     case 'cancel':
       return {

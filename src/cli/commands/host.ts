@@ -7,6 +7,7 @@ import {getPriority, setPriority} from 'node:os';
 import type {Command} from 'commander';
 import {eventRecord, formatRecord, noticeRecord} from '../../headless/records.js';
 import {onStopSignals} from '../../headless/signals.js';
+import type {RunSnapshot} from '../../runner/types.js';
 import {openLocalSession, type LocalSession} from '../../session/local.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
@@ -22,6 +23,11 @@ const FIRST_CLIENT_GRACE_MS = 30_000;
 /** True while the host has work or a console. */
 function hostNeeded(session: LocalSession, clients: number): boolean {
   return clients > 0 || session.busy || session.getState().activity !== null;
+}
+
+/** A run that only waits for a resume: some processor paused, no batch in flight. */
+function onlyPausedWorkLeft(run: RunSnapshot | null): boolean {
+  return run?.state === 'running' && run.processors.some((p) => p.paused) && run.processors.every((p) => p.running.length === 0);
 }
 
 /** The host's niceness above the console's: on a busy machine the keys win over the batches. */
@@ -64,26 +70,47 @@ export async function host(context: CliContext): Promise<number> {
       session.send({type: 'cancel'});
     },
   });
+  let idle = false;
   try {
     const started = Date.now();
     let hadClient = false;
     let idleSince: number | null = null;
+    let heldSince: number | null = null;
     while (!stopping) {
       await new Promise((resolve) => setTimeout(resolve, IDLE_CHECK_MS));
       const clients = server.clients();
       hadClient ||= clients > 0;
+      // Paused work and nobody to resume it: keep it for the next run instead of holding the
+      // warehouse for ever (the paused flags stay, so the next run holds the same processors).
+      if (clients === 0 && onlyPausedWorkLeft(session.getState().run)) {
+        heldSince ??= Date.now();
+        if (Date.now() - heldSince >= IDLE_EXIT_MS) {
+          log('warn', 'host', 'only paused work is left and no console is connected: the run stops here, resumable');
+          await session.stopRun();
+          heldSince = null;
+        }
+      } else heldSince = null;
       if (hostNeeded(session, clients) || (!hadClient && Date.now() - started < FIRST_CLIENT_GRACE_MS)) {
         idleSince = null;
         continue;
       }
       idleSince ??= Date.now();
-      if (Date.now() - idleSince >= IDLE_EXIT_MS) break;
+      if (Date.now() - idleSince >= IDLE_EXIT_MS) {
+        idle = true;
+        break;
+      }
     }
     return 0;
   } finally {
-    // A run still in flight (a signal) stops resumable; then consoles get the final state.
-    await session.close('detach');
-    await server.close();
+    if (idle) {
+      // Stop taking consoles first: one that connects now would reach a closing warehouse.
+      await server.close();
+      await session.close('detach');
+    } else {
+      // A signal: a run in flight stops resumable, then consoles get its final state.
+      await session.close('detach');
+      await server.close();
+    }
     removeSignals();
     log('info', 'host', 'stopped');
   }

@@ -107,9 +107,10 @@ async function checkRange(context: CliContext, range: DateRange): Promise<string
 async function runInConsole(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
   await checkRange(context, request.range);
   const session = await consoleSession(context);
-  if (!session.owner.control) {
+  const before = session.getState().run;
+  if (!session.owner.control || before?.state === 'running' || before?.state === 'stopping') {
     await session.close('detach');
-    throw new UsageError(`a run already holds the warehouse (pid ${session.owner.pid}: ${session.owner.command}): watch it with \`backfill attach\``);
+    throw new UsageError(`a run already holds the warehouse (pid ${session.owner.pid}): watch it with \`backfill attach\``);
   }
   if (clampedFrom) {
     session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
@@ -118,8 +119,9 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
   const {openConsole} = await import('../../ui/index.js');
   const exit = await openConsole(session);
   await leaveConsole(context, session, exit);
+  // This command's run, not one the host had finished before it (its start may have been refused).
   const last = session.getState().run;
-  return exit !== 'cancel' && last?.state === 'completed' ? 0 : 1;
+  return exit !== 'cancel' && last !== null && last.runId !== before?.runId && last.state === 'completed' ? 0 : 1;
 }
 
 /**

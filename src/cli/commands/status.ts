@@ -55,8 +55,9 @@ function liveRun(owner: RunOwner, run: RunSnapshot | null): LiveRun {
  */
 export async function loadStatus(context: CliContext): Promise<StatusReading> {
   const {range} = resolveRange({}, context);
-  if (await liveRunServes(context)) {
-    const session = await connectSession(socketForContext(context));
+  // A holder that is just exiting may refuse the connection: then the warehouse is free to read.
+  const session = (await liveRunServes(context)) ? await connectSession(socketForContext(context)).catch(() => null) : null;
+  if (session) {
     try {
       const {coverage, run} = session.getState();
       if (coverage) return {summary: summarizeCoverage(coverage), live: liveRun(session.owner, run)};

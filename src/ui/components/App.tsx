@@ -71,7 +71,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
   const quit = useCallback(
     (mode: 'detach' | 'cancel', result: ConsoleExit) => {
       const message =
-        result === 'quit' ? 'Closing' : mode === 'cancel' ? 'Cancelling the run' : 'Detaching: in-flight batches finish, the run stays resumable';
+        result === 'quit' ? 'Closing' : mode === 'cancel' ? 'Cancelling the run' : 'Detaching: the run goes on, `backfill` rejoins it';
       setUi((u) => ({...u, overlay: {kind: 'closing', message: `${message}... (Ctrl+C again quits at once)`}}));
       session.close(mode).then(
         () => exit(result),
