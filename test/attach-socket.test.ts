@@ -9,6 +9,7 @@ import {socketPath} from '../src/attach/paths.js';
 import {serveSession, type SessionServer} from '../src/attach/server.js';
 import type {CoverageSnapshot, RunEvent, RunIntent} from '../src/runner/types.js';
 import type {Session, SessionState} from '../src/session/types.js';
+import {runOf} from './support/fake-session.js';
 
 /** A session of plain state: the server under test only relays it. */
 function relaySession() {
@@ -48,6 +49,10 @@ function relaySession() {
     setCoverage(coverage: CoverageSnapshot) {
       state = {...state, coverage};
       for (const l of listeners) l();
+    },
+    emitEvent(event: RunEvent) {
+      events.push(event);
+      for (const l of eventListeners) l(event);
     },
     emit(message: string) {
       const event: RunEvent = {type: 'log', level: 'info', message, time: new Date().toISOString(), runId: 'r1'};
@@ -222,6 +227,21 @@ describe('attach socket', () => {
     expect(answer.error).toMatch(/^request\.processors\.0: /);
     raw.destroy();
     await first.close('detach');
+  });
+
+  it("a run's end reaches the console's state with its event, before the coalesced state message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    const relay = relaySession();
+    server = await serveSession(relay.session, {socketPath: path, owner: host, log: () => undefined, stateIntervalMs: 60_000});
+    const remote = await connectSession(path);
+    const snapshot = runOf({state: 'completed', finishedAt: '2022-03-01T10:05:00Z'});
+    let stateAtEvent: string | undefined;
+    remote.subscribeEvents((e) => e.type === 'run-finished' && (stateAtEvent = remote.getState().run?.state));
+    relay.emitEvent({type: 'run-finished', state: 'completed', snapshot, time: '2022-03-01T10:05:00Z', runId: 'run-1'});
+    await until(() => stateAtEvent !== undefined);
+    expect(stateAtEvent).toBe('completed'); // q will not ask about a run in flight
+    await remote.close('detach');
   });
 
   it('refuses, in one line, a process that speaks another protocol version', async () => {

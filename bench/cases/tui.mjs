@@ -127,6 +127,7 @@ export async function run() {
     await sleep(500);
     if (!completed) press('c');
     const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout')]);
+    const leaving = code === 0 ? '' : `exit ${code}; last output: ${JSON.stringify(output.slice(-400))}`;
 
     return [
       {what: 'time to first frame (process start, warehouse open, coverage read)', figure: firstFrame, unit: 's', target: '', pass: null},
@@ -138,7 +139,7 @@ export async function run() {
       {what: 'peak RSS of the console process during the run (VmHWM)', figure: peakRssMb, unit: 'MB', target: '< 300 MB', pass: peakRssMb < 300},
       {what: 'peak RSS of the host process that runs the backfill (DuckDB, runner)', figure: hostRssMb, unit: 'MB', target: '', pass: null},
       {what: `full backfill under the console (${completed ? 'completed' : 'cut short'})`, figure: runSeconds, unit: 's', target: '', pass: completed ? null : false},
-      {what: 'console exit code after q', figure: typeof code === 'number' ? code : NaN, unit: '', target: '0', pass: code === 0},
+      {what: 'console exit code after q', figure: typeof code === 'number' ? code : NaN, unit: '', target: '0', pass: code === 0, ...(leaving ? {note: leaving} : {})},
     ];
   } finally {
     if (child && child.exitCode === null) child.kill('SIGKILL');

@@ -114,6 +114,9 @@ export class RemoteSession extends SessionStore implements Session {
       case 'coverage':
         return this.setState({coverage: message.coverage});
       case 'event':
+        // The final snapshot rides on the event: state messages are coalesced and come later, and
+        // a console showing "completed" must not still ask "a run is in flight" on q.
+        if (message.event.type === 'run-finished') this.setState({run: message.event.snapshot});
         return this.publish(message.event);
       case 'preview': {
         const waiting = this.previews.get(message.id);

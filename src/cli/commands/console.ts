@@ -30,8 +30,11 @@ async function createDemo(context: CliContext): Promise<void> {
 export async function openDefault(context: CliContext): Promise<number> {
   if (context.target === 'duckdb' && !existsSync(context.warehousePath)) await createDemo(context);
   if (context.interactive) {
+    // Ink and React load while the host starts (two processes, two cores): a faster first frame.
+    const ui = import('../../ui/index.js');
+    ui.catch(() => undefined);
     const session = await consoleSession(context);
-    const {openConsole} = await import('../../ui/index.js');
+    const {openConsole} = await ui;
     const exit = await openConsole(session);
     await leaveConsole(context, session, exit);
     return exit === 'cancel' ? 1 : 0;
