@@ -58,7 +58,7 @@ export async function run() {
       if (event.type === 'batch-finished') busy.add(event.batch.processor);
     });
     const deadline = Date.now() + MAX_RUN_MS;
-    while (session.isConnected && alive(pid) && Date.now() < deadline) await sleep(100);
+    while (!session.lostConnection && alive(pid) && Date.now() < deadline) await sleep(100);
     await session.close('detach');
 
     const lastState = session.getState().run?.state ?? 'unknown';
