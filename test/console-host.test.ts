@@ -91,8 +91,8 @@ describe('the console host', {timeout: 300_000}, () => {
 
     session.start({range: RANGE, processors: ALL});
     await until('the run to complete', () => runState(session) === 'completed', 120_000);
-    const covered = session.getState().coverage!.covered.ml_feature_store ?? [];
-    expect(covered.length).toBeGreaterThan(0);
+    // The end arrives with its event; the grid follows with the next (coalesced) coverage message.
+    await until('the grid to show the feature store', () => (session.getState().coverage!.covered.ml_feature_store ?? []).length > 0, 10_000);
 
     // `status` answers from the host (DuckDB would refuse a second open) and says who holds it.
     const status = await backfill(box, ['--warehouse', file, 'status']);
