@@ -5,6 +5,7 @@ import {connectSession, type RemoteSession} from '../attach/client.js';
 import {socketForContext} from '../attach/paths.js';
 import {isSocketLive} from '../attach/server.js';
 import {UsageError} from '../errors.js';
+import {processExists} from '../processes.js';
 import type {ConsoleExit} from '../ui/index.js';
 import {startInBackground} from './background.js';
 import type {CliContext} from './context.js';
@@ -37,18 +38,9 @@ async function servesWithin(path: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function released(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
+  while (processExists(pid)) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -64,7 +56,7 @@ export async function leaveConsole(context: CliContext, session: RemoteSession, 
   const {run, activity} = session.getState();
   const inFlight = run !== null && (run.state === 'running' || run.state === 'stopping');
   const {pid, control} = session.owner;
-  if (session.lostConnection && !alive(pid)) {
+  if (session.lostConnection && !processExists(pid)) {
     context.err(`the process that held the warehouse (pid ${pid}) is gone; \`backfill\` offers to resume what it left unfinished`);
     return;
   }

@@ -7,6 +7,7 @@ import {basename, dirname, join, resolve} from 'node:path';
 import {ALL_TABLES} from '../catalog/tables.js';
 import {addDays, parseIsoDate, today, type IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
+import {processExists} from '../processes.js';
 import {openDuckDb, type DuckDbWarehouse} from '../warehouse/duckdb.js';
 import {demoSeasons} from './calendar.js';
 import {LeagueHistory} from './league.js';
@@ -151,16 +152,7 @@ function removeAbandonedTemporaries(target: string): void {
   for (const name of readdirSync(dirname(target))) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number.parseInt(name.slice(prefix.length), 10);
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) removeFile(join(dirname(target), name));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (Number.isInteger(pid) && pid !== process.pid && !processExists(pid)) removeFile(join(dirname(target), name));
   }
 }
 

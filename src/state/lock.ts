@@ -7,6 +7,7 @@ import {hostname} from 'node:os';
 import {join} from 'node:path';
 import type {DateRange} from '../dates.js';
 import {WarehouseBusyError} from '../errors.js';
+import {processExists} from '../processes.js';
 
 export interface LockHolder {
   readonly pid: number;
@@ -41,12 +42,7 @@ function readHolder(file: string): LockHolder | null {
 function isStale(holder: LockHolder | null): boolean {
   if (holder === null) return true;
   if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processExists(holder.pid);
 }
 
 export function describeHolder(holder: LockHolder): string {
