@@ -13,6 +13,7 @@ import {createDemoWarehouse} from '../src/demo/index.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {tableFacts, type TableFacts} from './runner-support.js';
 import {assertBuilt, backfill, BIN, lines, sandbox, type Sandbox} from './support/cli.js';
+import {alive, sleep, until} from './support/wait.js';
 
 const AS_OF = '2021-12-16';
 const FROM = '2021-10-19';
@@ -21,25 +22,7 @@ const SLOW = ['--batch-size', '1', '--workers', '1'];
 
 const TMUX = `backfill-attach-run-${process.pid}-${Date.now()}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', TMUX, ...args], {encoding: 'utf8'});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** A raw client on the run's socket: everything the run answers, line by line. */
 async function rawClient(path: string): Promise<{socket: Socket; received: () => {type: string; message?: string}[]}> {

@@ -13,28 +13,14 @@ import {createDemoWarehouse} from '../src/demo/index.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {tableFacts, type TableFacts} from './runner-support.js';
 import {assertBuilt, backfill, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
+import {alive, until as untilWithin} from './support/wait.js';
+
+/** Polls every 100 ms, a minute at most unless told. */
+const until = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) => untilWithin(what, condition, timeoutMs, 100);
 
 const AS_OF = '2021-12-16';
 const RANGE = {start: '2021-10-19', end: '2021-12-15'};
 const ALL = ['player_game_summary', 'team_offense_game_summary', 'team_defense_game_summary', 'upcoming_player_game_context', 'upcoming_team_game_context', 'team_defensive_zone_analytics', 'player_shot_zone_analytics', 'player_defensive_context', 'player_composite_factors', 'ml_feature_store'] as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function factsOf(file: string): Promise<Record<string, TableFacts>> {
   const warehouse = await openDuckDb(file, {readOnly: true});

@@ -8,6 +8,7 @@ import {connectSession} from '../src/attach/client.js';
 import {socketPath} from '../src/attach/paths.js';
 import {createDemoWarehouse} from '../src/demo/index.js';
 import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
+import {alive, until} from './support/wait.js';
 
 const AS_OF = '2021-12-16';
 let box: Sandbox;
@@ -22,23 +23,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => box?.cleanup());
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('run --detach', {timeout: 240_000}, () => {
   it('refuses bad input before starting anything', async () => {
@@ -71,7 +55,7 @@ describe('run --detach', {timeout: 240_000}, () => {
         if (alive(pid)) process.kill(pid, signal);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-      await until(() => !alive(pid), 60_000);
+      await until('the background run to exit', () => !alive(pid), 60_000);
     }
   });
 
@@ -92,7 +76,7 @@ describe('run --detach', {timeout: 240_000}, () => {
       await session.close('detach');
     }
 
-    await until(() => !alive(pid), 200_000);
+    await until('the background run to exit', () => !alive(pid), 200_000);
     const records = lines(readFileSync(log, 'utf8'));
     expect(records.some((l) => / PGS \d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d done: \d+ rows/.test(l))).toBe(true);
     expect(records.at(-1)).toMatch(/completed: 88\/88 game dates/);

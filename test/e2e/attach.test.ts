@@ -11,6 +11,7 @@ import {createDemoWarehouse} from '../../src/demo/index.js';
 import {openDuckDb} from '../../src/warehouse/duckdb.js';
 import {tableFacts, type TableFacts} from '../runner-support.js';
 import {assertBuilt, backfill, BIN, lines, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {alive, sleep, until} from '../support/wait.js';
 
 const AS_OF = '2022-01-31';
 const FROM = '2021-10-19'; // the demo's opener: every game date up to the boundary
@@ -20,25 +21,7 @@ const PAUSED = 'TDGS'; // third row of the grid: two `j` from the cursor's start
 
 const SOCKET = `backfill-attach-${process.pid}-${Date.now()}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 interface LiveProcessor {
   readonly short: string;
