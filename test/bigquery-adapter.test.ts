@@ -3,7 +3,7 @@
 // how resubmission, abort and failures behave.
 import {describe, expect, it} from 'vitest';
 import {DERIVED_TABLES, derivedTable, nbaSchedule} from '../src/catalog/index.js';
-import {classifyError} from '../src/runner/classify.js';
+import {classifyError} from '../src/warehouse/errors.js';
 import {coveredDates} from '../src/queries/coverage.js';
 import {processorFor} from '../src/queries/processors/index.js';
 import {BigQueryJobError} from '../src/warehouse/bigquery-errors.js';

@@ -3,7 +3,7 @@
 // classifyError, which is the one place the runner asks.
 import {describe, expect, it} from 'vitest';
 import {DEFAULT_RETRY, mayRetry, retryDelay} from '../src/runner/retry.js';
-import {classifyError} from '../src/runner/classify.js';
+import {classifyError} from '../src/warehouse/errors.js';
 import {BIGQUERY_RETRY, classifyBigQueryError, isJobAlreadyExists, toBigQueryJobError} from '../src/warehouse/bigquery-errors.js';
 import {apiErrorFrom, errorFixture, errorFixtureNames} from './support/bigquery-fake.js';
 

@@ -5,7 +5,7 @@ import {chmodSync, existsSync, mkdirSync, statSync, unlinkSync} from 'node:fs';
 import {createConnection, createServer, type Server, type Socket} from 'node:net';
 import {dirname} from 'node:path';
 import type {Session} from '../session/types.js';
-import {describeError} from '../runner/classify.js';
+import {describeError} from '../warehouse/errors.js';
 import {LineSplitter, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
 
 export interface ServeOptions {

@@ -1,7 +1,7 @@
 // The command line (SPEC §4 is the contract): global options, then one module per subcommand.
 import {Command, CommanderError, Option} from 'commander';
 import {UsageError} from '../errors.js';
-import {describeError} from '../runner/classify.js';
+import {describeError} from '../warehouse/errors.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
 import {COMMANDS} from './commands/index.js';
 import {consoleCommand} from './commands/console.js';

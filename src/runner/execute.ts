@@ -7,7 +7,7 @@ import type {IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
 import {rangePredicate} from '../queries/write.js';
 import {dateParam, rangeParams, type Warehouse} from '../warehouse/types.js';
-import type {ClassifiedError} from './classify.js';
+import type {ClassifiedError} from '../warehouse/errors.js';
 import {runExternal, type ExternalRun} from './external.js';
 
 export interface BatchWork {

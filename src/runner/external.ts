@@ -6,7 +6,7 @@ import {createInterface} from 'node:readline';
 import type {Readable} from 'node:stream';
 import {execa} from 'execa';
 import type {IsoDate} from '../dates.js';
-import type {ClassifiedError} from './classify.js';
+import type {ClassifiedError} from '../warehouse/errors.js';
 
 /** How long a cancelled external command gets to exit after SIGTERM before SIGKILL. */
 export const KILL_GRACE_MS = 5_000;

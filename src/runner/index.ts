@@ -14,7 +14,7 @@
  *   warehouseKey(warehouse) → the key the lock and the state store use for a warehouse.
  *
  * Paused flags live in the state store per warehouse and hold a processor across restarts
- * (`pausedProcessors`, `setPaused`). Errors are classified in classify.ts. Batches hold up to a
+ * (`pausedProcessors`, `setPaused`). Errors are classified at the warehouse boundary (warehouse/errors.ts). Batches hold up to a
  * season of game dates by default (defaults.ts) and never span two seasons (plan.ts).
  * Run states: completed; failed (a batch failed permanently, the rest ran); cancelled (cancel of
  * all); interrupted (stop(), or `stopWhenOnlyPaused` with only paused work left: resumable).
@@ -33,7 +33,7 @@ import {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
 import {Supervisor} from './supervisor.js';
 import type {RunEvent, RunHandle, RunIntent, RunRequest, RunSnapshot} from './types.js';
 
-export {classifyError, describeError, type ErrorKind} from './classify.js';
+export {classifyError, describeError, type ErrorKind} from '../warehouse/errors.js';
 export {DEFAULT_BATCH_SIZE, DEFAULT_GLOBAL_WORKERS, DEFAULT_PROCESSOR_WORKERS} from './defaults.js';
 export {formatPlan, planBatchCount, planRun, planSummary, type MissingInput, type Plan, type PlannedBatch, type ProcessorPlan} from './plan.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';

@@ -1,14 +1,13 @@
 // How long to wait before retrying a batch, and how a processor's concurrency follows quota
 // errors: halved at each one, raised by one after a run of successes (AIMD, as TCP does).
-import type {ErrorKind} from './classify.js';
+import type {ErrorKind} from '../warehouse/errors.js';
+import type {RetryDelays} from '../warehouse/types.js';
 
-export interface RetryPolicy {
+export interface RetryPolicy extends RetryDelays {
   /** Attempts per batch for transient errors (the first try included). */
   readonly maxAttempts: number;
   /** Quota errors are expected under load: more patience. */
   readonly maxQuotaAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
   /** Successful batches after the last quota error before concurrency goes up by one. */
   readonly raiseAfter: number;
 }

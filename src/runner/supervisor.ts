@@ -7,7 +7,7 @@ import type {DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
 import type {GameDate} from '../queries/coverage.js';
 import type {Warehouse} from '../warehouse/types.js';
-import {classifyError, describeError} from './classify.js';
+import {classifyError, describeError} from '../warehouse/errors.js';
 import {executeBatch, type BatchWork} from './execute.js';
 import type {ExternalRun} from './external.js';
 import {requiredInputs} from './inputs.js';

@@ -1,8 +1,8 @@
 // What a failed BigQuery call means for the runner. The adapter decides here, from the API's own
 // payload (HTTP code, errors[].reason, message), and attaches the verdict as `retryKind` so that
-// src/runner/classify.ts stays the one place the runner asks (it honours an explicit retryKind).
-import type {ErrorKind} from '../runner/classify.js';
-import type {RetryPolicy} from '../runner/retry.js';
+// classifyError (errors.ts) stays the one place the runner asks (it honours an explicit retryKind).
+import type {ErrorKind} from './errors.js';
+import type {RetryDelays} from './types.js';
 
 /** One entry of `errors` / `status.errorResult` in a BigQuery response (the ErrorProto). */
 export interface BigQueryErrorProto {
@@ -21,11 +21,11 @@ interface ApiErrorLike {
 }
 
 /**
- * Backoff for BigQuery retries, in the runner's RetryPolicy terms: 1 s doubling to 32 s (the docs
+ * Backoff for BigQuery retries, in the warehouse's RetryDelays terms: 1 s doubling to 32 s (the docs
  * ask for exponential backoff on rateLimitExceeded). quotaExceeded is a longer-term limit (the
  * docs say to wait 10 minutes or more): the runner halves the processor's concurrency and waits.
  */
-export const BIGQUERY_RETRY: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'> = {baseDelayMs: 1_000, maxDelayMs: 32_000};
+export const BIGQUERY_RETRY: RetryDelays = {baseDelayMs: 1_000, maxDelayMs: 32_000};
 
 // Short-term limits and server-side failures: retrying after a pause succeeds.
 const TRANSIENT_REASONS = new Set(['rateLimitExceeded', 'backendError', 'internalError', 'jobBackendError', 'jobInternalError']);

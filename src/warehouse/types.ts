@@ -31,6 +31,12 @@ export interface JobIdentity {
   readonly step: string;
 }
 
+/** How long to wait before retrying a failed call: the engine's own backoff, in the runner's terms. */
+export interface RetryDelays {
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
 export interface WriteResult {
   readonly rowsWritten: number;
 }
@@ -41,7 +47,7 @@ export interface Warehouse {
   /** Names the warehouse (status bar, messages) and keys its lock, socket and resume state: the DuckDB file, or `bigquery:PROJECT` (the location is not part of it). */
   readonly description: string;
   /** Backoff that suits the engine (BigQuery: 1 s growing to 32 s); the runner's default otherwise. */
-  readonly retryDelays?: {readonly baseDelayMs: number; readonly maxDelayMs: number};
+  readonly retryDelays?: RetryDelays;
   query(sql: string, params?: Params, options?: QueryOptions): Promise<Row[]>;
   /**
    * Atomically replaces the rows of `table` with game_date in [start_date, end_date] by the rows

@@ -1,6 +1,7 @@
-// The one place that decides what a failed warehouse call means for the runner:
-// retry it (transient), retry it more gently and with less concurrency (quota), or give up on the
-// batch (permanent). Adapters may decide for themselves by setting `retryKind` on the error.
+// The error taxonomy of the warehouse boundary: what a failed warehouse call means, retry it
+// (transient), retry it more gently and with less concurrency (quota), or give up (permanent).
+// Adapters decide for themselves by setting `retryKind` on the error (bigquery-errors.ts does, from
+// the API's payload); the runner only reads the verdict through classifyError.
 export type ErrorKind = 'transient' | 'quota' | 'permanent';
 
 const KINDS = new Set<ErrorKind>(['transient', 'quota', 'permanent']);
