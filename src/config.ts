@@ -6,6 +6,7 @@ import {resolveTable} from './catalog/index.js';
 import type {DerivedTableName} from './catalog/types.js';
 import {parseIsoDate} from './dates.js';
 import {UsageError} from './errors.js';
+import {MAX_BATCH_SIZE, MAX_PROCESSOR_WORKERS, MAX_WORKERS} from './limits.js';
 
 /** A real calendar date in YYYY-MM-DD form (also the attach protocol's dates). */
 export const isoDate = z.string().refine((v) => {
@@ -19,8 +20,8 @@ export const isoDate = z.string().refine((v) => {
 
 const processorSettings = z
   .object({
-    batchSize: z.number().int().min(1).max(400).optional(),
-    workers: z.number().int().min(1).max(32).optional(),
+    batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
+    workers: z.number().int().min(1).max(MAX_PROCESSOR_WORKERS).optional(),
     /** An external processor: argv with {start} and {end} placeholders, run without a shell. */
     command: z.array(z.string().min(1)).min(1).optional(),
   })
@@ -47,7 +48,7 @@ export const configSchema = z
     /** The real-time boundary: never written on or after it (default today). */
     boundary: isoDate.optional(),
     /** Global limit on batches in flight across processors. */
-    workers: z.number().int().min(1).max(64).optional(),
+    workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
     /** Per processor, by table name or short name. */
     processors: z.record(z.string(), processorSettings).optional(),
   })

@@ -2,8 +2,8 @@
 // Every message carries `v`; a peer that speaks another version is told so and dropped.
 // Coverage travels in its own message, only when it changed: it is the one large part of the state.
 import {z} from 'zod';
-import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
-import {isoDate} from '../config.js';
+import type {DerivedTableName} from '../catalog/types.js';
+import {dateRangeSchema, derivedTableName, runRequestSchema} from '../runner/request.js';
 import type {DateRange} from '../dates.js';
 import type {CoverageSnapshot, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
 import type {SessionState, StartPreview} from '../session/types.js';
@@ -38,16 +38,10 @@ export type ClientMessage =
   | {readonly v: 2; readonly type: 'preview'; readonly id: number; readonly request: RunRequest}
   | {readonly v: 2; readonly type: 'rollback'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]; readonly rerun: boolean};
 
-const tableName = z.enum(DERIVED_TABLE_NAMES);
-const range = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
+const tableName = derivedTableName;
+const range = dateRangeSchema;
 const tables = z.array(tableName).min(1);
-const request = z.object({
-  range,
-  processors: tables,
-  force: z.boolean().optional(),
-  batchSize: z.number().int().min(1).max(400).optional(),
-  workers: z.number().int().min(1).max(64).optional(),
-});
+const request = runRequestSchema;
 const v = z.literal(PROTOCOL_VERSION);
 
 const clientMessage = z.discriminatedUnion('type', [

@@ -1,6 +1,24 @@
-// Comparing what runs were asked to do: a resumed run that already covers the new request
-// need not be followed by it.
+// What a run is asked to do, as one schema: the attach protocol validates a console's request with
+// it and the state file keeps an interrupted run's request in it, so the two cannot disagree.
+// Also: comparing requests (a resumed run that already covers the new request need not be
+// followed by it).
+import {z} from 'zod';
+import {DERIVED_TABLE_NAMES} from '../catalog/types.js';
+import {isoDate} from '../config.js';
+import {MAX_BATCH_SIZE, MAX_WORKERS} from '../limits.js';
 import type {RunRequest} from './types.js';
+
+export const derivedTableName = z.enum(DERIVED_TABLE_NAMES);
+
+export const dateRangeSchema = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
+
+export const runRequestSchema = z.object({
+  range: dateRangeSchema,
+  processors: z.array(derivedTableName).min(1),
+  force: z.boolean().optional(),
+  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
+  workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
+});
 
 export function sameRequest(a: RunRequest, b: RunRequest): boolean {
   const names = (r: RunRequest) => [...r.processors].sort().join(',');

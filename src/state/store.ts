@@ -9,20 +9,15 @@ import {z} from 'zod';
 import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
 import {UsageError} from '../errors.js';
+import {derivedTableName, runRequestSchema} from '../runner/request.js';
 import type {RunRequest, RunState} from '../runner/types.js';
 
 const STATE_FILE = 'state';
 const HISTORY_LIMIT = 20;
 
-const tableName = z.enum(DERIVED_TABLE_NAMES);
+const tableName = derivedTableName;
 const range = z.object({start: z.string(), end: z.string()});
-const request = z.object({
-  range,
-  processors: z.array(tableName),
-  force: z.boolean().optional(),
-  batchSize: z.number().optional(),
-  workers: z.number().optional(),
-});
+const request = runRequestSchema;
 
 const batchRecord = z.object({
   processor: tableName,

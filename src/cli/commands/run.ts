@@ -4,6 +4,7 @@
 import type {Command} from 'commander';
 import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
+import {MAX_BATCH_SIZE, MAX_WORKERS} from '../../limits.js';
 import {onStopSignals} from '../../headless/signals.js';
 import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
@@ -36,8 +37,8 @@ export interface RunOptions {
 export function requestFrom(context: CliContext, options: RunOptions): {request: RunRequest; clampedFrom?: string} {
   const phase = parsePhase(options.phase);
   const tables = selectTables(options.processors, phase);
-  const batchSize = parsePositiveInt(options.batchSize, '--batch-size', 400);
-  const workers = parsePositiveInt(options.workers, '--workers', 64);
+  const batchSize = parsePositiveInt(options.batchSize, '--batch-size', MAX_BATCH_SIZE);
+  const workers = parsePositiveInt(options.workers, '--workers', MAX_WORKERS);
   const {range, clampedFrom} = resolveRange(options, context);
   const request: RunRequest = {
     range,

@@ -1,0 +1,9 @@
+// The bounds of a run's knobs, read by every place that accepts them: the command line, the
+// config file, the attach protocol and the state file. One module, so they cannot disagree.
+
+/** Game dates per batch: a season (about 200 with the playoffs) fits twice. */
+export const MAX_BATCH_SIZE = 400;
+/** Batches in flight across all processors (`--workers`, config `workers`). */
+export const MAX_WORKERS = 64;
+/** Batches in flight for one processor (config `processors.X.workers`). */
+export const MAX_PROCESSOR_WORKERS = 32;
