@@ -12,6 +12,7 @@ import {buildRange, derivedRows, openFixtureWarehouse} from './support/fixture.j
 import {analyzeBigQuery, startZetaSql, stopZetaSql, ZETASQL_PROJECT} from './support/zetasql.js';
 
 let box: Sandbox;
+const CLI_PROJECT = 'zeta-project';
 beforeAll(async () => {
   assertBuilt();
   box = sandbox();
@@ -29,17 +30,18 @@ function statementsOf(stdout: string): string[] {
 
 describe('backfill sql', () => {
   it('prints the BigQuery MERGE with parameters and their values, and ZetaSQL accepts it', async () => {
-    const result = await backfill(box, ['--project', ZETASQL_PROJECT, 'sql', 'PGS', '--from', '2022-01-01', '--to', '2022-01-31', '--engine', 'bigquery']);
+    // A real project id (the harness's short catalog name `p` is not one, and is refused).
+    const result = await backfill(box, ['--project', CLI_PROJECT, 'sql', 'PGS', '--from', '2022-01-01', '--to', '2022-01-31', '--engine', 'bigquery']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain("@start_date = DATE '2022-01-01'");
     expect(result.stdout).toContain("@end_date = DATE '2022-01-31'");
     expect(result.stdout).toContain('-- ts_pct: ts_pct = points / (2 · (fga + 0.44 · fta))');
     const statements = statementsOf(result.stdout);
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/^MERGE `p\.nba_analytics\.player_game_summary`/);
+    expect(statements[0]).toMatch(/^MERGE `zeta-project\.nba_analytics\.player_game_summary`/);
     expect(statements[0]).not.toContain('2022-01-01'); // values stay parameters
     // The printed text, formula comments included, is valid BigQuery.
-    expect((await analyzeBigQuery(statements[0])).kind).toBe('resolvedMergeStmtNode');
+    expect((await analyzeBigQuery(statements[0].replaceAll(`\`${CLI_PROJECT}.`, `\`${ZETASQL_PROJECT}.`))).kind).toBe('resolvedMergeStmtNode');
   });
 
   it('prints the DuckDB DELETE and INSERT that build the same rows as the runner', async () => {

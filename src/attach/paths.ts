@@ -1,6 +1,6 @@
 // Where a run's socket lives: one per warehouse, in the state dir, named from the warehouse so
-// that two warehouses can run side by side. Server and clients both derive it from the command
-// line's context, so a client finds it without opening the (locked) warehouse.
+// that two warehouses can run side by side. Server and clients both derive it from the warehouse's
+// identity (src/warehouse/ref.ts), so a client finds it without opening the (locked) warehouse.
 import {createHash} from 'node:crypto';
 import {join} from 'node:path';
 
@@ -10,11 +10,7 @@ export function socketPath(stateDir: string, warehouse: string): string {
   return join(stateDir, `run-${key}.sock`);
 }
 
-/** The identity of the configured warehouse: the DuckDB file, or the BigQuery project. */
-export function warehouseIdentity(context: {readonly target: string; readonly warehousePath: string; readonly project?: string | undefined}): string {
-  return context.target === 'duckdb' ? context.warehousePath : `bigquery:${context.project ?? ''}`;
-}
-
-export function socketForContext(context: {readonly stateDir: string; readonly target: string; readonly warehousePath: string; readonly project?: string | undefined}): string {
-  return socketPath(context.stateDir, warehouseIdentity(context));
+/** The socket of the configured warehouse (its WarehouseRef's identity) in the state dir. */
+export function socketForContext(context: {readonly stateDir: string; readonly warehouse: {readonly identity: string}}): string {
+  return socketPath(context.stateDir, context.warehouse.identity);
 }

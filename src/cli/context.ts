@@ -4,8 +4,9 @@ import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {loadConfig, type Config, DEFAULT_START} from '../config.js';
 import {parseIsoDate, today, type IsoDate} from '../dates.js';
-import {UsageError} from '../errors.js';
-import {openDuckDb} from '../warehouse/duckdb.js';
+import {UsageError, WarehouseBusyError} from '../errors.js';
+import {describeHolder, lockHolder} from '../state/lock.js';
+import {bigQuerySettings, openRef, warehouseRef, type BigQuerySettings, type WarehouseRef} from '../warehouse/ref.js';
 import type {Warehouse} from '../warehouse/types.js';
 
 export interface GlobalOptions {
@@ -22,11 +23,10 @@ export interface GlobalOptions {
 
 export interface CliContext {
   readonly config: Config;
-  readonly target: 'duckdb' | 'bigquery';
-  /** The DuckDB file (target duckdb). */
-  readonly warehousePath: string;
-  readonly project: string | undefined;
-  readonly location: string | undefined;
+  /** The warehouse this command works on: engine, identity (lock, socket, state) and how to open it. */
+  readonly warehouse: WarehouseRef;
+  /** The BigQuery settings, identifiers checked, whatever the target (`sql --engine bigquery` uses them). */
+  readonly bigquery: BigQuerySettings;
   readonly stateDir: string;
   /** First date of the default backfill range. */
   readonly start: IsoDate;
@@ -40,7 +40,10 @@ export interface CliContext {
   readonly globalArgs: readonly string[];
   out(line: string): void;
   err(line: string): void;
-  /** Opens the configured warehouse; a missing DuckDB file is a UsageError unless `create`. */
+  /**
+   * Opens the configured warehouse; a missing DuckDB file is a UsageError unless `create`. A file
+   * another backfill holds is refused naming the holder from its lock (pid, host, start, range).
+   */
   openWarehouse(options?: {readonly create?: boolean; readonly readOnly?: boolean}): Promise<Warehouse>;
 }
 
@@ -64,19 +67,17 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CliContext {
   const config = loadConfig(options.config);
   const target = options.target ?? config.target ?? 'duckdb';
-  const warehousePath = resolve(options.warehouse ?? env.BACKFILL_WAREHOUSE ?? config.warehouse ?? defaultWarehousePath(env));
+  const duckdbPath = resolve(options.warehouse ?? env.BACKFILL_WAREHOUSE ?? config.warehouse ?? defaultWarehousePath(env));
+  const bigquery = bigQuerySettings({project: options.project ?? config.project, location: options.location ?? config.location, datasets: config.datasets}, env);
+  const warehouse = warehouseRef(target, duckdbPath, bigquery);
   const stateDir = resolve(options.stateDir ?? env.BACKFILL_STATE_DIR ?? defaultStateDir(env));
   const boundary = config.boundary ? parseIsoDate(config.boundary) : today();
   const start = config.start ?? DEFAULT_START;
   const interactive = options.tty !== false && process.stdout.isTTY === true;
-  const project = options.project ?? config.project;
-  const location = options.location ?? config.location;
   return {
     config,
-    target,
-    warehousePath,
-    project,
-    location,
+    warehouse,
+    bigquery,
     stateDir,
     start,
     boundary,
@@ -84,22 +85,25 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     logFormat: options.logFormat ?? 'text',
     env,
     globalArgs: [
-      ...['--target', target, '--warehouse', warehousePath, '--state-dir', stateDir],
+      ...['--target', target, '--warehouse', duckdbPath, '--state-dir', stateDir],
       ...(options.config ? ['--config', resolve(options.config)] : []),
-      ...(project ? ['--project', project] : []),
-      ...(location ? ['--location', location] : []),
+      ...(bigquery.project ? ['--project', bigquery.project] : []),
+      ...(bigquery.location ? ['--location', bigquery.location] : []),
     ],
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     async openWarehouse({create = false, readOnly = false} = {}) {
-      if (target === 'bigquery') {
-        const {openBigQuery} = await import('../warehouse/bigquery.js');
-        return openBigQuery({project, location, datasets: config.datasets, env});
+      if (warehouse.engine === 'duckdb' && !create && !existsSync(warehouse.path)) {
+        throw new UsageError(`no warehouse at ${warehouse.path}: create the demo with \`backfill demo\` or pass --warehouse FILE`);
       }
-      if (!create && !existsSync(warehousePath)) {
-        throw new UsageError(`no warehouse at ${warehousePath}: create the demo with \`backfill demo\` or pass --warehouse FILE`);
+      try {
+        return await openRef(warehouse, {create, readOnly, env});
+      } catch (error) {
+        // DuckDB's own lock names only a pid: the run's lock file says who, where, since when, what.
+        const holder = error instanceof WarehouseBusyError ? lockHolder(stateDir, warehouse.identity) : null;
+        if (holder) throw new WarehouseBusyError(`the warehouse ${warehouse.identity} is being written by another backfill (${describeHolder(holder)}); attach to it with \`backfill attach\` or wait for it to finish`, holder.pid);
+        throw error;
       }
-      return openDuckDb(warehousePath, {readOnly});
     },
   };
 }

@@ -1,7 +1,7 @@
 // A session this process owns (a headless run, the console) is served on the warehouse's socket
 // so that `backfill attach` from another SSH session can watch and steer it. Serving is a bonus:
 // if it cannot start, the run goes on and says why.
-import {socketForContext, warehouseIdentity} from '../attach/paths.js';
+import {socketForContext} from '../attach/paths.js';
 import {serveSession, type SessionServer} from '../attach/server.js';
 import type {Session} from '../session/types.js';
 import type {CliContext} from './context.js';
@@ -19,7 +19,7 @@ export async function serveForAttach(
       owner: {
         pid: process.pid,
         startedAt: new Date().toISOString(),
-        warehouse: warehouseIdentity(context),
+        warehouse: context.warehouse.identity,
         command: ['backfill', ...process.argv.slice(2)].join(' '),
         control,
       },

@@ -19,6 +19,8 @@ import {UsageError} from '../errors.js';
 import {bigquery, withDatasets, type Dialect} from '../queries/dialect.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
 import {requireCredentials} from './bigquery-auth.js';
+import {checkDatasetNames, checkProjectId} from './identifiers.js';
+import {bigqueryIdentity} from './ref.js';
 import {BIGQUERY_RETRY, isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
 import {freshJobId, jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
 import {partitionCoverageStatement, partitionDate} from './bigquery-partitions.js';
@@ -110,7 +112,7 @@ export class BigQueryWarehouse implements Warehouse {
     this.dialect = withDatasets(bigquery(options.project), this.datasets);
     // The identity of the warehouse (lock, socket, resume state): the project, whatever the location
     // option says, so two commands on one project always see each other.
-    this.description = `bigquery:${options.project}`;
+    this.description = bigqueryIdentity(options.project);
   }
 
   /** The real name of a catalog dataset. */
@@ -297,26 +299,19 @@ export interface BigQueryOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-// Identifiers are spliced into SQL (they cannot be parameters): accept only what BigQuery allows.
-const PROJECT_ID = /^[a-z][a-z0-9.:-]{4,127}$/;
-const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
-
 /** Checks the configuration and credentials (offline), then builds the client on ADC. */
 export async function openBigQuery(options: BigQueryOptions): Promise<BigQueryWarehouse> {
   const project = options.project ?? options.env.GOOGLE_CLOUD_PROJECT;
   if (!project) throw new UsageError('the BigQuery target needs a project: pass --project ID or set "project" in the config file');
-  if (!PROJECT_ID.test(project)) throw new UsageError(`"${project}" is not a BigQuery project id (lowercase letters, digits and dashes)`);
-  for (const [logical, name] of Object.entries(options.datasets ?? {})) {
-    if (name !== undefined && !DATASET_ID.test(name)) {
-      throw new UsageError(`config datasets.${logical}: "${name}" is not a BigQuery dataset name (letters, digits, underscores)`);
-    }
-  }
+  // Identifiers are spliced into SQL (they cannot be parameters): accept only what BigQuery allows.
+  checkProjectId(project);
+  const datasets = checkDatasetNames(options.datasets ?? {});
   requireCredentials(options.env);
   const {BigQuery} = await import('@google-cloud/bigquery');
   const client: BigQueryClient = new BigQuery({projectId: project, ...(options.location ? {location: options.location} : {})});
   return new BigQueryWarehouse(client, {
     project,
     location: options.location,
-    datasets: options.datasets as Partial<Record<Dataset, string>> | undefined,
+    datasets,
   });
 }

@@ -1,12 +1,13 @@
 // The embedded warehouse: one DuckDB file, one instance per process, a small pool of connections
 // so that parallel batches run in parallel (DuckDB serialises only conflicting writes).
 import {mkdirSync} from 'node:fs';
-import {dirname, resolve} from 'node:path';
+import {dirname} from 'node:path';
 import {DuckDBConnection, DuckDBInstance, type DuckDBResultReader} from '@duckdb/node-api';
 import type {DerivedTable, Table} from '../catalog/types.js';
 import {UsageError, WarehouseBusyError} from '../errors.js';
 import {duckdb} from '../queries/dialect.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
+import {duckdbIdentity} from './ref.js';
 import type {Params, QueryOptions, Row, SqlValue, Warehouse, WriteResult} from './types.js';
 
 export interface DuckDbOptions {
@@ -28,7 +29,7 @@ export const INSTANCE_SETTINGS: Readonly<Record<string, string>> = {threads: '1'
 
 /** Opens (or creates) the DuckDB file; a file locked by another process is a WarehouseBusyError. */
 export async function openDuckDb(path: string, options: DuckDbOptions = {}): Promise<DuckDbWarehouse> {
-  const file = path === ':memory:' ? path : resolve(path);
+  const file = duckdbIdentity(path);
   if (!options.readOnly && file !== ':memory:') {
     try {
       mkdirSync(dirname(file), {recursive: true});

@@ -12,23 +12,24 @@ import {consoleSession, leaveConsole} from '../console-session.js';
 import {loadStatus, printStatus} from './status.js';
 
 /** The demo's games are Final up to the day before the boundary (today unless configured). */
-async function createDemo(context: CliContext): Promise<void> {
+async function createDemo(context: CliContext, file: string): Promise<void> {
   const {createDemoWarehouse} = await import('../../demo/index.js');
-  const title = `creating the demo warehouse ${context.warehousePath}`;
+  const title = `creating the demo warehouse ${file}`;
   if (context.interactive) {
     const {showProgress} = await import('../../ui/index.js');
     await showProgress(title, (report) =>
-      createDemoWarehouse(context.warehousePath, {asOf: context.boundary, onProgress: (fraction, label) => report(Math.round(fraction * 1000), 1000, label)}),
+      createDemoWarehouse(file, {asOf: context.boundary, onProgress: (fraction, label) => report(Math.round(fraction * 1000), 1000, label)}),
     );
   } else {
     // stderr, so that stdout stays the status grid a script may read.
-    const summary = await createDemoWarehouse(context.warehousePath, {asOf: context.boundary, onProgress: progressLines(title, context.err)});
+    const summary = await createDemoWarehouse(file, {asOf: context.boundary, onProgress: progressLines(title, context.err)});
     context.err(`${title}: done in ${summary.seconds.toFixed(1)}s (seasons ${summary.seasons.join(', ')})`);
   }
 }
 
 export async function openDefault(context: CliContext): Promise<number> {
-  if (context.target === 'duckdb' && !existsSync(context.warehousePath)) await createDemo(context);
+  const {warehouse} = context;
+  if (warehouse.engine === 'duckdb' && !existsSync(warehouse.path)) await createDemo(context, warehouse.path);
   if (context.interactive) {
     // Ink and React load while the host starts (two processes, two cores): a faster first frame.
     const ui = import('../../ui/index.js');

@@ -56,16 +56,17 @@ export const demoCommand: CommandModule = {
         run(async (context) => {
           const asOf = flags.asOf === undefined ? undefined : parseIsoDate(flags.asOf, '--as-of');
           const seed = parseSeed(flags.seed);
-          if (context.target !== 'duckdb') throw new UsageError('backfill demo creates the embedded DuckDB warehouse: use it without --target bigquery');
+          const {warehouse} = context;
+          if (warehouse.engine !== 'duckdb') throw new UsageError('backfill demo creates the embedded DuckDB warehouse: use it without --target bigquery');
           // --force must not pull the file from under a console or a run that has it open.
           let lock: WarehouseLock | null = null;
-          if (flags.force && existsSync(context.warehousePath)) {
+          if (flags.force && existsSync(warehouse.path)) {
             await (await context.openWarehouse()).close(); // DuckDB refuses a file another process holds
-            lock = acquireLock(context.stateDir, context.warehousePath, {range: null, runId: null});
+            lock = acquireLock(context.stateDir, warehouse.identity, {range: null, runId: null});
           }
           const progress = progressPrinter(process.stderr);
           try {
-            const summary = await createDemoWarehouse(context.warehousePath, {asOf, seed, force: flags.force === true, onProgress: progress.report});
+            const summary = await createDemoWarehouse(warehouse.path, {asOf, seed, force: flags.force === true, onProgress: progress.report});
             progress.done();
             const rows = Object.entries(summary.rows).map(([table, n]) => `${n} ${table}`).join(', ');
             context.out(

@@ -9,6 +9,7 @@ import {eventRecord, formatRecord, noticeRecord} from '../../headless/records.js
 import {onStopSignals} from '../../headless/signals.js';
 import type {RunSnapshot} from '../../runner/types.js';
 import {openLocalSession, type LocalSession} from '../../session/local.js';
+import {describeRef} from '../../warehouse/ref.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {serveForAttach} from '../serve.js';
@@ -55,7 +56,7 @@ export async function host(context: CliContext): Promise<number> {
     await session.close('detach');
     return 1;
   }
-  log('info', 'host', `serving ${context.target === 'duckdb' ? context.warehousePath : context.project} for consoles (pid ${process.pid})`);
+  log('info', 'host', `serving ${describeRef(context.warehouse)} for consoles (pid ${process.pid})`);
   // Detached from any terminal, but a SIGHUP sent by hand must not kill a run mid-batch.
   process.on('SIGHUP', () => log('warn', 'signal', 'SIGHUP ignored: stop the host with SIGTERM (resumable)'));
 

@@ -5,6 +5,7 @@ import {existsSync} from 'node:fs';
 import type {Command} from 'commander';
 import {ALL_TABLES, type Table} from '../../catalog/index.js';
 import {duckdb} from '../../queries/dialect.js';
+import {describeRef} from '../../warehouse/ref.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
@@ -53,9 +54,10 @@ export function describeMissing(warehouse: Pick<Warehouse, 'dialect'>, missing: 
 }
 
 export async function init(context: CliContext, options: {readonly dryRun?: boolean}): Promise<number> {
-  const where = context.target === 'bigquery' ? `BigQuery project ${context.project ?? '(from GOOGLE_CLOUD_PROJECT)'}` : context.warehousePath;
+  const ref = context.warehouse;
+  const where = describeRef(ref);
   // A dry run on a DuckDB file that does not exist yet must not create it: everything is missing.
-  if (options.dryRun && context.target === 'duckdb' && !existsSync(context.warehousePath)) {
+  if (options.dryRun && ref.engine === 'duckdb' && !existsSync(ref.path)) {
     const everything = {datasets: [...new Set(ALL_TABLES.map((t) => t.dataset))], tables: ALL_TABLES};
     report(context, `${where} (no file yet)`, {dialect: duckdb}, everything, true);
     return 0;
@@ -84,7 +86,7 @@ function report(context: CliContext, where: string, warehouse: Pick<Warehouse, '
     return false;
   }
   context.out(`init: ${where}: ${ALL_TABLES.length - missing.tables.length} of ${ALL_TABLES.length} tables exist`);
-  for (const line of describeMissing(warehouse, missing, context.target === 'bigquery' ? context.location : undefined)) context.out(line);
+  for (const line of describeMissing(warehouse, missing, context.warehouse.engine === 'bigquery' ? context.warehouse.location : undefined)) context.out(line);
   if (!dryRun) return true;
   context.out(`init --dry-run: would create ${countOf(missing)}; nothing was changed (run without --dry-run to create them)`);
   return false;

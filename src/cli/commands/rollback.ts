@@ -3,7 +3,8 @@
 import type {Command} from 'commander';
 import {dependantsOf, derivedTable} from '../../catalog/index.js';
 import {UsageError} from '../../errors.js';
-import {acquireLock, warehouseKey, type WarehouseLock} from '../../runner/index.js';
+import {acquireLock, type WarehouseLock} from '../../runner/index.js';
+import {describeRef} from '../../warehouse/ref.js';
 import {rangeParams} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import {confirmOrRefuse} from '../confirm.js';
@@ -29,7 +30,7 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
   const names = tables.map((t) => t.short).join(', ');
   // Refuse before opening anything: a non-interactive shell without --yes deletes nothing.
   const confirmed = await confirmOrRefuse(
-    `Delete the rows of ${names} with game_date ${range.start}..${range.end} from ${context.target === 'bigquery' ? `BigQuery ${context.project ?? ''}` : context.warehousePath}?`,
+    `Delete the rows of ${names} with game_date ${range.start}..${range.end} from ${describeRef(context.warehouse)}?`,
     {yes: options.yes, what: 'rollback'},
   );
   if (!confirmed) {
@@ -40,7 +41,7 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
   // The run lock too: on BigQuery nothing else stops a live run from writing what we delete.
   let lock: WarehouseLock | null = null;
   try {
-    lock = acquireLock(context.stateDir, warehouseKey(warehouse), {range, runId: null});
+    lock = acquireLock(context.stateDir, context.warehouse.identity, {range, runId: null});
     for (const table of tables) {
       const deleted = await warehouse.deleteRange(derivedTable(table.name), rangeParams(range.start, range.end, 'rollback'));
       context.out(`rollback: deleted ${deleted} rows of ${table.short} (${table.name}) in ${range.start}..${range.end}`);

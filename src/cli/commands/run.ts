@@ -10,7 +10,7 @@ import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/pr
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
-import {findInterruptedRun, formatPlan, pausedProcessors, planRun, sameRequest, warehouseKey, type LocalRun} from '../../runner/index.js';
+import {findInterruptedRun, formatPlan, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
 import {openLocalSession} from '../../session/local.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import type {Warehouse} from '../../warehouse/types.js';
@@ -95,7 +95,7 @@ async function checkRange(context: CliContext, range: DateRange): Promise<string
   const warehouse = await context.openWarehouse({readOnly: true});
   try {
     await requireGameDates(warehouse, range);
-    return warehouseKey(warehouse);
+    return context.warehouse.identity;
   } finally {
     await warehouse.close();
   }
@@ -181,7 +181,7 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     if (clampedFrom) {
       context.out(formatRecord(noticeRecord('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`), context.logFormat));
     }
-    const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
+    const interrupted = findInterruptedRun(context.stateDir, context.warehouse.identity);
     if (interrupted) {
       context.out(`an interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end}) would be resumed first`);
     }

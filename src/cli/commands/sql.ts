@@ -24,7 +24,7 @@ function parseEngine(value: string | undefined, fallback: Engine): Engine {
 
 function dialectFor(engine: Engine, context: CliContext): Dialect {
   if (engine === 'duckdb') return duckdb;
-  return withDatasets(bigquery(context.project ?? PLACEHOLDER_PROJECT), context.config.datasets ?? {});
+  return withDatasets(bigquery(context.bigquery.project ?? PLACEHOLDER_PROJECT), context.bigquery.datasets);
 }
 
 /** The statements of one range replacement, with a header naming the table, range and parameter values. */
@@ -56,7 +56,7 @@ export const sqlCommand: CommandModule = {
         run(async (context) => {
           const table = resolveTable(processor);
           const range = requireRange(flags);
-          const engine = parseEngine(flags.engine, context.target);
+          const engine = parseEngine(flags.engine, context.warehouse.engine);
           context.out(renderRangeSql(dialectFor(engine, context), table, range));
           return 0;
         }),

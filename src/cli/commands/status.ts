@@ -3,6 +3,7 @@
 import type {Command} from 'commander';
 import type {CommandModule} from '../main.js';
 import type {CliContext} from '../context.js';
+import {describeRef} from '../../warehouse/ref.js';
 import {readCoverage, summarizeCoverage, type CoverageSummary} from '../coverageSummary.js';
 import {formatStatusGrid} from '../statusGrid.js';
 import {resolveRange} from '../options.js';
@@ -75,7 +76,7 @@ export async function loadStatus(context: CliContext): Promise<StatusReading> {
 
 export function statusJson({summary, live}: StatusReading, context: CliContext): object {
   return {
-    warehouse: context.target === 'bigquery' ? `bigquery:${context.project ?? ''}` : context.warehousePath,
+    warehouse: context.warehouse.engine === 'bigquery' ? context.warehouse.identity : context.warehouse.path,
     boundary: context.boundary,
     range: summary.range,
     live,
@@ -85,7 +86,7 @@ export function statusJson({summary, live}: StatusReading, context: CliContext):
 }
 
 export function printStatus({summary, live}: StatusReading, context: CliContext): void {
-  const where = context.target === 'bigquery' ? `BigQuery project ${context.project ?? '(default)'}` : context.warehousePath;
+  const where = describeRef(context.warehouse);
   for (const line of formatStatusGrid(summary, where)) context.out(line);
   if (!live) return;
   context.out(
