@@ -29,6 +29,11 @@ export function resolveTableList(list: string): DerivedTable[] {
   return DERIVED_TABLES.filter((t) => wanted.has(t.name));
 }
 
+/** PGS for player_game_summary: the name every pane, log line and dialog shows; other names as given. */
+export function shortName(name: string): string {
+  return byName.get(name.toLowerCase())?.short ?? name;
+}
+
 export function derivedTable(name: DerivedTableName): DerivedTable {
   return DERIVED_TABLES.find((t) => t.name === name)!;
 }

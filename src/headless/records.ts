@@ -1,8 +1,9 @@
 // One log record per thing an operator (or a script) wants to see: the run's events, a periodic
 // progress line per processor, and the summary. Field names are a contract for `--log-format json`
 // consumers; every record carries all of them (null when they do not apply).
-import {derivedTable, type DerivedTableName} from '../catalog/index.js';
-import type {LogLevel, ProcessorProgress, RunEvent, RunSnapshot} from '../runner/types.js';
+import {formatDuration} from '../figures.js';
+import {eventText} from '../runner/event-text.js';
+import type {BatchRef, LogLevel, ProcessorProgress, RunEvent, RunSnapshot} from '../runner/types.js';
 
 export interface LogRecord {
   readonly time: string;
@@ -35,89 +36,41 @@ function record(fields: Partial<LogRecord> & Pick<LogRecord, 'time' | 'level' | 
   };
 }
 
-function short(name: DerivedTableName): string {
-  return derivedTable(name).short;
-}
-
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
-}
-
-export function duration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 /** A line of the command itself (a signal received, a clamped range, a resumed run). */
 export function noticeRecord(level: LogLevel, event: string, message: string, time = new Date().toISOString()): LogRecord {
   return record({time, level, event, message});
 }
 
-/** The record of a run event, or null for events headless mode does not print. */
+/** The record of a run event (its words from runner/event-text.ts), or null for what headless mode does not print. */
 export function eventRecord(event: RunEvent): LogRecord | null {
-  const time = event.time;
+  const said = eventText(event, 'log');
+  if (!said) return null;
+  const base = {time: event.time, level: said.level, event: event.type, message: said.text};
   switch (event.type) {
     case 'run-started':
-      return record({
-        time, level: 'info', event: event.type, start: event.range.start, end: event.range.end,
-        message: `run ${event.runId} started: ${event.range.start}..${event.range.end}, ${event.batches} batches, processors ${event.processors.map(short).join(',')}`,
-      });
-    case 'batch-started': {
-      const b = event.batch;
-      return record({
-        time, level: 'info', event: event.type, processor: b.processor, start: b.start, end: b.end, attempt: b.attempt,
-        message: `${short(b.processor)} ${b.start}..${b.end} started (${b.dates} game date${b.dates === 1 ? '' : 's'}${b.attempt > 1 ? `, attempt ${b.attempt}` : ''})`,
-      });
-    }
-    case 'batch-finished': {
-      const b = event.batch;
-      return record({
-        time, level: 'info', event: event.type, processor: b.processor, start: b.start, end: b.end, attempt: b.attempt,
-        rows: event.rows, duration_ms: event.durationMs,
-        message: `${short(b.processor)} ${b.start}..${b.end} done: ${event.rows} rows in ${seconds(event.durationMs)}`,
-      });
-    }
-    case 'batch-retry': {
-      const b = event.batch;
-      return record({
-        time, level: 'warn', event: event.type, processor: b.processor, start: b.start, end: b.end, attempt: b.attempt,
-        duration_ms: event.delayMs,
-        message: `${short(b.processor)} ${b.start}..${b.end} ${event.kind} error on attempt ${b.attempt}, retrying in ${seconds(event.delayMs)}: ${event.error}`,
-      });
-    }
-    case 'batch-failed': {
-      const b = event.batch;
-      return record({
-        time, level: 'error', event: event.type, processor: b.processor, start: b.start, end: b.end, attempt: b.attempt,
-        message: `${short(b.processor)} ${b.start}..${b.end} failed: ${event.error}`,
-      });
-    }
+      return record({...base, start: event.range.start, end: event.range.end});
+    case 'batch-started':
+    case 'batch-failed':
+      return record({...base, ...batchFields(event.batch)});
+    case 'batch-finished':
+      return record({...base, ...batchFields(event.batch), rows: event.rows, duration_ms: event.durationMs});
+    case 'batch-retry':
+      return record({...base, ...batchFields(event.batch), duration_ms: event.delayMs});
     case 'concurrency-changed':
-      return record({
-        time, level: 'warn', event: event.type, processor: event.processor,
-        message: `${short(event.processor)} concurrency ${event.from} -> ${event.to}: ${event.reason}`,
-      });
     case 'processor-paused':
     case 'processor-resumed':
     case 'processor-cancelled':
-      return record({
-        time, level: 'info', event: event.type, processor: event.processor,
-        message: `${short(event.processor)} ${event.type.slice('processor-'.length)}`,
-      });
     case 'external-output':
-      return record({
-        time, level: event.stream === 'stderr' ? 'warn' : 'info', event: event.type, processor: event.processor,
-        message: `${short(event.processor)} ${event.stream === 'stderr' ? '!' : '|'} ${event.line}`,
-      });
+      return record({...base, processor: event.processor});
     case 'log':
-      if (event.level === 'debug') return null;
-      return record({time, level: event.level, event: 'log', processor: event.processor ?? null, message: event.message});
+      return record({...base, processor: event.processor ?? null});
     case 'run-finished':
-      // The summary records say it in full.
       return null;
   }
+}
+
+function batchFields(b: BatchRef): Partial<LogRecord> {
+  return {processor: b.processor, start: b.start, end: b.end, attempt: b.attempt};
 }
 
 /** A progress line for a processor that is part of the run and not finished. */
@@ -125,7 +78,7 @@ export function progressRecord(p: ProcessorProgress, time: string): LogRecord | 
   if (p.status === 'idle' || p.status === 'done' || p.status === 'cancelled') return null;
   const pct = p.datesTotal ? Math.floor((100 * p.datesDone) / p.datesTotal) : 100;
   const rate = p.throughput !== null ? `, ${p.throughput.toFixed(2)} dates/s` : '';
-  const eta = p.etaSeconds !== null ? `, eta ${duration(p.etaSeconds)}` : '';
+  const eta = p.etaSeconds !== null ? `, eta ${formatDuration(p.etaSeconds)}` : '';
   const failed = p.datesFailed ? `, ${p.datesFailed} failed` : '';
   return record({
     time, level: 'info', event: 'progress', processor: p.name, rows: p.rowsWritten,
@@ -157,7 +110,7 @@ export function summaryRecords(snapshot: RunSnapshot, time: string): LogRecord[]
       event: 'run-finished', start: snapshot.range?.start ?? null, end: snapshot.range?.end ?? null, rows: t.rowsWritten,
       duration_ms: elapsed,
       message: `run ${snapshot.runId ?? ''} ${snapshot.state}: ${t.datesDone}/${t.datesTotal} game dates, ${t.batchesDone} batches done, ` +
-        `${t.batchesFailed} failed, ${t.rowsWritten} rows` + (elapsed !== null ? ` in ${duration(elapsed / 1000)}` : '') + resumable,
+        `${t.batchesFailed} failed, ${t.rowsWritten} rows` + (elapsed !== null ? ` in ${formatDuration(elapsed / 1000)}` : '') + resumable,
     }),
   );
   return records;

@@ -1,4 +1,5 @@
-// Human-readable figures for narrow panes: every function returns a short, fixed-ish width string.
+// Human-readable figures for narrow panes: every function returns a short, fixed-ish width string
+// (counts, durations and ranges shared with the headless log are in src/figures.ts).
 
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -10,20 +11,6 @@ export function shortMonth(month: string): string {
 /** '2021-12' → 'Dec 2021'. */
 export function longMonth(month: string): string {
   return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
-}
-
-/** 1234 → '1,234'; 1234567 → '1.2M'. */
-export function formatCount(n: number): string {
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
-  return n.toLocaleString('en-US');
-}
-
-/** Seconds → '45s', '3m05s', '2h07m'. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 export function formatPercent(done: number, total: number): string {
@@ -39,8 +26,3 @@ export function truncate(text: string, width: number, ellipsis = '…'): string 
   return width <= ellipsis.length ? flat.slice(0, width) : flat.slice(0, width - ellipsis.length) + ellipsis;
 }
 
-/** '2021-12-01'..'2021-12-07' → '12-01..12-07' when in the same year. */
-export function shortRange(start: string, end: string): string {
-  if (start === end) return start.slice(5);
-  return start.slice(0, 4) === end.slice(0, 4) ? `${start.slice(5)}..${end.slice(5)}` : `${start}..${end}`;
-}

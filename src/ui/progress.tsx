@@ -2,7 +2,8 @@
 // terminal it is a small Ink frame; otherwise one line per tenth, so logs stay readable.
 import {Box, render, Text} from 'ink';
 import {useSyncExternalStore} from 'react';
-import {formatDuration, truncate} from './format.js';
+import {formatDuration} from '../figures.js';
+import {truncate} from './format.js';
 import {detectCapabilities} from './terminal.js';
 
 /** Reports progress: `done` of `total` units, and optionally what is being done now. */

@@ -5,7 +5,8 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {ProcessorProgress, ProcessorStatus} from '../../runner/types.js';
 import {useSessionSlice} from '../console-stores.js';
-import {formatCount, formatDuration, shortRange, truncate} from '../format.js';
+import {formatCount, formatDuration, shortRange} from '../../figures.js';
+import {truncate} from '../format.js';
 import {useSpinnerFrame} from '../spinner-clock.js';
 import {useTheme, type CellState} from '../theme.js';
 

@@ -2,7 +2,8 @@
 // validate what it wrote.
 import {Box, Text} from 'ink';
 import type {RunSnapshot} from '../../runner/types.js';
-import {formatCount, formatDuration, truncate} from '../format.js';
+import {formatCount, formatDuration} from '../../figures.js';
+import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
 export function summaryLines(run: RunSnapshot): string[] {

@@ -2,7 +2,8 @@
 import {Box, Text} from 'ink';
 import type {RunSnapshot} from '../../runner/types.js';
 import {useSessionSlice} from '../console-stores.js';
-import {formatCount, formatDuration, formatPercent, truncate} from '../format.js';
+import {formatCount, formatDuration} from '../../figures.js';
+import {formatPercent, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
 export function runProgressText(run: RunSnapshot | null): string {

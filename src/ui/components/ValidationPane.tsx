@@ -1,16 +1,15 @@
 // Validation results (Session state `validation`): failing checks first, each with its table, count,
 // dates and message. The failing dates are marked in the grid meanwhile (state `invalid`).
 import {Box, Text} from 'ink';
-import {DERIVED_TABLES} from '../../catalog/index.js';
+import {shortName} from '../../catalog/index.js';
 import type {CheckResult, ValidationReport} from '../../validation/types.js';
-import {formatDuration, truncate} from '../format.js';
+import {formatDuration} from '../../figures.js';
+import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
-
-const short = (table: string) => DERIVED_TABLES.find((t) => t.name === table)?.short ?? table;
 
 export function resultLine(r: CheckResult): string {
   const dates = r.dates.length > 0 ? ` on ${r.dates.slice(0, 3).join(',')}${r.dates.length > 3 ? ` +${r.dates.length - 3}` : ''}` : '';
-  return `${r.check.padEnd(14)} ${short(r.table).padEnd(5)} ${r.passed ? 'ok' : `${r.failures} failures${dates}`}: ${r.message}`;
+  return `${r.check.padEnd(14)} ${shortName(r.table).padEnd(5)} ${r.passed ? 'ok' : `${r.failures} failures${dates}`}: ${r.message}`;
 }
 
 export function sortedResults(report: ValidationReport): CheckResult[] {
