@@ -3,13 +3,21 @@
 import {nbaSchedule} from '../catalog/tables.js';
 import type {DerivedTable} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
-import {dateParam, type Warehouse} from '../warehouse/types.js';
+import {rangeParams, type Warehouse} from '../warehouse/types.js';
 
 export interface GameDate {
   readonly date: IsoDate;
   readonly season: string;
   /** Final games on the date. */
   readonly games: number;
+}
+
+/** No schedule begins before the league's first season: every read of "all game dates" starts here. */
+export const CALENDAR_START: IsoDate = '1946-11-01';
+
+/** Every game date the warehouse knows up to `last`, in order (the planner's and preflight's calendar). */
+export function gameCalendar(warehouse: Warehouse, last: IsoDate): Promise<GameDate[]> {
+  return gameDates(warehouse, {start: CALENDAR_START, end: last});
 }
 
 /** Dates in the range with at least one Final game, in order. */
@@ -19,7 +27,7 @@ export async function gameDates(warehouse: Warehouse, range: DateRange): Promise
     `SELECT game_date, MIN(season) AS season, COUNT(*) AS games FROM ${d.table(nbaSchedule)}
      WHERE game_status = 'Final' AND game_date BETWEEN ${d.param('start_date', 'DATE')} AND ${d.param('end_date', 'DATE')}
      GROUP BY game_date ORDER BY game_date`,
-    {start_date: dateParam(range.start), end_date: dateParam(range.end)},
+    rangeParams(range.start, range.end),
   );
   return rows.map((r) => ({date: r.game_date as string, season: r.season as string, games: Number(r.games)}));
 }
@@ -42,7 +50,7 @@ export async function coveredDates(
   const sql = tables
     .map((t) => `SELECT DISTINCT ${d.literal(t.name)} AS table_name, game_date FROM ${d.table(t)} WHERE ${between}`)
     .join('\nUNION ALL\n');
-  const rows = await warehouse.query(sql, {start_date: dateParam(range.start), end_date: dateParam(range.end)});
+  const rows = await warehouse.query(sql, rangeParams(range.start, range.end));
   for (const row of rows) covered.get(row.table_name as string)!.add(row.game_date as string);
   return covered;
 }

@@ -5,7 +5,7 @@ import {DERIVED_TABLES, mlFeatureStore} from '../catalog/tables.js';
 import {monthOf, type DateRange} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
 import {rangePredicate} from '../queries/write.js';
-import {dateParam, type Warehouse} from '../warehouse/types.js';
+import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {loadLastValidation, type LastValidation} from './lastValidation.js';
 import {failureLines, headline, shortName, validationMatrix} from './summary.js';
 
@@ -48,7 +48,7 @@ async function featureStoreStats(warehouse: Warehouse, range: DateRange): Promis
     `SELECT COUNT(*) AS row_count, COUNT(DISTINCT player_lookup) AS players, COUNT(DISTINCT game_date) AS dates,
   ${columns.map((c) => `SUM(CASE WHEN ${d.ident(c)} IS NULL THEN 1 ELSE 0 END) AS ${d.ident(`null_${c}`)}`).join(',\n  ')}
 FROM ${d.table(mlFeatureStore)} WHERE ${rangePredicate(d)}`,
-    {start_date: dateParam(range.start), end_date: dateParam(range.end)},
+    rangeParams(range.start, range.end),
   );
   const rows = Number(row.row_count);
   return {

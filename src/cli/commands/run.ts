@@ -8,7 +8,7 @@ import {MAX_BATCH_SIZE, MAX_WORKERS} from '../../limits.js';
 import {onStopSignals} from '../../headless/signals.js';
 import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
-import {gameDates} from '../../queries/coverage.js';
+import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
 import {findInterruptedRun, formatPlan, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
 import {openLocalSession} from '../../session/local.js';
@@ -53,7 +53,7 @@ export function requestFrom(context: CliContext, options: RunOptions): {request:
 /** A range with no game date at all is a mistake (a typo in a year), not an empty success. */
 async function requireGameDates(warehouse: Warehouse, range: DateRange): Promise<void> {
   if ((await gameDates(warehouse, range)).length > 0) return;
-  const all = await gameDates(warehouse, {start: '1900-01-01', end: '9999-12-31'});
+  const all = await gameCalendar(warehouse, '9999-12-31');
   const held = all.length ? `the schedule has game dates from ${all[0].date} to ${all[all.length - 1].date}` : 'the schedule is empty';
   throw new UsageError(`no game dates between ${range.start} and ${range.end}: ${held}`);
 }

@@ -2,7 +2,7 @@
 import type {DerivedTable} from '../../catalog/types.js';
 import type {DateRange, IsoDate} from '../../dates.js';
 import type {GameDate} from '../../queries/coverage.js';
-import {dateParam, type Params, type Warehouse} from '../../warehouse/types.js';
+import {rangeParams, type Params, type Warehouse} from '../../warehouse/types.js';
 
 export interface CheckContext {
   readonly warehouse: Warehouse;
@@ -19,7 +19,7 @@ export function checkContext(warehouse: Warehouse, range: DateRange, gameDates: 
   return {
     warehouse,
     range,
-    params: {start_date: dateParam(range.start), end_date: dateParam(range.end)},
+    params: rangeParams(range.start, range.end),
     gameDates,
     calendar: gameDates.map((g) => g.date),
     signal,
