@@ -5,7 +5,7 @@ import type {DerivedTable, DerivedTableName} from '../catalog/types.js';
 import {DERIVED_TABLES} from '../catalog/tables.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
-import {requiredInputs} from '../runner/inputs.js';
+import {LookbackIndex} from '../runner/lookback.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {dateRuns} from './dateRuns.js';
 import type {MissingInput, PreflightResult} from './types.js';
@@ -25,8 +25,9 @@ export async function preflight(warehouse: Warehouse, range: DateRange, options:
   // Phase 4 tables feeding each other are built by the same run; only inputs from outside count.
   const building = new Set(phase4.map((t) => t.name));
   const needs = new Map<DerivedTableName, Set<IsoDate>>();
+  const lookback = new LookbackIndex(calendar);
   for (const table of phase4) {
-    for (const [input, inputDates] of requiredInputs(table, dates, calendar)) {
+    for (const [input, inputDates] of lookback.inputsFor(table, dates.map((g) => g.date))) {
       if (building.has(input)) continue;
       needs.set(input, new Set([...(needs.get(input) ?? []), ...inputDates]));
     }
