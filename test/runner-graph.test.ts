@@ -95,7 +95,6 @@ describe('batch graph', () => {
       [7, 'waiting', 'failed', 'its input PDC failed on 2021-11-01 → 2021-11-05'],
       [5, 'waiting', 'failed', 'its input TDGS failed on 2021-10-22 → 2021-11-01'],
     ]);
-    expect(graph.reason(7)).toBe('its input PDC failed on 2021-11-01 → 2021-11-05');
     expect(states(graph)).toEqual(['ready', 'failed', 'ready', 'ready', 'failed', 'failed', 'failed', 'failed']);
     expect(graph.tally('failed', TDZA)).toEqual({batches: 2, dates: 4});
     expect(graph.open()).toBe(3); // the other TDGS batches still run

@@ -125,11 +125,6 @@ export class BatchGraph {
     return this.node(id).state;
   }
 
-  /** Why it failed or was cancelled; null otherwise. */
-  reason(id: number): string | null {
-    return this.node(id).reason;
-  }
-
   /** A processor's batch ids, in date order. */
   idsOf(processor: DerivedTableName): readonly number[] {
     return this.byProcessor.get(processor) ?? [];

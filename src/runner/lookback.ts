@@ -21,7 +21,7 @@ export interface CoverageLookback {
   blocker(table: DerivedTable, date: IsoDate): LookbackBlocker | null;
 }
 
-export function previousSeason(season: string): string {
+function previousSeason(season: string): string {
   const start = Number(season.slice(0, 4)) - 1;
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }
@@ -52,11 +52,6 @@ export class LookbackIndex {
       else this.seasonDates.set(g.season, [g.date]);
     }
     for (const dates of this.seasonDates.values()) dates.sort();
-  }
-
-  /** The season of a game date, or undefined when the calendar has no games on it. */
-  season(date: IsoDate): string | undefined {
-    return this.seasonOf.get(date);
   }
 
   /**
