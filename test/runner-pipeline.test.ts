@@ -7,8 +7,7 @@ import {derivedTable} from '../src/catalog/index.js';
 import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../src/catalog/types.js';
 import {parseConfig} from '../src/config.js';
 import {gameDates} from '../src/queries/coverage.js';
-import {requiredInputs} from '../src/runner/inputs.js';
-import {formatPlan, planRun, startRun} from '../src/runner/index.js';
+import {formatPlan, LookbackIndex, planRun, startRun} from '../src/runner/index.js';
 import type {RunEvent} from '../src/runner/types.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {collect, copyOf, DEMO_AS_OF, DEMO_RANGE, demoFile, ofType, tableFacts, tempDir, type TempDir} from './runner-support.js';
@@ -88,10 +87,11 @@ describe('pipelined run of all ten processors', () => {
       for (const g of calendar) if (g.date >= e.batch.start && g.date <= e.batch.end) builtAt.set(`${e.batch.processor}|${g.date}`, index);
     });
     let checked = 0;
+    const lookback = new LookbackIndex(calendar);
     pipelined.events.forEach((e: RunEvent, index) => {
       if (e.type !== 'batch-started') return;
-      const dates = calendar.filter((g) => g.date >= e.batch.start && g.date <= e.batch.end);
-      for (const [input, needed] of requiredInputs(derivedTable(e.batch.processor), dates, calendar)) {
+      const dates = calendar.filter((g) => g.date >= e.batch.start && g.date <= e.batch.end).map((g) => g.date);
+      for (const [input, needed] of lookback.inputsFor(derivedTable(e.batch.processor), dates)) {
         for (const date of needed) {
           expect(builtAt.get(`${input}|${date}`), `${e.batch.processor} ${e.batch.start} started before ${input} ${date}`).toBeLessThan(index);
           checked++;

@@ -1,8 +1,10 @@
 // The planner on a real DuckDB schedule: uncovered dates only (all with --force), the boundary,
 // batches that never span two seasons, lookback dates added to a selected upstream processor,
-// and inputs nobody will build reported (and failed at once by the run instead of hanging).
+// inputs nobody will build reported (and failed at once by the run instead of hanging), each
+// batch's gates in the plan, and a given plan run exactly as it is.
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {derivedTable} from '../src/catalog/index.js';
 import {parseConfig} from '../src/config.js';
 import {UsageError} from '../src/errors.js';
 import {formatPlan, planRun, planSummary, startRun} from '../src/runner/index.js';
@@ -93,6 +95,43 @@ describe('planner', () => {
     expect(ofType(events, 'batch-started')).toEqual([]);
     const pdc = ofType(events, 'batch-failed').filter((e) => e.batch.processor === 'player_defensive_context');
     expect(pdc.map((e) => e.error)).toEqual(['its input TDZA failed on 2021-11-01 → 2021-11-05']);
+  });
+
+  it('puts in the plan, as plain JSON, what each batch waits for within it and why it cannot run', async () => {
+    const p = await plan({range: {start: '2021-11-01', end: '2021-11-30'}, processors: ['team_defense_game_summary', 'team_defensive_zone_analytics', 'player_defensive_context'], batchSize: 3});
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    const batches = p.processors.flatMap((x) => x.batches);
+    expect(batches.map((b) => b.id)).toEqual(batches.map((_, i) => i));
+    // TDGS: Oct 19-22, Nov 1-3, Nov 5 (ids 0-2); TDZA reads its season up to each batch's end.
+    expect(batches.map((b) => [derivedTable(b.processor).short, b.start, b.waitsFor])).toEqual([
+      ['TDGS', '2021-10-19', []],
+      ['TDGS', '2021-11-01', []],
+      ['TDGS', '2021-11-05', []],
+      ['TDZA', '2021-11-01', [[0, 1]]],
+      ['TDZA', '2021-11-05', [[0, 2]]],
+      ['PDC', '2021-11-01', [[3, 3]]],
+      ['PDC', '2021-11-05', [[4, 4]]],
+    ]);
+    // PDC also reads UPGC on the date, which nobody covers or plans.
+    expect(batches.map((b) => b.blockedBy)).toEqual([[], [], [], [], [], [{input: 'upcoming_player_game_context', dates: 3}], [{input: 'upcoming_player_game_context', dates: 1}]]);
+  });
+
+  it('runs exactly the plan it is given, even when the warehouse has changed since', async () => {
+    const request = {range: {start: '2021-11-01', end: '2021-11-30'}, processors: ['team_offense_game_summary' as const], batchSize: 2};
+    const approved = await plan(request);
+    // Covered after the plan was made: a new plan would skip it, the approved one builds it.
+    await warehouse.query(`INSERT INTO nba_analytics.team_offense_game_summary (game_date, game_id, team_abbr) VALUES (DATE '2021-11-02', 'g', 'BOS')`);
+    expect((await plan(request)).processors[0].batches.flatMap((b) => b.dates)).not.toContain('2021-11-02');
+    // The request passed alongside is not what runs: the plan's own is.
+    const handle = await startRun({warehouse, stateDir: join(tmp.dir, 'state'), config, boundary: '2023-01-01', request: {...request, processors: ['player_game_summary']}, plan: approved});
+    expect(handle.plan).toBe(approved);
+    const events = collect(handle.subscribe);
+    const final = await handle.finished;
+    expect(final.state).toBe('completed');
+    expect(final.processors.map((x) => x.name)).toEqual(['team_offense_game_summary']);
+    const started = ofType(events, 'batch-started').map((e) => [e.batch.start, e.batch.end]);
+    expect(started).toEqual(approved.processors[0].batches.map((b) => [b.start, b.end]));
+    expect(started).toEqual([['2021-11-01', '2021-11-02'], ['2021-11-03', '2021-11-05']]);
   });
 
   it('refuses a batch size or worker count that is not a positive whole number', async () => {

@@ -3,9 +3,10 @@
  *
  *   planRun({warehouse, config, boundary, request}) → Plan        what would run (`--dry-run`);
  *   formatPlan(plan) → string[]                                    the plan as text;
- *   startRun({warehouse, stateDir, config, boundary, request, resume?}) → LocalRun (a RunHandle):
- *       takes the warehouse's lock (WarehouseBusyError names the holder), plans, and runs on the
- *       next tick, so subscribing right after `await startRun(...)` sees every event.
+ *   startRun({warehouse, stateDir, config, boundary, request, resume?, plan?}) → LocalRun (a RunHandle):
+ *       takes the warehouse's lock (WarehouseBusyError names the holder), plans (or takes the
+ *       given plan as it is: what the operator approved is what runs), and runs on the next tick,
+ *       so subscribing right after `await startRun(...)` sees every event.
  *       handle.subscribe(event => ...), handle.getSnapshot(), handle.send({type: 'pause', processor}),
  *       handle.stop() (after in-flight batches; resumable), handle.finished → final RunSnapshot;
  *   findInterruptedRun(stateDir, warehouseKey) → ActiveRun | null   a run a crash, kill or quit left
@@ -17,7 +18,8 @@
  * (`pausedProcessors`, `setPaused`). Errors are classified at the warehouse boundary (warehouse/errors.ts). Batches hold up to a
  * season of game dates by default (defaults.ts) and never span two seasons (plan.ts).
  * Run states: completed; failed (a batch failed permanently, the rest ran); cancelled (cancel of
- * all); interrupted (stop(), or `stopWhenOnlyPaused` with only paused work left: resumable).
+ * all); interrupted (stop(), or `stopWhenOnlyPaused` with only paused work left: resumable);
+ * isRunActive / isRunFinished (types.ts) are the one test of "in flight" and "over".
  */
 import {randomBytes} from 'node:crypto';
 import type {DerivedTableName} from '../catalog/types.js';
@@ -36,6 +38,9 @@ import type {RunEvent, RunHandle, RunIntent, RunRequest, RunSnapshot} from './ty
 export {classifyError, describeError, type ErrorKind} from '../warehouse/errors.js';
 export {DEFAULT_BATCH_SIZE, DEFAULT_GLOBAL_WORKERS, DEFAULT_PROCESSOR_WORKERS} from './defaults.js';
 export {formatPlan, planBatchCount, planRun, planSummary, type MissingInput, type Plan, type PlannedBatch, type ProcessorPlan} from './plan.js';
+export type {BatchIdRun, UnplannedInput} from './gates.js';
+export {LookbackIndex, type CoverageLookback, type LookbackBlocker} from './lookback.js';
+export {isRunActive, isRunFinished} from './types.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
 export {sameRequest} from './request.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
@@ -47,9 +52,15 @@ export interface StartRunOptions {
   readonly stateDir: string;
   readonly config: Config;
   readonly boundary: IsoDate;
-  /** Ignored when `resume` is given: the interrupted run's own request is continued. */
+  /** Ignored when `resume` or `plan` is given: the interrupted run's own request is continued. */
   readonly request: RunRequest;
   readonly resume?: ActiveRun;
+  /**
+   * Runs exactly this plan (from planRun, maybe shown to and approved by the operator) instead
+   * of planning here: its request and boundary are the run's. With `resume`, the plan continues
+   * that run (its id, its history, what it already built).
+   */
+  readonly plan?: Plan;
   readonly retry?: Partial<RetryPolicy>;
   /**
    * Headless runs nobody can resume from: end ('interrupted', resumable) when only paused
@@ -98,7 +109,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   const store = new StateStore(options.stateDir);
   const key = warehouseKey(options.warehouse);
   const resume = options.resume;
-  const request = resume?.request ?? options.request;
+  const request = options.plan?.request ?? resume?.request ?? options.request;
   const runId = resume?.runId ?? newRunId();
   const lock: WarehouseLock = acquireLock(options.stateDir, key, {range: request.range, runId});
   const warehouse = new CountingWarehouse(options.warehouse);
@@ -106,7 +117,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   let plan: Plan;
   let journal: RunJournal;
   try {
-    plan = await planRun({
+    plan = options.plan ?? await planRun({
       warehouse,
       config: options.config,
       boundary: resume?.boundary ?? options.boundary,

@@ -1,25 +1,34 @@
-// The planner: which game dates each processor must build, cut into batches, and which input
-// dates each batch waits for. Pure data (JSON), so that a plan can be printed, saved in the state
-// store and resumed after a crash.
+// The planner: which game dates each processor must build, cut into batches, and which planned
+// batches each batch waits for (gates.ts). Pure data (JSON), so that a plan can be printed, sent
+// to an attached console, approved and then run exactly as shown (startRun's `plan`).
 import {derivedTable} from '../catalog/index.js';
 import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
 import {addDays, type DateRange, type IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
-import {coveredDates, gameDates, type GameDate} from '../queries/coverage.js';
+import {coveredDates, gameCalendar, type GameDate} from '../queries/coverage.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {globalWorkers, limitsFor} from './defaults.js';
-import {requiredInputs} from './inputs.js';
+import {gatesOf, type BatchIdRun, type UnplannedInput} from './gates.js';
+import {LookbackIndex} from './lookback.js';
 import type {RunRequest} from './types.js';
 
 export interface PlannedBatch {
+  /** Its position in the plan, from 0: processors in plan order, then batches in date order. */
+  readonly id: number;
   readonly processor: DerivedTableName;
   readonly start: IsoDate;
   readonly end: IsoDate;
   /** The game dates it builds (others in [start, end] are rewritten identically or have no games). */
   readonly dates: readonly IsoDate[];
   readonly games: number;
+  /** The planned batches building the input dates it reads (lookback included), as runs of ids. */
+  readonly waitsFor: readonly BatchIdRun[];
+  /** Inputs it reads that are neither covered nor planned (it fails when the run starts). */
+  readonly blockedBy: readonly UnplannedInput[];
 }
+
+type UngatedBatch = Omit<PlannedBatch, 'id' | 'waitsFor' | 'blockedBy'>;
 
 export interface ProcessorPlan {
   readonly name: DerivedTableName;
@@ -47,14 +56,13 @@ export interface Plan {
   /** The range actually planned: the request cut at the day before the boundary. */
   readonly range: DateRange | null;
   readonly boundary: IsoDate;
+  readonly createdAt: string;
   readonly force: boolean;
   readonly globalWorkers: number;
+  /** What was asked; the run of this plan journals it, so that a resumed run asks it again. */
   readonly request: RunRequest;
   readonly processors: readonly ProcessorPlan[];
   readonly missing: readonly MissingInput[];
-  /** Every game date before the boundary (lookback gating reads it). */
-  readonly calendar: readonly GameDate[];
-  readonly createdAt: string;
 }
 
 export interface PlanOptions {
@@ -76,8 +84,8 @@ function inCatalogOrder(names: readonly DerivedTableName[]): DerivedTableName[] 
  * Consecutive game dates, at most `size` per batch, never across two seasons: lookback reads the
  * batch's season, so a batch spanning two seasons would pay for both.
  */
-function cut(processor: DerivedTableName, dates: readonly GameDate[], size: number): PlannedBatch[] {
-  const batches: PlannedBatch[] = [];
+function cut(processor: DerivedTableName, dates: readonly GameDate[], size: number): UngatedBatch[] {
+  const batches: UngatedBatch[] = [];
   let chunk: GameDate[] = [];
   const flush = () => {
     if (chunk.length === 0) return;
@@ -100,7 +108,7 @@ function cut(processor: DerivedTableName, dates: readonly GameDate[], size: numb
 
 /** Every game date the warehouse knows before the boundary, in order. */
 export async function calendarBefore(warehouse: Warehouse, boundary: IsoDate): Promise<GameDate[]> {
-  return gameDates(warehouse, {start: '1900-01-01', end: addDays(boundary, -1)});
+  return gameCalendar(warehouse, addDays(boundary, -1));
 }
 
 export async function planRun({warehouse, config, boundary, request, alreadyDone = {}}: PlanOptions): Promise<Plan> {
@@ -118,6 +126,7 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
   const names = inCatalogOrder(request.processors);
   const calendar = await calendarBefore(warehouse, boundary);
   const inRange = range ? calendar.filter((g) => g.date >= range.start && g.date <= range.end) : [];
+  const lookback = new LookbackIndex(calendar);
 
   // Coverage of every selected table and every input they read, over the whole calendar.
   const involved = new Set<DerivedTableName>(names);
@@ -142,10 +151,8 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
   // processor also builds those input dates when the warehouse lacks them. Walk downstream
   // first so that an extension of a phase 4 table extends its own inputs in turn.
   const lookbackDates = new Map<DerivedTableName, number>(names.map((n) => [n, 0]));
-  const byDate = new Map(calendar.map((g) => [g.date, g]));
   for (const name of [...names].reverse()) {
-    const building = [...toBuild.get(name)!].sort().map((d) => byDate.get(d)!);
-    for (const [input, dates] of requiredInputs(derivedTable(name), building, calendar)) {
+    for (const [input, dates] of lookback.inputsFor(derivedTable(name), toBuild.get(name)!)) {
       if (!toBuild.has(input)) continue;
       const set = toBuild.get(input)!;
       for (const date of dates) {
@@ -157,18 +164,25 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
     }
   }
 
-  const processors: ProcessorPlan[] = names.map((name) => {
+  const limits = new Map(names.map((name) => [name, limitsFor(name, config, request)]));
+  const cuts = names.map((name) => cut(name, calendar.filter((g) => toBuild.get(name)!.has(g.date)), limits.get(name)!.batchSize));
+  // Ids follow plan order (processors, then dates); the gates name batches by them.
+  const gates = gatesOf(cuts.flat(), lookback, isCovered);
+  let next = 0;
+  const processors: ProcessorPlan[] = names.map((name, i) => {
     const table = derivedTable(name);
-    const limits = limitsFor(name, config, request);
-    const dates = calendar.filter((g) => toBuild.get(name)!.has(g.date));
+    const {batchSize, workers, command} = limits.get(name)!;
     return {
       name,
       short: table.short,
       phase: table.phase,
-      batchSize: limits.batchSize,
-      workers: limits.workers,
-      command: limits.command,
-      batches: cut(name, dates, limits.batchSize),
+      batchSize,
+      workers,
+      command,
+      batches: cuts[i].map((batch) => {
+        const id = next++;
+        return {id, ...batch, ...gates[id]};
+      }),
       skipped: skipped.get(name)!,
       lookbackDates: lookbackDates.get(name)!,
     };
@@ -177,8 +191,7 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
   // Inputs that nobody will build: the run fails those batches at once instead of waiting forever.
   const missing: MissingInput[] = [];
   for (const name of names) {
-    const building = calendar.filter((g) => toBuild.get(name)!.has(g.date));
-    for (const [input, dates] of requiredInputs(derivedTable(name), building, calendar)) {
+    for (const [input, dates] of lookback.inputsFor(derivedTable(name), toBuild.get(name)!)) {
       const absent = dates.filter((d) => !isCovered(input, d) && !toBuild.get(input)?.has(d));
       if (absent.length) missing.push({processor: name, input, dates: absent});
     }
@@ -193,7 +206,6 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
     request,
     processors,
     missing,
-    calendar,
     createdAt: new Date().toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 // What a run publishes and accepts. Plain, JSON-serialisable data: the console, the headless
-// printer and attached consoles (over a socket) all consume exactly these shapes.
+// printer and attached consoles (over a socket) all consume exactly these shapes. The run-state
+// predicates live here too, so that every consumer asks "is it active / finished" the same way.
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 
@@ -44,6 +45,25 @@ export interface ProcessorProgress {
 }
 
 export type RunState = 'idle' | 'running' | 'stopping' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** A run's state, or anything carrying one (a snapshot), or nothing (no run yet). */
+type HasRunState = RunState | {readonly state: RunState} | null | undefined;
+
+function stateOf(run: HasRunState): RunState | null {
+  return run === null || run === undefined ? null : typeof run === 'string' ? run : run.state;
+}
+
+/** In flight: batches may still start or finish (running, or stopping after the in-flight ones). */
+export function isRunActive(run: HasRunState): boolean {
+  const state = stateOf(run);
+  return state === 'running' || state === 'stopping';
+}
+
+/** Ended, one way or another (completed, failed, cancelled, interrupted); idle has not begun. */
+export function isRunFinished(run: HasRunState): boolean {
+  const state = stateOf(run);
+  return state !== null && state !== 'idle' && !isRunActive(state);
+}
 
 export interface RunSnapshot {
   readonly runId: string | null;

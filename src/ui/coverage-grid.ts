@@ -1,10 +1,11 @@
 // The coverage grid as data: a row per derived table grouped by phase, a cell per month (and per
 // day for the drilldown), each with a state and the reason a day is not done. Pure functions of
 // the session's snapshots, so the grid follows the session without querying anything itself.
-import {DERIVED_TABLES} from '../catalog/index.js';
+import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
 import type {DerivedTable} from '../catalog/types.js';
 import {addDays, endOfMonth, monthOf, monthsBetween, type IsoDate} from '../dates.js';
-import type {CoverageSnapshot, ProcessorProgress, RunSnapshot} from '../runner/types.js';
+import {LookbackIndex} from '../runner/lookback.js';
+import {isRunActive, type CoverageSnapshot, type ProcessorProgress, type RunSnapshot} from '../runner/types.js';
 import type {ValidationReport} from '../validation/types.js';
 import {failureOn, type FailureMap} from './failures.js';
 import type {CellState} from './theme.js';
@@ -53,15 +54,6 @@ export interface GridInputs {
 // When several days of a month differ, the cell shows the one that most needs the operator.
 const PRECEDENCE: readonly CellState[] = ['failed', 'invalid', 'running', 'paused', 'blocked', 'queued'];
 
-function isActive(run: RunSnapshot | null): run is RunSnapshot {
-  return run !== null && (run.state === 'running' || run.state === 'stopping');
-}
-
-function previousSeason(season: string): string {
-  const start = Number(season.slice(0, 4)) - 1;
-  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
-}
-
 /** The months the grid shows: the coverage range, cut at the day before the boundary. */
 export function gridMonths(coverage: CoverageSnapshot, boundary: IsoDate): string[] {
   const last = coverage.range.end < boundary ? coverage.range.end : addDays(boundary, -1);
@@ -75,11 +67,10 @@ export function buildGrid(inputs: GridInputs): GridModel {
   const lastDay = addDays(boundary, -1);
   const calendar = coverage.gameDates.filter((g) => g.date <= lastDay);
   const gameDateSet = new Set(calendar.map((g) => g.date));
-  const seasonOfDate = new Map(calendar.map((g) => [g.date, g.season]));
   const covered = new Map<string, Set<IsoDate>>();
   for (const table of DERIVED_TABLES) covered.set(table.name, new Set(coverage.covered[table.name] ?? []));
 
-  const active = isActive(run) ? run : null;
+  const active = isRunActive(run) ? run : null;
   const progress = new Map<string, ProcessorProgress>((active?.processors ?? []).map((p) => [p.name, p]));
 
   const invalid = new Map<string, Map<IsoDate, string>>();
@@ -96,39 +87,13 @@ export function buildGrid(inputs: GridInputs): GridModel {
     return p && p.status !== 'idle' && p.status !== 'done' && p.status !== 'cancelled' ? p : undefined;
   }
 
-  // Earliest uncovered game date per input table and season: answers the lookback question
-  // (SPEC: phase 4 on D needs its inputs on the season's earlier game dates) in O(1) per day.
-  // Same semantics as runner/inputs.ts requiredInputs, which is too slow to call per grid cell.
-  const firstGaps = new Map<string, Map<string, IsoDate>>();
-  function firstGap(table: string, season: string): IsoDate | undefined {
-    let bySeason = firstGaps.get(table);
-    if (!bySeason) {
-      bySeason = new Map();
-      const have = covered.get(table)!;
-      for (const g of calendar) if (!have.has(g.date) && !bySeason.has(g.season)) bySeason.set(g.season, g.date);
-      firstGaps.set(table, bySeason);
-    }
-    return bySeason.get(season);
-  }
-
+  // The runner's lookback index answers why a day waits in O(1) per day, as the planner reads it.
+  const lookback = new LookbackIndex(calendar).over((table) => covered.get(table)!);
   function missingInput(table: DerivedTable, date: IsoDate): string | null {
-    const season = seasonOfDate.get(date);
-    if (season === undefined) return null;
-    for (const dependency of table.dependsOn) {
-      const input = dependency.table;
-      const short = DERIVED_TABLES.find((t) => t.name === input)?.short ?? input;
-      if (dependency.lookback === 'date') {
-        if (!covered.get(input)!.has(date)) return `waiting on an input: ${short} ${date}`;
-        continue;
-      }
-      const gap = firstGap(input, season);
-      if (gap !== undefined && gap <= date) return `waiting on an input: ${short} ${gap} (season lookback)`;
-      if (dependency.lookback === 'two-seasons') {
-        const previous = firstGap(input, previousSeason(season));
-        if (previous !== undefined) return `waiting on an input: ${short} ${previous} (previous season)`;
-      }
-    }
-    return null;
+    const blocker = lookback.blocker(table, date);
+    if (!blocker) return null;
+    const why = blocker.through === 'season' ? ' (season lookback)' : blocker.through === 'previous-season' ? ' (previous season)' : '';
+    return `waiting on an input: ${derivedTable(blocker.input).short} ${blocker.date}${why}`;
   }
 
   function dayStatus(table: DerivedTable, date: IsoDate): DayStatus {

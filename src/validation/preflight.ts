@@ -4,14 +4,12 @@ import {tablesOfPhase} from '../catalog/index.js';
 import type {DerivedTable, DerivedTableName} from '../catalog/types.js';
 import {DERIVED_TABLES} from '../catalog/tables.js';
 import type {DateRange, IsoDate} from '../dates.js';
-import {coveredDates, gameDates} from '../queries/coverage.js';
-import {requiredInputs} from '../runner/inputs.js';
+import {coveredDates, gameCalendar} from '../queries/coverage.js';
+import {LookbackIndex} from '../runner/lookback.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {dateRuns} from './dateRuns.js';
 import type {MissingInput, PreflightResult} from './types.js';
 
-/** The schedule's first game can't precede this; the calendar is read from here. */
-const CALENDAR_START = '1946-11-01';
 
 export interface PreflightOptions {
   /** The phase 4 tables about to run (default: all of phase 4). */
@@ -20,13 +18,14 @@ export interface PreflightOptions {
 
 export async function preflight(warehouse: Warehouse, range: DateRange, options: PreflightOptions = {}): Promise<PreflightResult> {
   const phase4 = (options.tables ?? tablesOfPhase(4)).filter((t) => t.phase === 4);
-  const calendar = await gameDates(warehouse, {start: CALENDAR_START, end: range.end});
+  const calendar = await gameCalendar(warehouse, range.end);
   const dates = calendar.filter((g) => g.date >= range.start);
   // Phase 4 tables feeding each other are built by the same run; only inputs from outside count.
   const building = new Set(phase4.map((t) => t.name));
   const needs = new Map<DerivedTableName, Set<IsoDate>>();
+  const lookback = new LookbackIndex(calendar);
   for (const table of phase4) {
-    for (const [input, inputDates] of requiredInputs(table, dates, calendar)) {
+    for (const [input, inputDates] of lookback.inputsFor(table, dates.map((g) => g.date))) {
       if (building.has(input)) continue;
       needs.set(input, new Set([...(needs.get(input) ?? []), ...inputDates]));
     }

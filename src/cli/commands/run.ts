@@ -10,7 +10,7 @@ import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/pr
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
-import {findInterruptedRun, formatPlan, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {findInterruptedRun, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
 import {openLocalSession} from '../../session/local.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import type {Warehouse} from '../../warehouse/types.js';
@@ -109,7 +109,7 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
   await checkRange(context, request.range);
   const session = await consoleSession(context);
   const before = session.getState().run;
-  if (!session.owner.control || before?.state === 'running' || before?.state === 'stopping') {
+  if (!session.owner.control || isRunActive(before)) {
     await session.close('detach');
     throw new UsageError(`a run already holds the warehouse (pid ${session.owner.pid}): watch it with \`backfill attach\``);
   }
