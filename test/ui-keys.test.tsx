@@ -2,13 +2,11 @@
 // and which intent it sends, including the confirmation dialogs and the quit paths.
 import {describe, expect, test} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
-import {buildGrid} from '../src/ui/coverage-grid.js';
-import {keyContext, selectionReader, type KeyContext} from '../src/ui/key-context.js';
 import {KEYMAP, bindingFor, footerHints} from '../src/ui/keymap.js';
-import {initialUiState, type UiState} from '../src/ui/ui-state.js';
 import type {StartPreview} from '../src/session/types.js';
 import type {ValidationReport} from '../src/validation/types.js';
 import {coverageOf, FakeSession, logEvent, progressOf, runOf} from './support/fake-session.js';
+import {contextOf} from './support/key-harness.js';
 import {KEYS, renderConsole} from './support/render.js';
 
 const RANGE = {start: '2021-11-01', end: '2022-02-28'};
@@ -26,27 +24,6 @@ function runningSession() {
 }
 
 const selectionLine = (frame: string) => frame.split('\n').find((l) => l.startsWith('Selection:')) ?? '';
-
-/** The context a key would get in the console over this session's state, with this UI state. */
-function contextOf(session: FakeSession, ui: Partial<UiState> = {}): KeyContext {
-  const {coverage, run, validation, boundary} = session.getState();
-  const model = coverage ? buildGrid({coverage, run, failures: new Map(), validation, boundary}) : null;
-  const state = {...initialUiState(), ...ui};
-  const nothing = () => undefined;
-  return keyContext({
-    session,
-    getUi: () => state,
-    setUi: nothing,
-    model,
-    run,
-    validation,
-    selectionOf: selectionReader(model, coverage?.range.start ?? null, boundary),
-    logLines: () => [],
-    logPage: 1,
-    quit: nothing,
-    forceExit: nothing,
-  });
-}
 
 describe('keymap as data', () => {
   test('every binding is shown by ? help', async () => {

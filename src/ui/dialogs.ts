@@ -3,8 +3,9 @@
 // anywhere switches over kinds of dialog: a new confirmation is one more function here.
 import {dependantsOf, DERIVED_TABLES} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
+import type {RunSnapshot} from '../runner/types.js';
 import type {StartPreview} from '../session/types.js';
-import {notify, type KeyContext} from './key-context.js';
+import {notify, patchUi, type KeyContext} from './key-context.js';
 import type {KeyPress} from './key-press.js';
 import type {Selection} from './ui-state.js';
 
@@ -141,5 +142,19 @@ export function quitDialog(): Dialog {
       {input: 'c', label: 'cancel the run', run: (c) => c.quit('cancel', 'cancel')},
       dismiss('stay'),
     ],
+  };
+}
+
+/** The run summary's answer: validate what the run wrote (its range, the processors it ran); null without a range. */
+export function validateRunChoice(run: RunSnapshot): Choice | null {
+  const {range} = run;
+  if (!range) return null;
+  return {
+    input: 'v',
+    label: 'validate what it wrote',
+    run: (c) => {
+      c.session.validate(range, run.processors.filter((p) => p.status !== 'idle').map((p) => p.name));
+      patchUi(c, () => ({awaitingValidation: true, notice: `validating ${range.start}..${range.end}`}));
+    },
   };
 }

@@ -77,5 +77,8 @@ export function keyContext(env: KeyEnvironment): KeyContext {
   };
 }
 
+/** Changes some fields of the UI state, computed from the latest state. */
+export const patchUi = (context: KeyContext, change: (ui: UiState) => Partial<UiState>): void => context.setUi((u) => ({...u, ...change(u)}));
+
 /** The footer's notice line: what the last key did, or why it could not. */
-export const notify = (context: KeyContext, text: string | null): void => context.setUi((u) => ({...u, notice: text}));
+export const notify = (context: KeyContext, text: string | null): void => patchUi(context, () => ({notice: text}));

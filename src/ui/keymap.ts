@@ -3,7 +3,7 @@
 // binding cannot exist in one and not the others, and the footer offers exactly the keys whose
 // reason to be off is null (lazygit's GetDisabledReason, k9s's KeyAction).
 import {askToStart, cancelDialog, cancelRunDialog, quitDialog, rollbackDialog} from './dialogs.js';
-import {notify, type KeyContext} from './key-context.js';
+import {notify, patchUi, type KeyContext} from './key-context.js';
 import {matchesAny, type KeyPress, type KeySpec, type NamedKey} from './key-press.js';
 import {scrollLog} from './log-view.js';
 import {markKey, toggleMark, type Overlay, type UiState} from './ui-state.js';
@@ -33,23 +33,22 @@ const char = (input: string): KeySpec => ({input});
 const ctrl = (input: string): KeySpec => ({input, ctrl: true});
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
-const update = (c: KeyContext, change: (u: UiState) => Partial<UiState>) => c.setUi((u) => ({...u, ...change(u)}));
-const open = (c: KeyContext, overlay: Overlay) => update(c, () => ({overlay, overlayScroll: 0}));
-const scrollBy = (c: KeyContext, by: number) => update(c, (u) => ({logAnchor: scrollLog(c.logLines(), u.filter, u.logAnchor, by, c.logPage)}));
+const open = (c: KeyContext, overlay: Overlay) => patchUi(c, () => ({overlay, overlayScroll: 0}));
+const scrollBy = (c: KeyContext, by: number) => patchUi(c, (u) => ({logAnchor: scrollLog(c.logLines(), u.filter, u.logAnchor, by, c.logPage)}));
 
 function moveRow(c: KeyContext, by: number): void {
   if (c.ui.focus === 'log') return scrollBy(c, by);
-  update(c, (u) => ({row: clamp(u.row + by, 0, Math.max(0, c.tableCount - 1))}));
+  patchUi(c, (u) => ({row: clamp(u.row + by, 0, Math.max(0, c.tableCount - 1))}));
 }
 
 function moveColumn(c: KeyContext, by: number): void {
-  if (c.ui.view === 'drill') return update(c, (u) => ({day: clamp(u.day + by, 0, Math.max(0, c.dayCount - 1))}));
-  update(c, (u) => ({col: clamp(u.col + by, 0, Math.max(0, c.monthCount - 1))}));
+  if (c.ui.view === 'drill') return patchUi(c, (u) => ({day: clamp(u.day + by, 0, Math.max(0, c.dayCount - 1))}));
+  patchUi(c, (u) => ({col: clamp(u.col + by, 0, Math.max(0, c.monthCount - 1))}));
 }
 
 function jump(c: KeyContext, last: boolean): void {
-  if (c.ui.view === 'drill') return update(c, () => ({day: last ? Math.max(0, c.dayCount - 1) : 0}));
-  update(c, () => ({col: last ? Math.max(0, c.monthCount - 1) : 0}));
+  if (c.ui.view === 'drill') return patchUi(c, () => ({day: last ? Math.max(0, c.dayCount - 1) : 0}));
+  patchUi(c, () => ({col: last ? Math.max(0, c.monthCount - 1) : 0}));
 }
 
 /** What esc leaves, nearest first; null when there is nothing to go back from. */
@@ -72,6 +71,12 @@ function processorOff(c: KeyContext): string | null {
   const {name} = c.processor;
   return c.run!.processors.some((p) => p.name === name && p.status !== 'idle') ? null : `${name} is not part of this run`;
 }
+
+/** Pauses or resumes the cursor's processor, or every processor. */
+const steer = (type: 'pause' | 'resume', every: boolean) => (c: KeyContext) => {
+  c.session.send(every ? {type} : {type, processor: c.processor!.name});
+  notify(c, `${type === 'pause' ? 'pausing' : 'resuming'} ${every ? 'every processor' : c.processor!.short}`);
+};
 
 const inGridOnly = (what: string) => (c: KeyContext) => (c.ui.view === 'drill' ? `${what} in the grid: esc goes back to it` : null);
 
@@ -99,7 +104,7 @@ export const KEYMAP: readonly Binding[] = [
     group: 'Move',
     hint: 'days',
     disabledReason: (c) => (c.monthCount === 0 ? 'no coverage yet' : c.ui.view === 'drill' ? 'the month is open: esc goes back to the grid' : null),
-    run: (c) => update(c, () => ({view: 'drill', day: 0, focus: 'grid'})),
+    run: (c) => patchUi(c, () => ({view: 'drill', day: 0, focus: 'grid'})),
   },
   {
     id: 'back',
@@ -109,7 +114,7 @@ export const KEYMAP: readonly Binding[] = [
     group: 'Move',
     hint: 'back',
     disabledReason: (c) => (backFrom(c.ui) ? null : 'esc goes back and never quits: q quits'),
-    run: (c) => update(c, (u) => backFrom(u) ?? {}),
+    run: (c) => patchUi(c, (u) => backFrom(u) ?? {}),
   },
   {
     id: 'focus',
@@ -118,7 +123,7 @@ export const KEYMAP: readonly Binding[] = [
     description: 'focus the grid or the job log',
     group: 'Move',
     hint: (c) => (c.ui.focus === 'grid' ? 'log' : 'grid'),
-    run: (c) => update(c, (u) => ({focus: u.focus === 'grid' ? 'log' : 'grid'})),
+    run: (c) => patchUi(c, (u) => ({focus: u.focus === 'grid' ? 'log' : 'grid'})),
   },
   {
     id: 'select-months',
@@ -129,7 +134,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'months',
     disabledReason: inGridOnly('months are selected'),
     run: (c) =>
-      update(c, (u) => (!u.months || u.months.end !== null ? {marks: new Set(), months: {anchor: u.col, end: null}} : {months: {anchor: u.months.anchor, end: u.col}})),
+      patchUi(c, (u) => (!u.months || u.months.end !== null ? {marks: new Set(), months: {anchor: u.col, end: null}} : {months: {anchor: u.months.anchor, end: u.col}})),
   },
   {
     id: 'mark-cell',
@@ -139,9 +144,9 @@ export const KEYMAP: readonly Binding[] = [
     group: 'Select',
     hint: 'mark',
     disabledReason: (c) => (c.monthCount === 0 || !c.processor ? 'no coverage yet' : inGridOnly('cells are marked')(c)),
-    run: (c) => update(c, (u) => ({months: null, marks: toggleMark(u.marks, markKey(c.processor!.name, c.model!.months[u.col]))})),
+    run: (c) => patchUi(c, (u) => ({months: null, marks: toggleMark(u.marks, markKey(c.processor!.name, c.model!.months[u.col]))})),
   },
-  {id: 'clear-selection', keys: [char('x')], label: 'x', description: 'clear the selection', group: 'Select', run: (c) => update(c, () => ({marks: new Set(), months: null}))},
+  {id: 'clear-selection', keys: [char('x')], label: 'x', description: 'clear the selection', group: 'Select', run: (c) => patchUi(c, () => ({marks: new Set(), months: null}))},
   {
     id: 'start',
     keys: [char('s')],
@@ -152,56 +157,10 @@ export const KEYMAP: readonly Binding[] = [
     disabledReason: (c) => (c.runActive ? 'a run is already in flight: pause, resume or cancel it, or wait for it' : c.selection ? null : 'nothing to run: no coverage yet'),
     run: (c) => askToStart(c, c.selection!),
   },
-  {
-    id: 'pause',
-    keys: [char('p')],
-    label: 'p',
-    description: 'pause the selected processor',
-    group: 'Run',
-    hint: 'pause',
-    disabledReason: processorOff,
-    run: (c) => {
-      c.session.send({type: 'pause', processor: c.processor!.name});
-      notify(c, `pausing ${c.processor!.short}`);
-    },
-  },
-  {
-    id: 'pause-all',
-    keys: [char('P')],
-    label: 'P',
-    description: 'pause every processor',
-    group: 'Run',
-    disabledReason: noRun,
-    run: (c) => {
-      c.session.send({type: 'pause'});
-      notify(c, 'pausing every processor');
-    },
-  },
-  {
-    id: 'resume',
-    keys: [char('r')],
-    label: 'r',
-    description: 'resume the selected processor',
-    group: 'Run',
-    hint: 'resume',
-    disabledReason: processorOff,
-    run: (c) => {
-      c.session.send({type: 'resume', processor: c.processor!.name});
-      notify(c, `resuming ${c.processor!.short}`);
-    },
-  },
-  {
-    id: 'resume-all',
-    keys: [char('R')],
-    label: 'R',
-    description: 'resume every processor',
-    group: 'Run',
-    disabledReason: noRun,
-    run: (c) => {
-      c.session.send({type: 'resume'});
-      notify(c, 'resuming every processor');
-    },
-  },
+  {id: 'pause', keys: [char('p')], label: 'p', description: 'pause the selected processor', group: 'Run', hint: 'pause', disabledReason: processorOff, run: steer('pause', false)},
+  {id: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run', disabledReason: noRun, run: steer('pause', true)},
+  {id: 'resume', keys: [char('r')], label: 'r', description: 'resume the selected processor', group: 'Run', hint: 'resume', disabledReason: processorOff, run: steer('resume', false)},
+  {id: 'resume-all', keys: [char('R')], label: 'R', description: 'resume every processor', group: 'Run', disabledReason: noRun, run: steer('resume', true)},
   {
     id: 'cancel',
     keys: [char('c')],
@@ -224,7 +183,7 @@ export const KEYMAP: readonly Binding[] = [
     run: (c) => {
       const {range, tables, label} = c.selection!;
       c.session.validate(range, tables);
-      update(c, () => ({awaitingValidation: true, notice: `validating ${label}`}));
+      patchUi(c, () => ({awaitingValidation: true, notice: `validating ${label}`}));
     },
   },
   {
@@ -260,7 +219,7 @@ export const KEYMAP: readonly Binding[] = [
   },
   {id: 'log-older', keys: [key('pageUp')], label: 'pgup', description: 'scroll the job log back', group: 'Log', run: (c) => scrollBy(c, -c.logPage)},
   {id: 'log-newer', keys: [key('pageDown')], label: 'pgdn', description: 'scroll the job log forward', group: 'Log', run: (c) => scrollBy(c, c.logPage)},
-  {id: 'filter-log', keys: [char('/')], label: '/', description: 'filter the job log (esc clears)', group: 'Log', hint: 'filter', run: (c) => update(c, () => ({editingFilter: true}))},
+  {id: 'filter-log', keys: [char('/')], label: '/', description: 'filter the job log (esc clears)', group: 'Log', hint: 'filter', run: (c) => patchUi(c, () => ({editingFilter: true}))},
   {id: 'help', keys: [char('?')], label: '?', description: 'this help (other keys close)', group: 'General', hint: 'help', run: (c) => open(c, {kind: 'help'})},
   {
     id: 'quit',

@@ -4,17 +4,17 @@
 // its rank, plus the Overlay kind it is active for: no ladder to edit in the key handler or App.
 import {Text} from 'ink';
 import type {ReactNode} from 'react';
-import {choiceFor} from './dialogs.js';
+import {choiceFor, validateRunChoice} from './dialogs.js';
 import {ConfirmDialog} from './components/ConfirmDialog.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {RunSummary} from './components/RunSummary.js';
 import {ValidationPane} from './components/ValidationPane.js';
 import {truncate} from './format.js';
-import {notify, type KeyContext} from './key-context.js';
+import {notify, patchUi, type KeyContext} from './key-context.js';
 import {matchesAny, type KeyPress} from './key-press.js';
 import {actOn, bindingFor, bindingOf} from './keymap.js';
 import {useTheme} from './theme.js';
-import type {Overlay, UiState} from './ui-state.js';
+import type {Overlay} from './ui-state.js';
 
 export interface LayerView {
   /** 'body': everything between the status bar and the footer; 'lower': the processors and the log. */
@@ -35,13 +35,12 @@ export interface Layer {
 
 const showing = (kind: Overlay['kind']) => (c: KeyContext) => c.ui.overlay?.kind === kind;
 const overlayOf = <K extends Overlay['kind']>(c: KeyContext, kind: K) => c.ui.overlay as Extract<Overlay, {kind: K}>;
-const update = (c: KeyContext, change: (u: UiState) => Partial<UiState>) => c.setUi((u) => ({...u, ...change(u)}));
-const close = (c: KeyContext) => update(c, () => ({overlay: null}));
+const close = (c: KeyContext) => patchUi(c, () => ({overlay: null}));
 
 /** ↑/↓ (and k/j) scroll a pane that has more lines than room; the keys are the keymap's. */
 function scrolled(press: KeyPress, c: KeyContext): boolean {
   const by = matchesAny(bindingOf('up').keys, press) ? -1 : matchesAny(bindingOf('down').keys, press) ? 1 : 0;
-  if (by !== 0) update(c, (u) => ({overlayScroll: Math.max(0, u.overlayScroll + by)}));
+  if (by !== 0) patchUi(c, (u) => ({overlayScroll: Math.max(0, u.overlayScroll + by)}));
   return by !== 0;
 }
 
@@ -110,10 +109,10 @@ export const LAYERS: readonly Layer[] = [
     active: (c) => c.ui.editingFilter,
     footer: 'type to filter the log   enter: keep   esc: clear',
     onKey: ({input, key}, c) => {
-      if (key.escape) update(c, () => ({editingFilter: false, filter: '', logAnchor: null}));
-      else if (key.return) update(c, () => ({editingFilter: false}));
-      else if (key.backspace || key.delete) update(c, (u) => ({filter: u.filter.slice(0, -1), logAnchor: null}));
-      else if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) update(c, (u) => ({filter: u.filter + input, logAnchor: null}));
+      if (key.escape) patchUi(c, () => ({editingFilter: false, filter: '', logAnchor: null}));
+      else if (key.return) patchUi(c, () => ({editingFilter: false}));
+      else if (key.backspace || key.delete) patchUi(c, (u) => ({filter: u.filter.slice(0, -1), logAnchor: null}));
+      else if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) patchUi(c, (u) => ({filter: u.filter + input, logAnchor: null}));
       return true;
     },
   },
@@ -134,15 +133,11 @@ export const LAYERS: readonly Layer[] = [
     id: 'summary',
     active: showing('summary'),
     onKey: (press, c) => {
-      const run = overlayOf(c, 'summary').snapshot;
-      const range = run.range;
-      if (press.input === 'v' && range) {
-        c.session.validate(range, run.processors.filter((p) => p.status !== 'idle').map((p) => p.name));
-        update(c, () => ({overlay: null, awaitingValidation: true, notice: `validating ${range.start}..${range.end}`}));
-        return true;
-      }
+      const offer = validateRunChoice(overlayOf(c, 'summary').snapshot);
+      const answer = offer ? choiceFor([offer], press) : undefined;
       close(c);
-      return matchesAny(bindingOf('back').keys, press);
+      answer?.run(c);
+      return answer !== undefined || matchesAny(bindingOf('back').keys, press);
     },
     view: {area: 'lower', render: (c, {width, height}) => <RunSummary run={overlayOf(c, 'summary').snapshot} width={width} height={height} />},
   },

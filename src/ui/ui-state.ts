@@ -1,5 +1,6 @@
 // The console's own state (cursor, selection, view, overlays, log filter) and the selection it
-// makes: plain data the key handlers replace and the panes draw; never a session intent.
+// makes: what the key handlers change and the panes draw. Nothing here calls the session; the
+// handlers of bindings and dialog choices do.
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, endOfMonth, type DateRange, type IsoDate} from '../dates.js';
 import type {RunSnapshot} from '../runner/types.js';
