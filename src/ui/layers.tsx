@@ -33,8 +33,26 @@ export interface Layer {
   readonly view?: LayerView;
 }
 
-const showing = (kind: Overlay['kind']) => (c: KeyContext) => c.ui.overlay?.kind === kind;
-const overlayOf = <K extends Overlay['kind']>(c: KeyContext, kind: K) => c.ui.overlay as Extract<Overlay, {kind: K}>;
+type OverlayOf<K extends Overlay['kind']> = Extract<Overlay, {kind: K}>;
+
+/** A layer active while an overlay of this kind is open; its handlers get that overlay, typed. */
+function overlayLayer<K extends Overlay['kind']>(
+  kind: K,
+  spec: {
+    readonly onKey: (press: KeyPress, overlay: OverlayOf<K>, context: KeyContext) => boolean;
+    readonly view?: {readonly area: LayerView['area']; readonly render: (overlay: OverlayOf<K>, context: KeyContext, size: {readonly width: number; readonly height: number}) => ReactNode};
+  },
+): Layer {
+  const open = (c: KeyContext) => (c.ui.overlay?.kind === kind ? (c.ui.overlay as OverlayOf<K>) : null);
+  const {view} = spec;
+  return {
+    id: kind,
+    active: (c) => open(c) !== null,
+    onKey: (press, c) => spec.onKey(press, open(c)!, c),
+    view: view && {area: view.area, render: (c, size) => view.render(open(c)!, c, size)},
+  };
+}
+
 const close = (c: KeyContext) => patchUi(c, () => ({overlay: null}));
 
 /** ↑/↓ (and k/j) scroll a pane that has more lines than room; the keys are the keymap's. */
@@ -66,12 +84,10 @@ export const LAYERS: readonly Layer[] = [
       return true;
     },
   },
-  {
-    id: 'closing',
-    active: showing('closing'),
+  overlayLayer('closing', {
     onKey: () => true,
-    view: {area: 'lower', render: (c, {width}) => <ClosingLine message={overlayOf(c, 'closing').message} width={width} />},
-  },
+    view: {area: 'lower', render: ({message}, _, {width}) => <ClosingLine message={message} width={width} />},
+  }),
   {
     // Not modal: any key the console takes retires the previous key's notice, then goes on down.
     id: 'notice',
@@ -81,29 +97,25 @@ export const LAYERS: readonly Layer[] = [
       return false;
     },
   },
-  {
-    // Only an answer acts ('n' is not one: the dialog stays); the answer runs once it is closed.
-    id: 'confirm',
-    active: showing('confirm'),
-    onKey: (press, c) => {
-      const choice = choiceFor(overlayOf(c, 'confirm').dialog.choices, press);
+  // Only an answer acts ('n' is not one: the dialog stays); the answer runs once it is closed.
+  overlayLayer('confirm', {
+    onKey: (press, {dialog}, c) => {
+      const choice = choiceFor(dialog.choices, press);
       if (choice) {
         close(c);
         choice.run(c);
       }
       return true;
     },
-    view: {area: 'lower', render: (c, {width, height}) => <ConfirmDialog dialog={overlayOf(c, 'confirm').dialog} width={width} height={height} />},
-  },
-  {
-    id: 'help',
-    active: showing('help'),
-    onKey: (press, c) => {
+    view: {area: 'lower', render: ({dialog}, _, {width, height}) => <ConfirmDialog dialog={dialog} width={width} height={height} />},
+  }),
+  overlayLayer('help', {
+    onKey: (press, _, c) => {
       if (!scrolled(press, c)) close(c); // any other key closes
       return true;
     },
-    view: {area: 'body', render: (c, {width, height}) => <HelpOverlay width={width} height={height} scroll={c.ui.overlayScroll} />},
-  },
+    view: {area: 'body', render: (_, c, {width, height}) => <HelpOverlay width={width} height={height} scroll={c.ui.overlayScroll} />},
+  }),
   {
     id: 'filter',
     active: (c) => c.ui.editingFilter,
@@ -116,31 +128,27 @@ export const LAYERS: readonly Layer[] = [
       return true;
     },
   },
-  {
-    // A results pane: it scrolls and closes; the other keys act on the grid beneath it.
-    id: 'validation',
-    active: showing('validation'),
-    onKey: (press, c) => {
+  // A results pane: it scrolls and closes; the other keys act on the grid beneath it.
+  overlayLayer('validation', {
+    onKey: (press, _, c) => {
       if (scrolled(press, c)) return true;
       if (!matchesAny([...bindingOf('back').keys, ...bindingOf('show-validation').keys], press)) return false;
       close(c);
       return true;
     },
-    view: {area: 'lower', render: (c, {width, height}) => (c.validation ? <ValidationPane report={c.validation} width={width} height={height} scroll={c.ui.overlayScroll} /> : null)},
-  },
-  {
-    // The end of a run: v validates what it wrote; any other key closes it, and esc does only that.
-    id: 'summary',
-    active: showing('summary'),
-    onKey: (press, c) => {
-      const offer = validateRunChoice(overlayOf(c, 'summary').snapshot);
+    view: {area: 'lower', render: (_, c, {width, height}) => (c.validation ? <ValidationPane report={c.validation} width={width} height={height} scroll={c.ui.overlayScroll} /> : null)},
+  }),
+  // The end of a run: v validates what it wrote; any other key closes it, and esc does only that.
+  overlayLayer('summary', {
+    onKey: (press, {snapshot}, c) => {
+      const offer = validateRunChoice(snapshot);
       const answer = offer ? choiceFor([offer], press) : undefined;
       close(c);
       answer?.run(c);
       return answer !== undefined || matchesAny(bindingOf('back').keys, press);
     },
-    view: {area: 'lower', render: (c, {width, height}) => <RunSummary run={overlayOf(c, 'summary').snapshot} width={width} height={height} />},
-  },
+    view: {area: 'lower', render: ({snapshot}, _, {width, height}) => <RunSummary run={snapshot} width={width} height={height} />},
+  }),
   {
     // The keymap: an unbound key falls through (nothing below); a disabled one says why.
     id: 'keymap',
