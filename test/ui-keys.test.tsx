@@ -2,10 +2,11 @@
 // and which intent it sends, including the confirmation dialogs and the quit paths.
 import {describe, expect, test} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
-import {KEYMAP, actionFor, footerHints} from '../src/ui/keymap.js';
+import {KEYMAP, bindingFor, footerHints} from '../src/ui/keymap.js';
 import type {StartPreview} from '../src/session/types.js';
 import type {ValidationReport} from '../src/validation/types.js';
 import {coverageOf, FakeSession, logEvent, progressOf, runOf} from './support/fake-session.js';
+import {contextOf} from './support/key-harness.js';
 import {KEYS, renderConsole} from './support/render.js';
 
 const RANGE = {start: '2021-11-01', end: '2022-02-28'};
@@ -29,7 +30,7 @@ describe('keymap as data', () => {
     const ui = await renderConsole(idleSession(), {columns: 80, rows: 24});
     await ui.press('?');
     const help = ui.frame();
-    for (const binding of KEYMAP) expect(help, binding.action).toContain(`${binding.label.padEnd(6)} ${binding.description}`);
+    for (const binding of KEYMAP) expect(help, binding.id).toContain(`${binding.label.padEnd(6)} ${binding.description}`);
     expect(help).toContain('✓ done');
     expect(help).toContain('↑ waiting on upstream');
     await ui.press('z'); // any other key closes
@@ -55,16 +56,15 @@ describe('keymap as data', () => {
       expect(seen.has(id), id).toBe(false);
       seen.add(id);
     }
-    const base = {view: 'grid', focus: 'grid', hasSelection: false, hasValidation: false} as const;
-    const idle = footerHints({...base, runActive: false}).map((h) => h.hint);
-    const running = footerHints({...base, runActive: true}).map((h) => h.hint);
+    const idle = footerHints(contextOf(idleSession())).map((h) => h.hint);
+    const running = footerHints(contextOf(runningSession())).map((h) => h.hint);
     expect(idle).toContain('start');
     expect(idle).not.toContain('pause');
     expect(running).toContain('pause');
     expect(running).not.toContain('start');
-    expect(actionFor('c', {ctrl: true} as never)).toBe('interrupt');
+    expect(bindingFor({input: 'c', key: {ctrl: true} as never})?.id).toBe('interrupt');
     // Help shows two 39-column columns at 80: key (6) + space + description must fit.
-    for (const b of KEYMAP) expect(b.description.length, b.action).toBeLessThanOrEqual(31);
+    for (const b of KEYMAP) expect(b.description.length, b.id).toBeLessThanOrEqual(31);
   });
 
   test('the footer reads the keymap', async () => {

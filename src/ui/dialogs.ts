@@ -1,17 +1,38 @@
-// The confirmation dialogs as data: what they ask and the keys that answer. The dialog renders
-// these choices and the key handler dispatches from the same list.
+// The confirmations as data: what they ask and the answers, each answer carrying what it does. The
+// dialog renders these choices and the confirmation layer runs the one pressed, so no code
+// anywhere switches over kinds of dialog: a new confirmation is one more function here.
 import {dependantsOf, DERIVED_TABLES} from '../catalog/index.js';
-import type {DialogChoice} from './keymap.js';
-import type {ConfirmKind, PreviewState, Selection} from './ui-state.js';
+import type {DerivedTableName} from '../catalog/types.js';
+import type {RunSnapshot} from '../runner/types.js';
+import type {StartPreview} from '../session/types.js';
+import {notify, patchUi, type KeyContext} from './key-context.js';
+import type {KeyPress} from './key-press.js';
+import type {Selection} from './ui-state.js';
 
-export type DialogValue = 'confirm' | 'rerun' | 'detach' | 'cancel-run' | 'dismiss';
+/** The start confirmation's plan: null while the session computes it. */
+export type PreviewState = StartPreview | {readonly error: string} | null;
 
-export interface DialogSpec {
+export interface Choice {
+  /** The key that answers: a character, or 'esc'. */
+  readonly input: string;
+  readonly label: string;
+  /** What the answer does; the dialog is already closed when it runs. */
+  readonly run: (context: KeyContext) => void;
+}
+
+export interface Dialog {
   readonly title: string;
   /** What it does, most important line first: the dialog shows as many as fit. */
   readonly body: readonly string[];
-  readonly choices: readonly DialogChoice<DialogValue>[];
+  readonly choices: readonly Choice[];
 }
+
+export function choiceFor(choices: readonly Choice[], press: KeyPress): Choice | undefined {
+  if (press.key.escape) return choices.find((c) => c.input === 'esc');
+  return choices.find((c) => c.input === press.input && !press.key.ctrl);
+}
+
+const dismiss = (label: string): Choice => ({input: 'esc', label, run: () => undefined});
 
 const short = (name: string | undefined) => DERIVED_TABLES.find((t) => t.name === name)?.short ?? name ?? '?';
 
@@ -27,62 +48,113 @@ function previewLines(preview: PreviewState | undefined): string[] {
   return lines;
 }
 
-export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: string, preview?: PreviewState): DialogSpec {
-  switch (kind) {
-    case 'start':
-      return {
-        title: `Start ${selection?.label ?? ''} (${selection?.range.start}..${selection?.range.end})?`,
-        body: previewLines(preview),
-        // Nothing starts unseen: y exists only once the plan (and its cost) is on screen.
-        choices: preview && 'hasWork' in preview && preview.hasWork
-          ? [
-              {input: 'y', label: 'start', value: 'confirm'},
-              {input: 'esc', label: 'not now', value: 'dismiss'},
-            ]
-          : [{input: 'esc', label: 'close', value: 'dismiss'}],
-      };
-    case 'cancel':
-      return {
-        title: `Cancel ${short(processor)}?`,
-        body: ['Its queued batches are abandoned; the dates it already wrote stay.'],
-        choices: [
-          {input: 'y', label: `cancel ${short(processor)}`, value: 'confirm'},
-          {input: 'esc', label: 'keep it running', value: 'dismiss'},
-        ],
-      };
-    case 'cancel-all':
-      return {
-        title: 'Cancel the whole run?',
-        body: ['Every processor stops after its in-flight batch; what was written stays.'],
-        choices: [
-          {input: 'y', label: 'cancel the run', value: 'confirm'},
-          {input: 'esc', label: 'keep it running', value: 'dismiss'},
-        ],
-      };
-    case 'rollback': {
-      const stale = selection ? dependantsOf(selection.tables) : [];
-      return {
-        title: `Roll back ${selection?.label ?? ''}?`,
-        body: [
-          `Deletes the rows of ${selection?.tables.map(short).join(', ')} from ${selection?.range.start} to ${selection?.range.end}.`,
-          ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`] : []),
-        ],
-        choices: [
-          {input: 'y', label: 'delete', value: 'confirm'},
-          {input: 'r', label: 'delete and re-run', value: 'rerun'},
-          {input: 'esc', label: 'keep the rows', value: 'dismiss'},
-        ],
-      };
-    }
-    case 'quit':
-      return {
-        title: 'A run is in flight. Quit?',
-        body: ['Detach: it goes on in the background, and `backfill` rejoins it.', 'Cancel: it stops now; what it wrote stays, a later run does the rest.'],
-        choices: [
-          {input: 'd', label: 'detach', value: 'detach'},
-          {input: 'c', label: 'cancel the run', value: 'cancel-run'},
-          {input: 'esc', label: 'stay', value: 'dismiss'},
-        ],
-      };
-  }
+export function startDialog(selection: Selection, preview: PreviewState): Dialog {
+  const {range, tables, label} = selection;
+  return {
+    title: `Start ${label} (${range.start}..${range.end})?`,
+    body: previewLines(preview),
+    // Nothing starts unseen: y exists only once the plan (and its cost) is on screen.
+    choices:
+      preview && 'hasWork' in preview && preview.hasWork
+        ? [
+            {
+              input: 'y',
+              label: 'start',
+              run: (c) => {
+                c.session.start({range, processors: tables});
+                notify(c, `starting ${label} (${range.start}..${range.end})`);
+              },
+            },
+            dismiss('not now'),
+          ]
+        : [dismiss('close')],
+  };
+}
+
+/** Opens the start confirmation at once; the plan (and BigQuery's estimate) fills it when it arrives, if it is still open. */
+export function askToStart(c: KeyContext, selection: Selection): void {
+  const asked = startDialog(selection, null);
+  c.setUi((u) => ({...u, overlay: {kind: 'confirm', dialog: asked}}));
+  const settle = (preview: PreviewState) =>
+    c.setUi((u) => (u.overlay?.kind === 'confirm' && u.overlay.dialog === asked ? {...u, overlay: {kind: 'confirm', dialog: startDialog(selection, preview)}} : u));
+  c.session.preview({range: selection.range, processors: selection.tables}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
+}
+
+export function cancelDialog(processor: {readonly name: DerivedTableName; readonly short: string}): Dialog {
+  return {
+    title: `Cancel ${processor.short}?`,
+    body: ['Its queued batches are abandoned; the dates it already wrote stay.'],
+    choices: [
+      {
+        input: 'y',
+        label: `cancel ${processor.short}`,
+        run: (c) => {
+          c.session.send({type: 'cancel', processor: processor.name});
+          notify(c, `cancelling ${processor.name}`);
+        },
+      },
+      dismiss('keep it running'),
+    ],
+  };
+}
+
+export function cancelRunDialog(): Dialog {
+  return {
+    title: 'Cancel the whole run?',
+    body: ['Every processor stops after its in-flight batch; what was written stays.'],
+    choices: [
+      {
+        input: 'y',
+        label: 'cancel the run',
+        run: (c) => {
+          c.session.send({type: 'cancel'});
+          notify(c, 'cancelling the run');
+        },
+      },
+      dismiss('keep it running'),
+    ],
+  };
+}
+
+export function rollbackDialog(selection: Selection): Dialog {
+  const {range, tables, label} = selection;
+  const stale = dependantsOf(tables);
+  const rollback = (rerun: boolean) => (c: KeyContext) => {
+    c.session.rollback(range, tables, rerun);
+    notify(c, `rolling back ${label}${rerun ? ' and re-running it' : ''}`);
+  };
+  return {
+    title: `Roll back ${label}?`,
+    body: [
+      `Deletes the rows of ${tables.map(short).join(', ')} from ${range.start} to ${range.end}.`,
+      ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`] : []),
+    ],
+    choices: [{input: 'y', label: 'delete', run: rollback(false)}, {input: 'r', label: 'delete and re-run', run: rollback(true)}, dismiss('keep the rows')],
+  };
+}
+
+export function quitDialog(): Dialog {
+  return {
+    title: 'A run is in flight. Quit?',
+    body: ['Detach: it goes on in the background, and `backfill` rejoins it.', 'Cancel: it stops now; what it wrote stays, a later run does the rest.'],
+    choices: [
+      {input: 'd', label: 'detach', run: (c) => c.quit('detach', 'detach')},
+      {input: 'c', label: 'cancel the run', run: (c) => c.quit('cancel', 'cancel')},
+      dismiss('stay'),
+    ],
+  };
+}
+
+/** The run summary's answer: validate what the run wrote (its range, the processors it ran); null without a range. */
+export function validateRunChoice(run: RunSnapshot): Choice | null {
+  const {range} = run;
+  if (!range) return null;
+  return {
+    input: 'v',
+    label: 'validate what it wrote',
+    run: (c) => {
+      c.session.validate(range, run.processors.filter((p) => p.status !== 'idle').map((p) => p.name));
+      patchUi(c, () => ({awaitingValidation: true, notice: `validating ${range.start}..${range.end}`}));
+    },
+  };
 }

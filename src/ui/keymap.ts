@@ -1,135 +1,270 @@
-// Every key of the console as data: key → action → description. Dispatch, the `?` help and the
-// footer hints all read this one table, so a binding cannot exist in one and not the others.
-import type {Key} from 'ink';
-
-export type Action =
-  | 'up'
-  | 'down'
-  | 'left'
-  | 'right'
-  | 'first-month'
-  | 'last-month'
-  | 'mark-cell'
-  | 'select-months'
-  | 'clear-selection'
-  | 'drill'
-  | 'back'
-  | 'focus'
-  | 'log-older'
-  | 'log-newer'
-  | 'filter-log'
-  | 'start'
-  | 'pause'
-  | 'pause-all'
-  | 'resume'
-  | 'resume-all'
-  | 'cancel'
-  | 'cancel-all'
-  | 'validate'
-  | 'show-validation'
-  | 'rollback'
-  | 'refresh'
-  | 'help'
-  | 'quit'
-  | 'interrupt';
-
-type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
-
-export type KeySpec = {readonly input: string; readonly ctrl?: boolean} | {readonly key: NamedKey};
-
-/** What the bindings' `when` looks at: the view the operator is in and what is possible now. */
-export interface KeyContext {
-  readonly view: 'grid' | 'drill';
-  readonly focus: 'grid' | 'log';
-  readonly runActive: boolean;
-  readonly hasSelection: boolean;
-  readonly hasValidation: boolean;
-}
+// Every key of the console as one record: its keys, how help and the footer name it, why it cannot
+// act now and what it does. Dispatch, the `?` help and the footer all read these records, so a
+// binding cannot exist in one and not the others, and the footer offers exactly the keys whose
+// reason to be off is null (lazygit's GetDisabledReason, k9s's KeyAction).
+import {askToStart, cancelDialog, cancelRunDialog, quitDialog, rollbackDialog} from './dialogs.js';
+import {notify, patchUi, type KeyContext} from './key-context.js';
+import {matchesAny, type KeyPress, type KeySpec, type NamedKey} from './key-press.js';
+import {scrollLog} from './log-view.js';
+import {markKey, toggleMark, type Overlay, type UiState} from './ui-state.js';
 
 export type KeyGroup = 'Move' | 'Select' | 'Run' | 'Log' | 'General';
 
 export interface Binding {
-  readonly action: Action;
+  /** A name for tests and for layers that act on a binding's keys (help scrolls with up/down). */
+  readonly id: string;
   readonly keys: readonly KeySpec[];
   /** How help and the footer write the keys. */
   readonly label: string;
   /** At most 31 characters: help shows two columns in 80 (79 drawn). */
   readonly description: string;
   readonly group: KeyGroup;
-  /** Short word for the footer; bindings without one appear only in help. */
-  readonly hint?: string;
-  /** When the footer shows the hint (dispatch works regardless: a key that cannot act says why). */
-  readonly when?: (context: KeyContext) => boolean;
+  /** Short word for the footer, shown while the binding is enabled; without one, help only. */
+  readonly hint?: string | ((context: KeyContext) => string);
+  /** The footer's key label when it differs from help's. */
+  readonly hintLabel?: {readonly unicode: string; readonly ascii: string};
+  /** Why the key cannot act now (the notice it shows), or null when it can. Absent: always on. */
+  readonly disabledReason?: (context: KeyContext) => string | null;
+  readonly run: (context: KeyContext) => void;
 }
 
 const key = (name: NamedKey): KeySpec => ({key: name});
 const char = (input: string): KeySpec => ({input});
 const ctrl = (input: string): KeySpec => ({input, ctrl: true});
 
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+const open = (c: KeyContext, overlay: Overlay) => patchUi(c, () => ({overlay, overlayScroll: 0}));
+const scrollBy = (c: KeyContext, by: number) => patchUi(c, (u) => ({logAnchor: scrollLog(c.logLines(), u.filter, u.logAnchor, by, c.logPage)}));
+
+function moveRow(c: KeyContext, by: number): void {
+  if (c.ui.focus === 'log') return scrollBy(c, by);
+  patchUi(c, (u) => ({row: clamp(u.row + by, 0, Math.max(0, c.tableCount - 1))}));
+}
+
+function moveColumn(c: KeyContext, by: number): void {
+  if (c.ui.view === 'drill') return patchUi(c, (u) => ({day: clamp(u.day + by, 0, Math.max(0, c.dayCount - 1))}));
+  patchUi(c, (u) => ({col: clamp(u.col + by, 0, Math.max(0, c.monthCount - 1))}));
+}
+
+function jump(c: KeyContext, last: boolean): void {
+  if (c.ui.view === 'drill') return patchUi(c, () => ({day: last ? Math.max(0, c.dayCount - 1) : 0}));
+  patchUi(c, () => ({col: last ? Math.max(0, c.monthCount - 1) : 0}));
+}
+
+/** What esc leaves, nearest first; null when there is nothing to go back from. */
+function backFrom(u: UiState): Partial<UiState> | null {
+  if (u.view === 'drill') return {view: 'grid'};
+  if (u.focus === 'log') return {focus: 'grid'};
+  if (u.logAnchor !== null) return {logAnchor: null};
+  if (u.filter) return {filter: ''};
+  if (u.marks.size > 0 || u.months) return {marks: new Set(), months: null};
+  return null;
+}
+
+const noRun = (c: KeyContext) => (c.runActive ? null : 'no run in flight: select months (m) or cells (space) and press s');
+
+/** Pause, resume and cancel act on the cursor's processor: it must be part of the active run. */
+function processorOff(c: KeyContext): string | null {
+  const off = noRun(c);
+  if (off) return off;
+  if (!c.processor) return 'no coverage yet';
+  const {name} = c.processor;
+  return c.run!.processors.some((p) => p.name === name && p.status !== 'idle') ? null : `${name} is not part of this run`;
+}
+
+/** Pauses or resumes the cursor's processor, or every processor. */
+const steer = (type: 'pause' | 'resume', every: boolean) => (c: KeyContext) => {
+  c.session.send(every ? {type} : {type, processor: c.processor!.name});
+  notify(c, `${type === 'pause' ? 'pausing' : 'resuming'} ${every ? 'every processor' : c.processor!.short}`);
+};
+
+const inGridOnly = (what: string) => (c: KeyContext) => (c.ui.view === 'drill' ? `${what} in the grid: esc goes back to it` : null);
+
 export const KEYMAP: readonly Binding[] = [
-  {action: 'up', keys: [key('upArrow'), char('k')], label: '↑/k', description: 'previous table / older log line', group: 'Move'},
-  {action: 'down', keys: [key('downArrow'), char('j')], label: '↓/j', description: 'next table / newer log line', group: 'Move'},
-  {action: 'left', keys: [key('leftArrow'), char('h')], label: '←/h', description: 'previous month (day in a month)', group: 'Move', hint: 'move', when: (c) => c.focus === 'grid'},
-  {action: 'right', keys: [key('rightArrow'), char('l')], label: '→/l', description: 'next month (day in a month)', group: 'Move'},
-  {action: 'first-month', keys: [key('home')], label: 'home', description: 'first month', group: 'Move'},
-  {action: 'last-month', keys: [key('end')], label: 'end', description: 'last month', group: 'Move'},
-  {action: 'drill', keys: [key('return')], label: 'enter', description: 'open the month: days per table', group: 'Move', hint: 'days', when: (c) => c.view === 'grid' && c.focus === 'grid'},
-  {action: 'back', keys: [key('escape')], label: 'esc', description: 'back (close, leave, clear)', group: 'Move', hint: 'back', when: (c) => c.view === 'drill' || c.hasSelection},
-  {action: 'focus', keys: [key('tab')], label: 'tab', description: 'focus the grid or the job log', group: 'Move', hint: 'log', when: (c) => c.focus === 'grid'},
-  {action: 'select-months', keys: [char('m')], label: 'm', description: 'select months: first, then last', group: 'Select', hint: 'months', when: (c) => c.view === 'grid'},
-  {action: 'mark-cell', keys: [char(' ')], label: 'space', description: 'mark or unmark the cell', group: 'Select', hint: 'mark', when: (c) => c.view === 'grid'},
-  {action: 'clear-selection', keys: [char('x')], label: 'x', description: 'clear the selection', group: 'Select'},
-  {action: 'start', keys: [char('s')], label: 's', description: 'plan and start the selection', group: 'Run', hint: 'start', when: (c) => !c.runActive},
-  {action: 'pause', keys: [char('p')], label: 'p', description: 'pause the selected processor', group: 'Run', hint: 'pause', when: (c) => c.runActive},
-  {action: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run'},
-  {action: 'resume', keys: [char('r')], label: 'r', description: 'resume the selected processor', group: 'Run', hint: 'resume', when: (c) => c.runActive},
-  {action: 'resume-all', keys: [char('R')], label: 'R', description: 'resume every processor', group: 'Run'},
-  {action: 'cancel', keys: [char('c')], label: 'c', description: 'cancel the processor (asks)', group: 'Run', hint: 'cancel', when: (c) => c.runActive},
-  {action: 'cancel-all', keys: [char('C')], label: 'C', description: 'cancel the whole run (asks)', group: 'Run'},
-  {action: 'validate', keys: [char('v')], label: 'v', description: 'validate the selection', group: 'Run', hint: 'validate', when: (c) => !c.runActive},
-  {action: 'show-validation', keys: [char('V')], label: 'V', description: 'show last validation results', group: 'Run', hint: 'results', when: (c) => c.hasValidation},
-  {action: 'rollback', keys: [char('d')], label: 'd', description: 'roll back the selection (asks)', group: 'Run', hint: 'rollback', when: (c) => !c.runActive},
-  {action: 'refresh', keys: [ctrl('r')], label: '^R', description: 'refresh coverage', group: 'General'},
-  {action: 'log-older', keys: [key('pageUp')], label: 'pgup', description: 'scroll the job log back', group: 'Log'},
-  {action: 'log-newer', keys: [key('pageDown')], label: 'pgdn', description: 'scroll the job log forward', group: 'Log'},
-  {action: 'filter-log', keys: [char('/')], label: '/', description: 'filter the job log (esc clears)', group: 'Log', hint: 'filter'},
-  {action: 'help', keys: [char('?')], label: '?', description: 'this help (other keys close)', group: 'General', hint: 'help'},
-  {action: 'quit', keys: [char('q')], label: 'q', description: 'quit (asks if a run is active)', group: 'General', hint: 'quit'},
-  {action: 'interrupt', keys: [ctrl('c')], label: '^C', description: 'quit now (a run is detached)', group: 'General'},
+  {id: 'up', keys: [key('upArrow'), char('k')], label: '↑/k', description: 'previous table / older log line', group: 'Move', run: (c) => moveRow(c, -1)},
+  {id: 'down', keys: [key('downArrow'), char('j')], label: '↓/j', description: 'next table / newer log line', group: 'Move', run: (c) => moveRow(c, 1)},
+  {
+    id: 'left',
+    keys: [key('leftArrow'), char('h')],
+    label: '←/h',
+    description: 'previous month (day in a month)',
+    group: 'Move',
+    hint: 'move',
+    hintLabel: {unicode: '←↑↓→', ascii: 'hjkl'},
+    run: (c) => moveColumn(c, -1),
+  },
+  {id: 'right', keys: [key('rightArrow'), char('l')], label: '→/l', description: 'next month (day in a month)', group: 'Move', run: (c) => moveColumn(c, 1)},
+  {id: 'first-month', keys: [key('home')], label: 'home', description: 'first month', group: 'Move', run: (c) => jump(c, false)},
+  {id: 'last-month', keys: [key('end')], label: 'end', description: 'last month', group: 'Move', run: (c) => jump(c, true)},
+  {
+    id: 'drill',
+    keys: [key('return')],
+    label: 'enter',
+    description: 'open the month: days per table',
+    group: 'Move',
+    hint: 'days',
+    disabledReason: (c) => (c.monthCount === 0 ? 'no coverage yet' : c.ui.view === 'drill' ? 'the month is open: esc goes back to the grid' : null),
+    run: (c) => patchUi(c, () => ({view: 'drill', day: 0, focus: 'grid'})),
+  },
+  {
+    id: 'back',
+    keys: [key('escape')],
+    label: 'esc',
+    description: 'back (close, leave, clear)',
+    group: 'Move',
+    hint: 'back',
+    disabledReason: (c) => (backFrom(c.ui) ? null : 'esc goes back and never quits: q quits'),
+    run: (c) => patchUi(c, (u) => backFrom(u) ?? {}),
+  },
+  {
+    id: 'focus',
+    keys: [key('tab')],
+    label: 'tab',
+    description: 'focus the grid or the job log',
+    group: 'Move',
+    hint: (c) => (c.ui.focus === 'grid' ? 'log' : 'grid'),
+    run: (c) => patchUi(c, (u) => ({focus: u.focus === 'grid' ? 'log' : 'grid'})),
+  },
+  {
+    id: 'select-months',
+    keys: [char('m')],
+    label: 'm',
+    description: 'select months: first, then last',
+    group: 'Select',
+    hint: 'months',
+    disabledReason: inGridOnly('months are selected'),
+    run: (c) =>
+      patchUi(c, (u) => (!u.months || u.months.end !== null ? {marks: new Set(), months: {anchor: u.col, end: null}} : {months: {anchor: u.months.anchor, end: u.col}})),
+  },
+  {
+    id: 'mark-cell',
+    keys: [char(' ')],
+    label: 'space',
+    description: 'mark or unmark the cell',
+    group: 'Select',
+    hint: 'mark',
+    disabledReason: (c) => (c.monthCount === 0 || !c.processor ? 'no coverage yet' : inGridOnly('cells are marked')(c)),
+    run: (c) => patchUi(c, (u) => ({months: null, marks: toggleMark(u.marks, markKey(c.processor!.name, c.model!.months[u.col]))})),
+  },
+  {id: 'clear-selection', keys: [char('x')], label: 'x', description: 'clear the selection', group: 'Select', run: (c) => patchUi(c, () => ({marks: new Set(), months: null}))},
+  {
+    id: 'start',
+    keys: [char('s')],
+    label: 's',
+    description: 'plan and start the selection',
+    group: 'Run',
+    hint: 'start',
+    disabledReason: (c) => (c.runActive ? 'a run is already in flight: pause, resume or cancel it, or wait for it' : c.selection ? null : 'nothing to run: no coverage yet'),
+    run: (c) => askToStart(c, c.selection!),
+  },
+  {id: 'pause', keys: [char('p')], label: 'p', description: 'pause the selected processor', group: 'Run', hint: 'pause', disabledReason: processorOff, run: steer('pause', false)},
+  {id: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run', disabledReason: noRun, run: steer('pause', true)},
+  {id: 'resume', keys: [char('r')], label: 'r', description: 'resume the selected processor', group: 'Run', hint: 'resume', disabledReason: processorOff, run: steer('resume', false)},
+  {id: 'resume-all', keys: [char('R')], label: 'R', description: 'resume every processor', group: 'Run', disabledReason: noRun, run: steer('resume', true)},
+  {
+    id: 'cancel',
+    keys: [char('c')],
+    label: 'c',
+    description: 'cancel the processor (asks)',
+    group: 'Run',
+    hint: 'cancel',
+    disabledReason: processorOff,
+    run: (c) => open(c, {kind: 'confirm', dialog: cancelDialog(c.processor!)}),
+  },
+  {id: 'cancel-all', keys: [char('C')], label: 'C', description: 'cancel the whole run (asks)', group: 'Run', disabledReason: noRun, run: (c) => open(c, {kind: 'confirm', dialog: cancelRunDialog()})},
+  {
+    id: 'validate',
+    keys: [char('v')],
+    label: 'v',
+    description: 'validate the selection',
+    group: 'Run',
+    hint: 'validate',
+    disabledReason: (c) => (c.selection ? null : 'nothing to validate: no coverage yet'),
+    run: (c) => {
+      const {range, tables, label} = c.selection!;
+      c.session.validate(range, tables);
+      patchUi(c, () => ({awaitingValidation: true, notice: `validating ${label}`}));
+    },
+  },
+  {
+    id: 'show-validation',
+    keys: [char('V')],
+    label: 'V',
+    description: 'show last validation results',
+    group: 'Run',
+    hint: 'results',
+    disabledReason: (c) => (c.validation ? null : 'no validation results yet: v validates the selection'),
+    run: (c) => open(c, {kind: 'validation'}),
+  },
+  {
+    id: 'rollback',
+    keys: [char('d')],
+    label: 'd',
+    description: 'roll back the selection (asks)',
+    group: 'Run',
+    hint: 'rollback',
+    disabledReason: (c) => (c.runActive ? 'cannot roll back while a run is in flight' : c.selection ? null : 'nothing to roll back: no coverage yet'),
+    run: (c) => open(c, {kind: 'confirm', dialog: rollbackDialog(c.selection!)}),
+  },
+  {
+    id: 'refresh',
+    keys: [ctrl('r')],
+    label: '^R',
+    description: 'refresh coverage',
+    group: 'General',
+    run: (c) => {
+      c.session.refresh();
+      notify(c, 'refreshing coverage');
+    },
+  },
+  {id: 'log-older', keys: [key('pageUp')], label: 'pgup', description: 'scroll the job log back', group: 'Log', run: (c) => scrollBy(c, -c.logPage)},
+  {id: 'log-newer', keys: [key('pageDown')], label: 'pgdn', description: 'scroll the job log forward', group: 'Log', run: (c) => scrollBy(c, c.logPage)},
+  {id: 'filter-log', keys: [char('/')], label: '/', description: 'filter the job log (esc clears)', group: 'Log', hint: 'filter', run: (c) => patchUi(c, () => ({editingFilter: true}))},
+  {id: 'help', keys: [char('?')], label: '?', description: 'this help (other keys close)', group: 'General', hint: 'help', run: (c) => open(c, {kind: 'help'})},
+  {
+    id: 'quit',
+    keys: [char('q')],
+    label: 'q',
+    description: 'quit (asks if a run is active)',
+    group: 'General',
+    hint: 'quit',
+    run: (c) => (c.runActive ? open(c, {kind: 'confirm', dialog: quitDialog()}) : c.quit('detach', 'quit')),
+  },
+  {
+    id: 'interrupt',
+    keys: [ctrl('c')],
+    label: '^C',
+    description: 'quit now (a run is detached)',
+    group: 'General',
+    // While closing (a first Ctrl+C, or q) a second one leaves without waiting for the session.
+    run: (c) => (c.ui.overlay?.kind === 'closing' ? c.forceExit() : c.quit('detach', c.runActive ? 'detach' : 'quit')),
+  },
 ];
 
-function matches(spec: KeySpec, input: string, pressed: Key): boolean {
-  if ('key' in spec) return pressed[spec.key];
-  return spec.input === input && Boolean(spec.ctrl) === pressed.ctrl && !pressed.meta;
+export function bindingOf(id: string): Binding {
+  const binding = KEYMAP.find((b) => b.id === id);
+  if (!binding) throw new Error(`no binding ${id}`);
+  return binding;
 }
 
-/** The action bound to a key press, if any. */
-export function actionFor(input: string, pressed: Key): Action | undefined {
-  return KEYMAP.find((binding) => binding.keys.some((spec) => matches(spec, input, pressed)))?.action;
+/** The binding of a key press, if any. */
+export const bindingFor = (press: KeyPress): Binding | undefined => KEYMAP.find((b) => matchesAny(b.keys, press));
+
+export const disabledReason = (binding: Binding, context: KeyContext): string | null => binding.disabledReason?.(context) ?? null;
+
+/** Runs the binding, or says why it cannot act now. */
+export function actOn(binding: Binding, context: KeyContext): void {
+  const reason = disabledReason(binding, context);
+  if (reason) notify(context, reason);
+  else binding.run(context);
 }
 
-export function bindingOf(action: Action): Binding {
-  return KEYMAP.find((b) => b.action === action)!;
-}
-
-/** The footer: hints that apply now, in keymap order. */
-export function footerHints(context: KeyContext): {label: string; hint: string}[] {
-  return KEYMAP.filter((b) => b.hint && (!b.when || b.when(context))).map((b) => ({
-    label: b.action === 'left' ? '←↑↓→' : b.label,
-    hint: b.hint!,
+/** The footer: the hints of the bindings that are enabled now, in keymap order. */
+export function footerHints(context: KeyContext, unicode = true): {label: string; hint: string}[] {
+  return KEYMAP.filter((b) => b.hint && !disabledReason(b, context)).map((b) => ({
+    label: b.hintLabel ? b.hintLabel[unicode ? 'unicode' : 'ascii'] : keyLabel(b.label, unicode),
+    hint: typeof b.hint === 'function' ? b.hint(context) : b.hint!,
   }));
-}
-
-/** A dialog's choices, also data: the dialog renders them and dispatch reads them. */
-export interface DialogChoice<T extends string> {
-  readonly input: string;
-  readonly label: string;
-  readonly value: T;
-}
-
-export function choiceFor<T extends string>(choices: readonly DialogChoice<T>[], input: string, pressed: Key): DialogChoice<T> | undefined {
-  if (pressed.escape) return choices.find((c) => c.input === 'esc');
-  return choices.find((c) => c.input === input && !pressed.ctrl);
 }
 
 const ASCII_KEYS: Record<string, string> = {'↑': 'up', '↓': 'down', '←': 'left', '→': 'right'};

@@ -1,18 +1,15 @@
-// The console's own state (cursor, selection, view, overlays, log filter) as a reducer: every key
-// becomes an action here or an intent to the session, never both.
+// The console's own state (cursor, selection, view, overlays, log filter) and the selection it
+// makes: what the key handlers change and the panes draw. Nothing here calls the session; the
+// handlers of bindings and dialog choices do.
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, endOfMonth, type DateRange, type IsoDate} from '../dates.js';
 import type {RunSnapshot} from '../runner/types.js';
-import type {StartPreview} from '../session/types.js';
+import type {Dialog} from './dialogs.js';
 
-export type ConfirmKind = 'start' | 'cancel' | 'cancel-all' | 'rollback' | 'quit';
-
-/** The start confirmation's plan: null while the session computes it. */
-export type PreviewState = StartPreview | {readonly error: string} | null;
-
+/** What covers the panes; each kind has its layer (src/ui/layers.tsx) that takes its keys and draws it. */
 export type Overlay =
   | {readonly kind: 'help'}
-  | {readonly kind: 'confirm'; readonly confirm: ConfirmKind; readonly selection?: Selection; readonly processor?: DerivedTableName; readonly preview?: PreviewState}
+  | {readonly kind: 'confirm'; readonly dialog: Dialog}
   | {readonly kind: 'validation'}
   | {readonly kind: 'summary'; readonly snapshot: RunSnapshot}
   | {readonly kind: 'closing'; readonly message: string};

@@ -1,29 +1,26 @@
-// The console's frame: status bar, the grid (or a month's days), processors and job log (or a
-// dialog / results pane in their place), and the footer. Never taller than the terminal.
+// The console's frame: status bar, the grid (or a month's days), processors and job log (or the
+// open overlay's view in their place, drawn by its layer), and the footer. Never taller than the
+// terminal.
 import {Box, Text} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {DERIVED_TABLES} from '../../catalog/index.js';
-import {buildGrid, daysOfMonth} from '../coverage-grid.js';
+import {buildGrid} from '../coverage-grid.js';
 import {useFailures, useSessionSlice, useStores} from '../console-stores.js';
-import {dialogFor} from '../dialogs.js';
-import {shortMonth, truncate} from '../format.js';
-import type {KeyContext} from '../keymap.js';
+import {truncate} from '../format.js';
+import {isRunActive, keyContext, selectionReader, type ConsoleExit, type KeyEnvironment} from '../key-context.js';
+import {footerOverride, viewLayer} from '../layers.js';
 import {computeLayout, TOP_HEIGHT} from '../layout.js';
 import {useTerminalSize} from '../terminal-size.js';
 import {useTheme} from '../theme.js';
-import {initialUiState, selectionOf, type UiState} from '../ui-state.js';
-import {isRunActive, useConsoleKeys, type ConsoleExit} from '../use-console-keys.js';
-import {ConfirmDialog} from './ConfirmDialog.js';
+import {initialUiState, type UiState} from '../ui-state.js';
+import {useConsoleKeys} from '../use-console-keys.js';
 import {CoverageGrid} from './CoverageGrid.js';
 import {Footer} from './Footer.js';
-import {HelpOverlay} from './HelpOverlay.js';
 import {JobLog} from './JobLog.js';
 import {MonthDays} from './MonthDays.js';
 import {ProcessorsPane} from './Processors.js';
-import {RunSummary} from './RunSummary.js';
 import {StatusBar} from './StatusBar.js';
 import {TooSmall} from './TooSmall.js';
-import {ValidationPane} from './ValidationPane.js';
 
 export interface ConsoleAppProps {
   /** Called once, after the session was closed (or at once on a second Ctrl+C). */
@@ -99,37 +96,28 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
   }, [validation]);
 
   const months = model?.months ?? [];
-  const tables = useMemo(() => (model?.rows ?? []).map((r) => r.table), [model]);
-  const selectionFor = (u: UiState) => {
-    if (!coverage) return null;
-    const days = model && u.view === 'drill' ? daysOfMonth(months[u.col]) : [];
-    return selectionOf(u, {tables, months, rangeStart: coverage.range.start, boundary, day: days[u.day] ?? null}, shortMonth);
-  };
-  const selection = selectionFor(ui);
+  const selectionFor = useMemo(() => selectionReader(model, coverage?.range.start ?? null, boundary), [model, coverage, boundary]);
 
-  useConsoleKeys({
+  const keys: KeyEnvironment = {
     session,
     getUi: () => uiRef.current,
     setUi,
     model,
     run,
-    hasValidation: validation !== null,
+    validation,
     selectionOf: selectionFor,
     logLines: stores.log.getSnapshot,
     logPage: Math.max(1, layout.logLines),
     quit,
     forceExit: () => exit(isRunActive(run) ? 'detach' : 'quit'),
-  });
+  };
+  useConsoleKeys(keys);
 
   if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} />;
 
-  const keyContext: KeyContext = {
-    view: ui.view,
-    focus: ui.focus,
-    runActive: isRunActive(run),
-    hasSelection: ui.marks.size > 0 || ui.months !== null,
-    hasValidation: validation !== null,
-  };
+  // This frame's footer and overlay judge the context a key would get now.
+  const context = keyContext({...keys, getUi: () => ui});
+  const {selection} = context;
   const monthRange: [number, number] | null = ui.months
     ? [Math.min(ui.months.anchor, ui.months.end ?? ui.col), Math.max(ui.months.anchor, ui.months.end ?? ui.col)]
     : null;
@@ -144,35 +132,19 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
     top = <CoverageGrid model={model} row={ui.row} col={ui.col} width={width} focused={ui.focus === 'grid'} marks={ui.marks} monthRange={monthRange} selectionLabel={label} />;
   }
 
-  const overlay = ui.overlay;
-  let lower;
-  if (overlay?.kind === 'confirm') {
-    lower = <ConfirmDialog spec={dialogFor(overlay.confirm, overlay.selection, overlay.processor, overlay.preview)} width={width} height={layout.lowerHeight} />;
-  } else if (overlay?.kind === 'validation' && validation) {
-    lower = <ValidationPane report={validation} width={width} height={layout.lowerHeight} scroll={ui.overlayScroll} />;
-  } else if (overlay?.kind === 'summary') {
-    lower = <RunSummary run={overlay.snapshot} width={width} height={layout.lowerHeight} />;
-  } else if (overlay?.kind === 'closing') {
-    lower = (
-      <Text bold wrap="truncate">
-        {truncate(overlay.message, width, theme.ellipsis)}
-      </Text>
-    );
-  } else {
-    lower = (
-      <>
-        <ProcessorsPane lines={layout.processorLines} width={width} selected={model?.rows[ui.row]?.table.name ?? DERIVED_TABLES[0].name} />
-        <JobLog lines={layout.logLines} width={width} filter={ui.filter} editingFilter={ui.editingFilter} anchor={ui.logAnchor} focused={ui.focus === 'log'} />
-      </>
-    );
-  }
+  const view = viewLayer(context)?.view;
+  const body = view?.area === 'body' ? view.render(context, {width, height: layout.bodyHeight}) : null;
+  const lower = (view?.area === 'lower' ? view.render(context, {width, height: layout.lowerHeight}) : null) ?? (
+    <>
+      <ProcessorsPane lines={layout.processorLines} width={width} selected={model?.rows[ui.row]?.table.name ?? DERIVED_TABLES[0].name} />
+      <JobLog lines={layout.logLines} width={width} filter={ui.filter} editingFilter={ui.editingFilter} anchor={ui.logAnchor} focused={ui.focus === 'log'} />
+    </>
+  );
 
   return (
     <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
       <StatusBar width={width} />
-      {overlay?.kind === 'help' ? (
-        <HelpOverlay width={width} height={layout.bodyHeight} scroll={ui.overlayScroll} />
-      ) : (
+      {body ?? (
         <>
           <Box height={TOP_HEIGHT} flexDirection="column" overflow="hidden">
             {top}
@@ -182,7 +154,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
           </Box>
         </>
       )}
-      <Footer context={keyContext} notice={ui.notice} width={width} override={ui.editingFilter ? 'type to filter the log   enter: keep   esc: clear' : undefined} />
+      <Footer context={context} width={width} override={footerOverride(context)} />
     </Box>
   );
 }

@@ -1,16 +1,20 @@
-// Bottom line: a notice for the last key, then the keys that apply now (from the keymap).
+// Bottom line: a notice for the last key (what it did, or why it could not), else the hints of the
+// bindings that are enabled now, judged on the same context dispatch uses, or the top layer's text.
 import {Box, Text} from 'ink';
-import {footerHints, keyLabel, type KeyContext} from '../keymap.js';
+import {footerHints} from '../keymap.js';
+import type {KeyContext} from '../key-context.js';
 import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
-export function Footer({context, notice, width, override}: {readonly context: KeyContext; readonly notice: string | null; readonly width: number; readonly override?: string}) {
+export function Footer({context, width, override}: {readonly context: KeyContext; readonly width: number; readonly override?: string}) {
   const theme = useTheme();
-  const hints =
-    override ??
-    footerHints(context)
-      .map((h) => `${h.hint === 'move' && !theme.capabilities.unicode ? 'hjkl' : keyLabel(h.label, theme.capabilities.unicode)} ${h.hint}`)
-      .join('  ');
+  const {notice} = context.ui;
+  const hints = notice
+    ? ''
+    : (override ??
+      footerHints(context, theme.capabilities.unicode)
+        .map((h) => `${h.label} ${h.hint}`)
+        .join('  '));
   return (
     <Box height={1}>
       {notice ? (
