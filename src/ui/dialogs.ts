@@ -1,7 +1,7 @@
 // The confirmations as data: what they ask and the answers, each answer carrying what it does. The
 // dialog renders these choices and the confirmation layer runs the one pressed, so no code
 // anywhere switches over kinds of dialog: a new confirmation is one more function here.
-import {dependantsOf, DERIVED_TABLES} from '../catalog/index.js';
+import {dependantsOf, shortName} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {RunSnapshot} from '../runner/types.js';
 import type {StartPreview} from '../session/types.js';
@@ -34,7 +34,7 @@ export function choiceFor(choices: readonly Choice[], press: KeyPress): Choice |
 
 const dismiss = (label: string): Choice => ({input: 'esc', label, run: () => undefined});
 
-const short = (name: string | undefined) => DERIVED_TABLES.find((t) => t.name === name)?.short ?? name ?? '?';
+const short = (name: string | undefined) => (name === undefined ? '?' : shortName(name));
 
 /** The plan's total, what blocks it, then (BigQuery) the estimate: its total before the detail. */
 function previewLines(preview: PreviewState | undefined): string[] {

@@ -3,7 +3,7 @@
 // the footer (at render) and dispatch (at the key) judge a binding on the same context.
 import type {DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
-import type {RunSnapshot} from '../runner/types.js';
+import {isRunActive, type RunSnapshot} from '../runner/types.js';
 import type {Session} from '../session/types.js';
 import type {ValidationReport} from '../validation/types.js';
 import {daysOfMonth, type GridModel} from './coverage-grid.js';
@@ -44,10 +44,6 @@ export interface KeyContext extends KeyEnvironment {
   readonly monthCount: number;
   /** Days of the open month (0 in the grid). */
   readonly dayCount: number;
-}
-
-export function isRunActive(run: RunSnapshot | null): boolean {
-  return run !== null && (run.state === 'running' || run.state === 'stopping');
 }
 
 /** What s, v and d act on for a UI state, over this grid (null before the coverage arrives). */
