@@ -8,6 +8,8 @@ import {findInterruptedRun, pausedProcessors, warehouseKey} from '../src/runner/
 import {CountingWarehouse} from '../src/runner/counting.js';
 import type {RunEvent} from '../src/runner/types.js';
 import {LocalSession} from '../src/session/local.js';
+import {planPreviewLines} from '../src/ui/plan-preview.js';
+import {formatPlanCost} from '../src/warehouse/cost-format.js';
 import {loadLastValidation} from '../src/validation/index.js';
 import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {copyOf, DEMO_AS_OF, DEMO_RANGE, demoFile, tempDir, type TempDir} from './runner-support.js';
@@ -79,13 +81,13 @@ describe('local session', () => {
       const run = await session.startRun({range: DEMO_RANGE, processors: ['team_offense_game_summary']});
       await run!.finished;
       await waitFor(session, () => !session.running);
-      await session.runRollback({start: '2021-12-01', end: '2021-12-31'}, ['team_offense_game_summary'], false);
+      await session.call('rollback', {range: {start: '2021-12-01', end: '2021-12-31'}, tables: ['team_offense_game_summary'], rerun: false});
       const covered = session.getState().coverage!.covered.team_offense_game_summary;
       expect(covered.some((d) => d.startsWith('2021-12'))).toBe(false);
       expect(covered.some((d) => d.startsWith('2021-11'))).toBe(true);
       expect(session.backlog().some((e) => e.type === 'log' && /rollback: deleted \d+ rows of TOGS/.test(e.message))).toBe(true);
 
-      await session.runRollback({start: '2021-12-01', end: '2021-12-31'}, ['team_offense_game_summary'], true);
+      await session.call('rollback', {range: {start: '2021-12-01', end: '2021-12-31'}, tables: ['team_offense_game_summary'], rerun: true});
       await waitFor(session, () => !session.running && session.getState().run?.state === 'completed' && session.getState().coverage!.covered.team_offense_game_summary.length === 72);
     } finally {
       await session.close('detach');
@@ -97,12 +99,13 @@ describe('local session', () => {
     const {session, duck} = await open('preview');
     try {
       const request = {range: DEMO_RANGE, processors: ['team_offense_game_summary', 'ml_feature_store'] as const, batchSize: 10};
-      const plain = await session.preview({...request, processors: [...request.processors]});
-      expect(plain.cost).toBeNull();
+      const plain = await session.call('preview', {request: {...request, processors: [...request.processors]}});
+      expect(plain.estimate).toBeNull();
       expect(plain.hasWork).toBe(true);
-      expect(plain.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
+      const summary = planPreviewLines(plain);
+      expect(summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
       // MLFS needs inputs that are neither covered nor in the plan: the preview says so.
-      expect(plain.summary.some((line) => /^blocked: MLFS needs \w+ on /.test(line))).toBe(true);
+      expect(summary.some((line) => /^blocked: MLFS needs \w+ on /.test(line))).toBe(true);
 
       // A warehouse with dry runs (BigQuery's adapter; its own tests cover the jobs): priced lines.
       const dryRuns: string[] = [];
@@ -110,10 +113,11 @@ describe('local session', () => {
         dryRun: async (sql: string) => (dryRuns.push(sql), {bytes: 3 * 2 ** 30}),
       });
       const priced = new LocalSession({warehouse: billed, stateDir: join(tmp.dir, 'state-preview'), config: parseConfig({}), boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
-      const preview = await priced.preview({...request, processors: [...request.processors]});
+      const preview = await priced.call('preview', {request: {...request, processors: [...request.processors]}});
       expect(dryRuns).toHaveLength(2); // one per processor, not per batch
-      expect(preview.cost!.at(-1)).toMatch(/^total [\d.]+ GiB processed, ~\$[\d.]+ on demand at \$6\.25\/TiB \(dry-run estimate\)$/);
-      expect(preview.cost!.some((line) => line.startsWith('TOGS'))).toBe(true);
+      const cost = formatPlanCost(preview.estimate!).map((line) => line.trim());
+      expect(cost.at(-1)).toMatch(/^total [\d.]+ GiB processed, ~\$[\d.]+ on demand at \$6\.25\/TiB \(dry-run estimate\)$/);
+      expect(cost.some((line) => line.startsWith('TOGS'))).toBe(true);
     } finally {
       await session.close('detach');
       await duck.close();
@@ -123,11 +127,11 @@ describe('local session', () => {
   it('saves pause flags when no run is live, and validates', async () => {
     const {session, duck} = await open('intents');
     try {
-      session.send({type: 'pause', processor: 'ml_feature_store'});
+      await session.call('intent', {intent: {type: 'pause', processor: 'ml_feature_store'}});
       expect(pausedProcessors(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toEqual(['ml_feature_store']);
-      session.send({type: 'resume', processor: 'ml_feature_store'});
+      await session.call('intent', {intent: {type: 'resume', processor: 'ml_feature_store'}});
       expect(pausedProcessors(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toEqual([]);
-      await session.runValidation({start: '2021-11-01', end: '2021-11-07'}, ['team_offense_game_summary']);
+      await session.call('validate', {range: {start: '2021-11-01', end: '2021-11-07'}, tables: ['team_offense_game_summary']});
       const report = session.getState().validation!;
       expect(report).not.toBeNull();
       expect(report.passed).toBe(false); // nothing is built yet: completeness fails

@@ -50,6 +50,8 @@ export interface StartRunOptions {
   /** Ignored when `resume` is given: the interrupted run's own request is continued. */
   readonly request: RunRequest;
   readonly resume?: ActiveRun;
+  /** When given, startRun executes exactly that plan, no planning inside (the plan a console approved). */
+  readonly plan?: Plan;
   readonly retry?: Partial<RetryPolicy>;
   /**
    * Headless runs nobody can resume from: end ('interrupted', resumable) when only paused
@@ -106,7 +108,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   let plan: Plan;
   let journal: RunJournal;
   try {
-    plan = await planRun({
+    plan = options.plan ?? await planRun({
       warehouse,
       config: options.config,
       boundary: resume?.boundary ?? options.boundary,

@@ -2,6 +2,7 @@
 // these choices and the key handler dispatches from the same list.
 import {dependantsOf, DERIVED_TABLES} from '../catalog/index.js';
 import type {DialogChoice} from './keymap.js';
+import {planPreviewLines} from './plan-preview.js';
 import type {ConfirmKind, PreviewState, Selection} from './ui-state.js';
 
 export type DialogValue = 'confirm' | 'rerun' | 'detach' | 'cancel-run' | 'dismiss';
@@ -15,24 +16,12 @@ export interface DialogSpec {
 
 const short = (name: string | undefined) => DERIVED_TABLES.find((t) => t.name === name)?.short ?? name ?? '?';
 
-/** The plan's total, what blocks it, then (BigQuery) the estimate: its total before the detail. */
-function previewLines(preview: PreviewState | undefined): string[] {
-  if (!preview) return ['planning (on BigQuery: estimating bytes and cost with dry-run jobs)...'];
-  if ('error' in preview) return [`could not plan it: ${preview.error}`];
-  const lines = preview.hasWork ? [...preview.summary] : ['nothing to build: every game date of the selection is covered', ...preview.summary.slice(1)];
-  if (preview.cost) {
-    const total = preview.cost.at(-1)!;
-    lines.push(`BigQuery ${total.replace(/^total /, '')}`, ...preview.cost.slice(0, -1));
-  }
-  return lines;
-}
-
 export function dialogFor(kind: ConfirmKind, selection?: Selection, processor?: string, preview?: PreviewState): DialogSpec {
   switch (kind) {
     case 'start':
       return {
         title: `Start ${selection?.label ?? ''} (${selection?.range.start}..${selection?.range.end})?`,
-        body: previewLines(preview),
+        body: planPreviewLines(preview),
         // Nothing starts unseen: y exists only once the plan (and its cost) is on screen.
         choices: preview && 'hasWork' in preview && preview.hasWork
           ? [

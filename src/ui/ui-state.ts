@@ -3,12 +3,12 @@
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, endOfMonth, type DateRange, type IsoDate} from '../dates.js';
 import type {RunSnapshot} from '../runner/types.js';
-import type {StartPreview} from '../session/types.js';
+import type {PlanPreview} from '../session/types.js';
 
 export type ConfirmKind = 'start' | 'cancel' | 'cancel-all' | 'rollback' | 'quit';
 
 /** The start confirmation's plan: null while the session computes it. */
-export type PreviewState = StartPreview | {readonly error: string} | null;
+export type PreviewState = PlanPreview | {readonly error: string} | null;
 
 export type Overlay =
   | {readonly kind: 'help'}

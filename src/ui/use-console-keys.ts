@@ -118,21 +118,21 @@ function runAction(action: Action, env: KeyEnvironment): void {
       // The plan (and BigQuery's estimate) fills the dialog when it arrives, if it is still open.
       const settle = (preview: PreviewState) =>
         setUi((u) => (u.overlay?.kind === 'confirm' && u.overlay.selection === selection ? {...u, overlay: {...u.overlay, preview}} : u));
-      session.preview({range: selection.range, processors: selection.tables}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
+      session.call('preview', {request: {range: selection.range, processors: selection.tables}}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
       return;
     }
     case 'pause':
     case 'resume': {
       const problem = processorProblem(env, selected?.name);
       if (problem) return setUi(notice(problem));
-      session.send({type: action, processor: selected!.name});
+      void session.call('intent', {intent: {type: action, processor: selected!.name}});
       return setUi(notice(`${action === 'pause' ? 'pausing' : 'resuming'} ${selected!.short}`));
     }
     case 'pause-all':
     case 'resume-all': {
       const problem = processorProblem(env, undefined);
       if (problem) return setUi(notice(problem));
-      session.send({type: action === 'pause-all' ? 'pause' : 'resume'});
+      void session.call('intent', {intent: {type: action === 'pause-all' ? 'pause' : 'resume'}});
       return setUi(notice(action === 'pause-all' ? 'pausing every processor' : 'resuming every processor'));
     }
     case 'cancel':
@@ -143,7 +143,7 @@ function runAction(action: Action, env: KeyEnvironment): void {
     }
     case 'validate': {
       if (!selection) return setUi(notice('nothing to validate: no coverage yet'));
-      session.validate(selection.range, selection.tables);
+      void session.call('validate', {range: selection.range, tables: selection.tables});
       return setUi((u) => ({...u, awaitingValidation: true, notice: `validating ${selection!.label}`}));
     }
     case 'show-validation':
@@ -155,7 +155,7 @@ function runAction(action: Action, env: KeyEnvironment): void {
       return setUi((u) => ({...u, overlay: {kind: 'confirm', confirm: 'rollback', selection}}));
     }
     case 'refresh':
-      session.refresh();
+      void session.call('refresh', {});
       return setUi(notice('refreshing coverage'));
     case 'help':
       return setUi((u) => ({...u, overlay: {kind: 'help'}, overlayScroll: 0}));
@@ -165,6 +165,22 @@ function runAction(action: Action, env: KeyEnvironment): void {
     case 'interrupt':
       return env.quit('detach', runActive ? 'detach' : 'quit');
   }
+}
+
+/**
+ * y on the start dialog: the session runs the plan on screen (by its id) or, when the warehouse
+ * changed since, starts nothing and sends the new plan, which the dialog shows to ask again.
+ */
+function startShownPlan(env: KeyEnvironment, selection: Selection, preview: PreviewState | undefined): void {
+  const planId = preview && 'planId' in preview ? preview.planId : undefined;
+  env.session.call('start', {request: {range: selection.range, processors: selection.tables}, planId}).then(
+    (reply) => {
+      if (reply.started) return;
+      const replanned = reply.preview;
+      env.setUi((u) => (replanned && u.overlay === null ? {...u, notice: reply.reason, overlay: {kind: 'confirm', confirm: 'start', selection, preview: replanned}} : {...u, notice: reply.reason}));
+    },
+    (error: unknown) => env.setUi(notice(`cannot start: ${error instanceof Error ? error.message : String(error)}`)),
+  );
 }
 
 function answerDialog(input: string, key: Key, env: KeyEnvironment): void {
@@ -177,18 +193,18 @@ function answerDialog(input: string, key: Key, env: KeyEnvironment): void {
   switch (overlay.confirm) {
     case 'start': {
       const s = overlay.selection!;
-      env.session.start({range: s.range, processors: s.tables});
+      startShownPlan(env, s, overlay.preview);
       return close(`starting ${s.label} (${s.range.start}..${s.range.end})`);
     }
     case 'cancel':
-      env.session.send({type: 'cancel', processor: overlay.processor});
+      void env.session.call('intent', {intent: {type: 'cancel', processor: overlay.processor}});
       return close(`cancelling ${overlay.processor}`);
     case 'cancel-all':
-      env.session.send({type: 'cancel'});
+      void env.session.call('intent', {intent: {type: 'cancel'}});
       return close('cancelling the run');
     case 'rollback': {
       const s = overlay.selection!;
-      env.session.rollback(s.range, s.tables, choice.value === 'rerun');
+      void env.session.call('rollback', {range: s.range, tables: s.tables, rerun: choice.value === 'rerun'});
       return close(`rolling back ${s.label}${choice.value === 'rerun' ? ' and re-running it' : ''}`);
     }
     case 'quit':
@@ -263,7 +279,7 @@ export function handleKey(input: string, key: Key, env: KeyEnvironment): void {
     const run = ui.overlay.snapshot;
     if (input === 'v' && run.range) {
       const tables = run.processors.filter((p) => p.status !== 'idle').map((p) => p.name);
-      env.session.validate(run.range, tables);
+      void env.session.call('validate', {range: run.range, tables});
       return setUi((u) => ({...u, overlay: null, awaitingValidation: true, notice: `validating ${run.range!.start}..${run.range!.end}`}));
     }
     setUi((u) => ({...u, overlay: null}));
