@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {mkdirSync, mkdtempSync, statSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, statSync} from 'node:fs';
 import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -320,5 +320,45 @@ describe('attach socket', () => {
     const script = `require('net').createConnection(${JSON.stringify(path)}).on('connect',()=>{console.log('CONNECTED');process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(0)})`;
     const out = execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', script], {encoding: 'utf8'});
     expect(out.trim()).toBe('EACCES');
+  });
+  it('logs a client that floods bad lines once, and its count when it leaves (20,000 lines: two log lines)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    const logged: string[] = [];
+    server = await serveSession(relaySession().session, {socketPath: path, owner, log: (_l, m) => logged.push(m)});
+    const raw = createConnection(path);
+    raw.on('data', () => undefined);
+    await new Promise((resolve) => raw.once('connect', resolve));
+    raw.write('garbage\n'.repeat(20_000));
+    raw.end();
+    await until(() => logged.length === 2, 10_000);
+    expect(logged).toEqual(['attach: bad message from a client: not JSON', 'attach: a client that sent 20000 bad messages left (the first: not JSON)']);
+  });
+
+  it('never changes the permissions of the state dir: the socket gets a private directory of its own', async () => {
+    for (const mode of [0o1777, 0o775]) {
+      const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+      chmodSync(dir, mode);
+      const path = socketPath(dir, 'w');
+      const served = await serveSession(relaySession().session, {socketPath: path, owner, log: () => undefined});
+      try {
+        expect(statSync(dir).mode & 0o7777).toBe(mode);
+        expect(statSync(dirname(path)).mode & 0o7777).toBe(0o700);
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+      } finally {
+        await served.close();
+      }
+    }
+  });
+
+  it('refuses, in one line, to serve from a socket directory others can write into, and leaves it as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attach-'));
+    const path = socketPath(dir, 'w');
+    mkdirSync(dirname(path));
+    chmodSync(dirname(path), 0o775);
+    await expect(serveSession(relaySession().session, {socketPath: path, owner, log: () => undefined})).rejects.toThrow(
+      `the socket directory ${dirname(path)} is writable by others (mode 0775): make it private (chmod 700), or use another --state-dir`,
+    );
+    expect(statSync(dirname(path)).mode & 0o7777).toBe(0o775);
   });
 });
