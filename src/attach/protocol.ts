@@ -36,9 +36,10 @@ export type ServerMessage =
   /** A request without an id that was refused, or a line that was not a request at all. */
   | {readonly v: V; readonly type: 'error'; readonly message: string};
 
-type Unversioned<M> = M extends unknown ? Omit<M, 'v'> : never;
+/** A server message before `encode` adds the version. */
+export type Outgoing = ServerMessage extends infer M ? (M extends unknown ? Omit<M, 'v'> : never) : never;
 
-export function encode(message: Unversioned<ServerMessage>): string {
+export function encode(message: Outgoing): string {
   return `${JSON.stringify({v: PROTOCOL_VERSION, ...message})}\n`;
 }
 

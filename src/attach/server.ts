@@ -11,7 +11,7 @@ import {describeError} from '../runner/classify.js';
 import {needsControl, type RequestReply, type RequestType, type SessionRequest} from '../session/requests.js';
 import type {Session} from '../session/types.js';
 import {privateDirectory} from './private-dir.js';
-import {encode, LineSplitter, parseClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
+import {encode, LineSplitter, parseClientMessage, type Outgoing, type RunOwner} from './protocol.js';
 
 export interface ServeOptions {
   readonly socketPath: string;
@@ -20,8 +20,6 @@ export interface ServeOptions {
   readonly log: (level: 'info' | 'warn', message: string) => void;
   /** A client with more than this many bytes unsent is too slow and is dropped. */
   readonly maxBufferedBytes?: number;
-  /** Requests of one client waiting for their reply; beyond it, requests are refused. */
-  readonly maxPendingPerClient?: number;
 }
 
 export interface SessionServer {
@@ -29,7 +27,7 @@ export interface SessionServer {
   close(): Promise<void>;
 }
 
-/** A console asks one thing at a time; 32 waiting is a client that floods. */
+/** Requests of one client waiting for their reply: a console asks one or two things at a time, 32 is a flood. */
 const MAX_PENDING_PER_CLIENT = 32;
 
 interface Client {
@@ -66,7 +64,6 @@ function callRequest<K extends RequestType>(session: Session, request: SessionRe
 export async function serveSession(session: Session, options: ServeOptions): Promise<SessionServer> {
   const {socketPath, owner, log} = options;
   const maxBuffered = options.maxBufferedBytes ?? 8 << 20;
-  const maxPending = options.maxPendingPerClient ?? MAX_PENDING_PER_CLIENT;
 
   // The directory is part of the protection: refuse to serve from one others can write into.
   privateDirectory(dirname(socketPath));
@@ -76,7 +73,7 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
   }
 
   const clients = new Set<Client>();
-  const send = (socket: Socket, message: Parameters<typeof encode>[0]) => {
+  const send = (socket: Socket, message: Outgoing) => {
     if (socket.destroyed) return;
     if (socket.writableLength > maxBuffered) {
       log('warn', `attach: dropped a client that stopped reading (${socket.writableLength} bytes unsent)`);
@@ -85,7 +82,7 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
     }
     socket.write(encode(message));
   };
-  const broadcast = (message: Parameters<typeof encode>[0]) => {
+  const broadcast = (message: Outgoing) => {
     for (const client of clients) send(client.socket, message);
   };
 
@@ -115,16 +112,16 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
     if (needsControl(request.type) && !owner.control) {
       return refuse(client, id, `${owner.command} runs its own request only: ${request.type} from its console once it has ended`);
     }
-    if (client.pending >= maxPending) {
+    if (client.pending >= MAX_PENDING_PER_CLIENT) {
       // A caller waiting on an id is answered; a flood without ids hears it once.
       if (id === undefined && client.toldTooMany) return;
       client.toldTooMany ||= id === undefined;
-      return refuse(client, id, `too many requests waiting (${maxPending}): wait for their replies`);
+      return refuse(client, id, `too many requests waiting (${MAX_PENDING_PER_CLIENT}): wait for their replies`);
     }
     client.pending++;
-    const settle = (message: Parameters<typeof encode>[0] | null) => {
+    const settle = (message: Outgoing | null) => {
       client.pending--;
-      if (client.pending < maxPending) client.toldTooMany = false;
+      if (client.pending < MAX_PENDING_PER_CLIENT) client.toldTooMany = false;
       if (message) send(client.socket, message);
     };
     callRequest(session, request, client.gone.signal).then(
@@ -143,7 +140,7 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
 
   const server: Server = createServer((socket) => {
     const client: Client = {socket, gone: new AbortController(), pending: 0, toldTooMany: false, badLines: 0, firstBad: null};
-    setMaxListeners(maxPending + 1, client.gone.signal); // one per waiting request, by design
+    setMaxListeners(MAX_PENDING_PER_CLIENT + 1, client.gone.signal); // one per waiting request, by design
     clients.add(client);
     socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());

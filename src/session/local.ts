@@ -29,7 +29,7 @@ import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {Coalesced} from './coalesce.js';
 import {planIdentity, previewOf} from './plan-preview.js';
-import type {CallOptions, PlanPreview, RequestPayload, RequestReply, RequestType, SessionHandlers, StartReply} from './requests.js';
+import {answersWithData, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
 import {SessionStore} from './store.js';
 import type {Session} from './types.js';
 
@@ -96,8 +96,17 @@ export class LocalSession extends SessionStore implements Session {
     return this.run !== null || this.next !== null || this.pending.size > 0;
   }
 
+  /** Every request passes here: tracked until it settles, and one without a reply never rejects. */
   call<K extends RequestType>(type: K, payload: RequestPayload<K>, options: CallOptions = {}): Promise<RequestReply<K>> {
-    return this.track(() => this.handlers[type](payload, options));
+    return this.track(async () => {
+      try {
+        return await this.handlers[type](payload, options);
+      } catch (error) {
+        if (answersWithData(type)) throw error;
+        this.log('error', `${type} failed: ${describeError(error)}`);
+        return undefined as RequestReply<K>;
+      }
+    });
   }
 
   private readonly handlers: SessionHandlers = {

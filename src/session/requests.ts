@@ -11,10 +11,10 @@ import type {PlanCost} from '../warehouse/cost-format.js';
 
 const tableName = z.enum(DERIVED_TABLE_NAMES);
 const count = z.number().int().min(0);
-export const dateRange: z.ZodType<DateRange> = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
+const dateRange: z.ZodType<DateRange> = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
 const tables = z.array(tableName).min(1).readonly();
 
-export const runRequest: z.ZodType<RunRequest> = z.object({
+const runRequest: z.ZodType<RunRequest> = z.object({
   range: dateRange,
   processors: tables,
   force: z.boolean().optional(),
@@ -33,7 +33,7 @@ const planCost: z.ZodType<PlanCost> = z.object({
 });
 
 /** What starting a request would do, computed where the warehouse is; src/ui/plan-preview.ts renders it. */
-export const planPreview = z.object({
+const planPreview = z.object({
   /** The plan's identity (its batches, gates and boundary): `start` runs it only while it still holds. */
   planId: z.string(),
   requested: dateRange,
@@ -94,7 +94,7 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-export type RequestHandler<K extends RequestType> = (payload: RequestPayload<K>, options: CallOptions) => Promise<RequestReply<K>>;
+type RequestHandler<K extends RequestType> = (payload: RequestPayload<K>, options: CallOptions) => Promise<RequestReply<K>>;
 /** One handler per request: what LocalSession implements. */
 export type SessionHandlers = {readonly [K in RequestType]: RequestHandler<K>};
 
