@@ -10,6 +10,7 @@ import {connectSession, type RemoteSession} from '../src/attach/client.js';
 import {socketPath} from '../src/attach/paths.js';
 import {isSocketLive} from '../src/attach/server.js';
 import {createDemoWarehouse} from '../src/demo/index.js';
+import {planPreviewLines} from '../src/ui/plan-preview.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {tableFacts, type TableFacts} from './runner-support.js';
 import {assertBuilt, backfill, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
@@ -70,12 +71,13 @@ describe('the console host', {timeout: 300_000}, () => {
     expect(session.getState().attached).toBe(false);
     expect(session.owner.pid).toBe(child.pid);
 
-    const preview = await session.preview({range: RANGE, processors: ALL});
+    const preview = await session.call('preview', {request: {range: RANGE, processors: ALL}});
     expect(preview.hasWork).toBe(true);
-    expect(preview.cost).toBeNull(); // DuckDB: nothing to pay
-    expect(preview.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
+    expect(preview.estimate).toBeNull(); // DuckDB: nothing to pay
+    expect(planPreviewLines(preview)[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
 
-    session.start({range: RANGE, processors: ALL});
+    // The plan on screen is the plan that runs.
+    expect(await session.call('start', {request: {range: RANGE, processors: ALL}, planId: preview.planId})).toMatchObject({started: true});
     await until('the run to complete', () => runState(session) === 'completed', 120_000);
     // The end arrives with its event; the grid follows with the next (coalesced) coverage message.
     await until('the grid to show the feature store', () => (session.getState().coverage!.covered.ml_feature_store ?? []).length > 0, 10_000);
@@ -88,7 +90,7 @@ describe('the console host', {timeout: 300_000}, () => {
     expect(json.live).toMatchObject({consoleHost: true, state: 'completed'});
 
     // Rollback over the socket deletes, and the grid follows.
-    session.rollback({start: '2021-12-01', end: '2021-12-15'}, ['ml_feature_store'], false);
+    void session.call('rollback', {range: {start: '2021-12-01', end: '2021-12-15'}, tables: ['ml_feature_store'], rerun: false});
     await until('the rollback', () => (session.getState().coverage!.covered.ml_feature_store ?? []).every((d) => d < '2021-12-01'), 30_000);
 
     await session.close('detach');
@@ -105,7 +107,7 @@ describe('the console host', {timeout: 300_000}, () => {
     copyFileSync(pristine, file);
     const first = await startHost(file);
     // One date per batch, one at a time: slow enough to interrupt.
-    first.session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    void first.session.call('start', {request: {range: RANGE, processors: ALL, batchSize: 1, workers: 1}});
     await until('a few batches', () => (first.session.getState().run?.totals.batchesDone ?? 0) >= 5, 60_000);
 
     // The console dies without a goodbye: the host keeps running the batches.
@@ -123,7 +125,7 @@ describe('the console host', {timeout: 300_000}, () => {
 
     const second = await startHost(file);
     expect(second.session.backlog().some((e) => e.type === 'log' && /an interrupted run \S+ .* can be resumed/.test(e.message))).toBe(true);
-    second.session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    void second.session.call('start', {request: {range: RANGE, processors: ALL, batchSize: 1, workers: 1}});
     await until('the resumed run to complete', () => runState(second.session) === 'completed', 240_000);
     await second.session.close('detach');
     expect((await second.child).exitCode).toBe(0);
@@ -135,9 +137,9 @@ describe('the console host', {timeout: 300_000}, () => {
     const file = join(box.dir, 'paused.duckdb');
     copyFileSync(pristine, file);
     const {child, session} = await startHost(file);
-    session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    void session.call('start', {request: {range: RANGE, processors: ALL, batchSize: 1, workers: 1}});
     await until('a batch', () => (session.getState().run?.totals.batchesDone ?? 0) >= 1, 60_000);
-    session.send({type: 'pause'}); // every processor
+    void session.call('intent', {intent: {type: 'pause'}}); // every processor
     await until('nothing in flight', () => session.getState().run?.processors.every((p) => p.running.length === 0) === true, 60_000);
     await session.close('detach'); // the operator detaches, leaving a paused run
     const exited = await child;
@@ -158,7 +160,7 @@ describe('the console host', {timeout: 300_000}, () => {
     const file = join(box.dir, 'killed.duckdb');
     copyFileSync(pristine, file);
     const {child, session} = await startHost(file);
-    session.start({range: RANGE, processors: ALL, batchSize: 1, workers: 1});
+    void session.call('start', {request: {range: RANGE, processors: ALL, batchSize: 1, workers: 1}});
     await until('a batch', () => (session.getState().run?.totals.batchesDone ?? 0) >= 1, 60_000);
     child.kill('SIGKILL');
     await child;

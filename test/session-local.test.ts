@@ -1,16 +1,29 @@
 // The in-process session on a real demo warehouse: coverage kept current from batch events (no
 // query per batch), intents with and without a run, rollback (+ rerun), validation, and
-// close('detach') leaving the run resumable.
+// close('detach') leaving the run resumable. Approve what runs: the plan a preview showed (by its
+// id) is the plan that runs, planned once; a warehouse that changed between the preview and the
+// start is refused with the new plan, in-process and over the socket; and a flood of refreshes
+// over the socket costs the warehouse one or two refreshes, not one per line.
+import {mkdtempSync} from 'node:fs';
+import {createConnection} from 'node:net';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connectSession} from '../src/attach/client.js';
+import {socketPath} from '../src/attach/paths.js';
+import {PROTOCOL_VERSION} from '../src/attach/protocol.js';
+import {serveSession} from '../src/attach/server.js';
 import {parseConfig} from '../src/config.js';
 import {findInterruptedRun, pausedProcessors, warehouseKey} from '../src/runner/index.js';
 import {CountingWarehouse} from '../src/runner/counting.js';
-import type {RunEvent} from '../src/runner/types.js';
+import type {RunEvent, RunRequest} from '../src/runner/types.js';
 import {LocalSession} from '../src/session/local.js';
+import {planPreviewLines} from '../src/ui/plan-preview.js';
+import {formatPlanCost} from '../src/warehouse/cost-format.js';
 import {loadLastValidation} from '../src/validation/index.js';
 import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {copyOf, DEMO_AS_OF, DEMO_RANGE, demoFile, tempDir, type TempDir} from './runner-support.js';
+import {until} from './support/wait.js';
 
 let tmp: TempDir;
 let demo: string;
@@ -79,13 +92,13 @@ describe('local session', () => {
       const run = await session.startRun({range: DEMO_RANGE, processors: ['team_offense_game_summary']});
       await run!.finished;
       await waitFor(session, () => !session.running);
-      await session.runRollback({start: '2021-12-01', end: '2021-12-31'}, ['team_offense_game_summary'], false);
+      await session.call('rollback', {range: {start: '2021-12-01', end: '2021-12-31'}, tables: ['team_offense_game_summary'], rerun: false});
       const covered = session.getState().coverage!.covered.team_offense_game_summary;
       expect(covered.some((d) => d.startsWith('2021-12'))).toBe(false);
       expect(covered.some((d) => d.startsWith('2021-11'))).toBe(true);
       expect(session.backlog().some((e) => e.type === 'log' && /rollback: deleted \d+ rows of TOGS/.test(e.message))).toBe(true);
 
-      await session.runRollback({start: '2021-12-01', end: '2021-12-31'}, ['team_offense_game_summary'], true);
+      await session.call('rollback', {range: {start: '2021-12-01', end: '2021-12-31'}, tables: ['team_offense_game_summary'], rerun: true});
       await waitFor(session, () => !session.running && session.getState().run?.state === 'completed' && session.getState().coverage!.covered.team_offense_game_summary.length === 72);
     } finally {
       await session.close('detach');
@@ -97,12 +110,13 @@ describe('local session', () => {
     const {session, duck} = await open('preview');
     try {
       const request = {range: DEMO_RANGE, processors: ['team_offense_game_summary', 'ml_feature_store'] as const, batchSize: 10};
-      const plain = await session.preview({...request, processors: [...request.processors]});
-      expect(plain.cost).toBeNull();
+      const plain = await session.call('preview', {request: {...request, processors: [...request.processors]}});
+      expect(plain.estimate).toBeNull();
       expect(plain.hasWork).toBe(true);
-      expect(plain.summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
+      const summary = planPreviewLines(plain);
+      expect(summary[0]).toMatch(/^\d+ batches, \d+ processor-dates( \(\d+ for lookback\))?, at most \d+ at once$/);
       // MLFS needs inputs that are neither covered nor in the plan: the preview says so.
-      expect(plain.summary.some((line) => /^blocked: MLFS needs \w+ on /.test(line))).toBe(true);
+      expect(summary.some((line) => /^blocked: MLFS needs \w+ on /.test(line))).toBe(true);
 
       // A warehouse with dry runs (BigQuery's adapter; its own tests cover the jobs): priced lines.
       const dryRuns: string[] = [];
@@ -110,10 +124,11 @@ describe('local session', () => {
         dryRun: async (sql: string) => (dryRuns.push(sql), {bytes: 3 * 2 ** 30}),
       });
       const priced = new LocalSession({warehouse: billed, stateDir: join(tmp.dir, 'state-preview'), config: parseConfig({}), boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
-      const preview = await priced.preview({...request, processors: [...request.processors]});
+      const preview = await priced.call('preview', {request: {...request, processors: [...request.processors]}});
       expect(dryRuns).toHaveLength(2); // one per processor, not per batch
-      expect(preview.cost!.at(-1)).toMatch(/^total [\d.]+ GiB processed, ~\$[\d.]+ on demand at \$6\.25\/TiB \(dry-run estimate\)$/);
-      expect(preview.cost!.some((line) => line.startsWith('TOGS'))).toBe(true);
+      const cost = formatPlanCost(preview.estimate!).map((line) => line.trim());
+      expect(cost.at(-1)).toMatch(/^total [\d.]+ GiB processed, ~\$[\d.]+ on demand at \$6\.25\/TiB \(dry-run estimate\)$/);
+      expect(cost.some((line) => line.startsWith('TOGS'))).toBe(true);
     } finally {
       await session.close('detach');
       await duck.close();
@@ -123,11 +138,11 @@ describe('local session', () => {
   it('saves pause flags when no run is live, and validates', async () => {
     const {session, duck} = await open('intents');
     try {
-      session.send({type: 'pause', processor: 'ml_feature_store'});
+      await session.call('intent', {intent: {type: 'pause', processor: 'ml_feature_store'}});
       expect(pausedProcessors(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toEqual(['ml_feature_store']);
-      session.send({type: 'resume', processor: 'ml_feature_store'});
+      await session.call('intent', {intent: {type: 'resume', processor: 'ml_feature_store'}});
       expect(pausedProcessors(join(tmp.dir, 'state-intents'), warehouseKey(duck))).toEqual([]);
-      await session.runValidation({start: '2021-11-01', end: '2021-11-07'}, ['team_offense_game_summary']);
+      await session.call('validate', {range: {start: '2021-11-01', end: '2021-11-07'}, tables: ['team_offense_game_summary']});
       const report = session.getState().validation!;
       expect(report).not.toBeNull();
       expect(report.passed).toBe(false); // nothing is built yet: completeness fails
@@ -197,5 +212,114 @@ describe('local session', () => {
     // Nothing left behind that would keep a host up or start this request later, unasked.
     expect(session.busy).toBe(false);
     expect(findInterruptedRun(stateDir, warehouseKey(duck))).not.toBeNull();
+  }, 300_000);
+});
+
+const TOGS: RunRequest = {range: DEMO_RANGE, processors: ['team_offense_game_summary'], batchSize: 10, workers: 1};
+const NOVEMBER: RunRequest = {range: {start: '2021-11-01', end: '2021-11-30'}, processors: ['team_offense_game_summary']};
+
+/** A session whose coverage is loaded and which closes its warehouse. */
+async function opened(name: string) {
+  const warehouse = new CountingWarehouse(await openDuckDb(copyOf(demo, tmp.dir, name)));
+  const session = new LocalSession({warehouse, stateDir: join(tmp.dir, `state-${name}`), config: parseConfig({}), boundary: DEMO_AS_OF, start: DEMO_RANGE.start, ownsWarehouse: true});
+  await session.refreshCoverage();
+  return {session, warehouse};
+}
+
+/** Changes the warehouse under a shown plan: a run of November covers dates the plan would build. */
+async function coverNovember(session: LocalSession): Promise<void> {
+  const run = await session.startRun(NOVEMBER);
+  await run!.finished;
+  await until('the session to be idle', () => !session.running, 30_000, 20);
+}
+
+describe('approve what runs', () => {
+  it('runs the plan the preview showed, planned once: at start, to check it still holds', async () => {
+    const {session, warehouse} = await opened('approved');
+    try {
+      const preview = await session.call('preview', {request: TOGS});
+      expect(preview.hasWork).toBe(true);
+      let started: {batches: number; jobs: number} | null = null;
+      const before = warehouse.jobs;
+      session.subscribeEvents((e) => {
+        if (e.type === 'run-started') started = {batches: e.batches, jobs: warehouse.jobs - before};
+      });
+      expect(await session.call('start', {request: TOGS, planId: preview.planId})).toMatchObject({started: true});
+      await until('the run to start', () => started !== null, 10_000, 10);
+      // The schedule and the coverage, read once (a second plan inside the runner would read them again).
+      expect(started).toEqual({batches: preview.totals.batches, jobs: 2});
+      await until('the run to complete', () => session.getState().run?.state === 'completed' && !session.running, 120_000, 50);
+      expect(session.getState().run!.totals.datesDone).toBe(preview.totals.dates);
+    } finally {
+      await session.close('detach');
+    }
+  }, 300_000);
+
+  it('refuses a start when the warehouse changed since the preview, and returns the new plan', async () => {
+    const {session} = await opened('changed');
+    try {
+      const shown = await session.call('preview', {request: TOGS});
+      await coverNovember(session);
+      const runs = session.getState().run?.runId;
+      const reply = await session.call('start', {request: TOGS, planId: shown.planId});
+      expect(reply.started).toBe(false);
+      if (reply.started) return;
+      expect(reply.reason).toBe('the warehouse changed since that plan was made: nothing started; here is the new plan');
+      expect(reply.preview).toMatchObject({replaces: shown.planId, hasWork: true});
+      expect(reply.preview!.planId).not.toBe(shown.planId);
+      expect(reply.preview!.totals.dates).toBeLessThan(shown.totals.dates); // November is covered now
+      expect(planPreviewLines(reply.preview)[0]).toBe('the warehouse changed since the plan you approved: this is the new plan');
+      expect(session.getState().run?.runId).toBe(runs); // nothing started
+      expect(session.backlog().some((e) => e.type === 'log' && e.message === reply.reason)).toBe(true);
+
+      // The new plan, approved, runs.
+      expect(await session.call('start', {request: TOGS, planId: reply.preview!.planId})).toMatchObject({started: true});
+      await until('the run to complete', () => session.getState().run?.runId !== runs && session.getState().run?.state === 'completed' && !session.running, 120_000, 50);
+    } finally {
+      await session.close('detach');
+    }
+  }, 300_000);
+
+  it('over the socket: the refusal and the new plan reach the console that approved the old one', async () => {
+    const {session} = await opened('socket');
+    const path = socketPath(mkdtempSync(join(tmpdir(), 'approve-')), 'w');
+    const owner = {pid: process.pid, startedAt: new Date().toISOString(), warehouse: 'w', command: 'backfill host', control: true};
+    const server = await serveSession(session, {socketPath: path, owner, log: () => undefined});
+    const remote = await connectSession(path);
+    try {
+      const shown = await remote.call('preview', {request: TOGS});
+      await coverNovember(session);
+      const reply = await remote.call('start', {request: TOGS, planId: shown.planId});
+      expect(reply).toMatchObject({started: false, preview: {replaces: shown.planId}});
+      if (reply.started) return;
+      const approved = await remote.call('start', {request: TOGS, planId: reply.preview!.planId});
+      expect(approved).toMatchObject({started: true});
+      await until('the run to complete', () => remote.getState().run?.state === 'completed' && remote.getState().run?.runId === (approved.started ? approved.runId : ''), 120_000, 50);
+    } finally {
+      await remote.close('detach');
+      await server.close();
+      await session.close('detach');
+    }
+  }, 300_000);
+
+  it('10,000 refresh lines over the socket cost at most two refreshes, and none once the client left', async () => {
+    const {session, warehouse} = await opened('flood');
+    const path = socketPath(mkdtempSync(join(tmpdir(), 'approve-')), 'w');
+    const owner = {pid: process.pid, startedAt: new Date().toISOString(), warehouse: 'w', command: 'backfill run', control: false};
+    const server = await serveSession(session, {socketPath: path, owner, log: () => undefined});
+    try {
+      const before = warehouse.jobs;
+      const raw = createConnection(path);
+      raw.on('data', () => undefined);
+      await new Promise((resolve) => raw.once('connect', resolve));
+      raw.end(`{"v":${PROTOCOL_VERSION},"type":"refresh"}\n`.repeat(10_000));
+      await until('the client to leave', () => server.clients() === 0, 10_000, 10);
+      await until('the session to settle', () => !session.busy, 10_000, 10);
+      // Two queries per refresh: the one in flight, and at most the one that waited for it.
+      expect(warehouse.jobs - before).toBeLessThanOrEqual(4);
+    } finally {
+      await server.close();
+      await session.close('detach');
+    }
   }, 300_000);
 });

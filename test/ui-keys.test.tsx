@@ -3,9 +3,9 @@
 import {describe, expect, test} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {KEYMAP, bindingFor, footerHints} from '../src/ui/keymap.js';
-import type {StartPreview} from '../src/session/types.js';
+import type {PlanPreview} from '../src/session/types.js';
 import type {ValidationReport} from '../src/validation/types.js';
-import {coverageOf, FakeSession, logEvent, progressOf, runOf} from './support/fake-session.js';
+import {coverageOf, estimateOf, FakeSession, logEvent, planPreviewOf, progressOf, runOf} from './support/fake-session.js';
 import {contextOf} from './support/key-harness.js';
 import {KEYS, renderConsole} from './support/render.js';
 
@@ -171,22 +171,18 @@ describe('run intents', () => {
     expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
 
     await ui.press('s', 'y');
-    expect(session.calls.filter((c) => c.method === 'start')).toEqual([{method: 'start', request: dec}]);
+    expect(session.calls.filter((c) => c.method === 'start')).toEqual([{method: 'start', request: dec, planId: 'plan-test'}]);
     expect(ui.frame()).toContain('starting Dec21 all tables');
     ui.unmount();
   });
 
   test("on BigQuery the start confirmation shows the dry-run estimate, its total first", async () => {
     const session = idleSession();
-    session.previewResult = {
-      summary: ['12 batches, 62 processor-dates, at most 10 at once'],
-      cost: [
-        'PGS      6 batches x   1.2 GiB =   7.2 GiB  ~$0.04',
-        'MLFS     6 batches x  10.0 GiB =  60.0 GiB  ~$0.37',
-        'total 67.2 GiB processed, ~$0.41 on demand at $6.25/TiB (dry-run estimate)',
-      ],
-      hasWork: true,
-    };
+    // PGS      6 batches x   1.2 GiB =   7.2 GiB  ~$0.04; MLFS     6 batches x  10.0 GiB =  60.0 GiB  ~$0.37;
+    // total 67.2 GiB processed, ~$0.41 on demand at $6.25/TiB (dry-run estimate)
+    session.previewResult = planPreviewOf({batches: 12, dates: 62, workers: 10}, {
+      estimate: estimateOf({player_game_summary: {batches: 6, gib: 1.2}, ml_feature_store: {batches: 6, gib: 10}}),
+    });
     const ui = await renderConsole(session);
     await ui.press('s');
     await ui.waitFor('BigQuery 67.2 GiB processed, ~$0.41 on demand at $6.25/TiB');
@@ -197,14 +193,14 @@ describe('run intents', () => {
 
   test('nothing starts unseen: y waits for the plan, and is not offered when it cannot plan or has nothing to build', async () => {
     const session = idleSession();
-    let answer!: (p: StartPreview) => void;
-    session.previewResult = new Promise<StartPreview>((resolve) => (answer = resolve));
+    let answer!: (p: PlanPreview) => void;
+    session.previewResult = new Promise<PlanPreview>((resolve) => (answer = resolve));
     const ui = await renderConsole(session);
     await ui.press('s', 'y'); // typed ahead: the plan is not on screen yet
     expect(ui.frame()).toContain('planning (on BigQuery: estimating bytes and cost with dry-run jobs)...');
     expect(ui.frame()).toContain('esc: close');
     expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
-    answer({summary: ['0 batches, 0 processor-dates, at most 10 at once'], cost: null, hasWork: false});
+    answer(planPreviewOf({batches: 0, dates: 0, workers: 10}));
     await ui.waitFor('nothing to build: every game date of the selection is covered');
     await ui.press('y');
     expect(session.calls.filter((c) => c.method === 'start')).toEqual([]);
@@ -235,10 +231,10 @@ describe('run intents', () => {
     expect(ui.frame()).toContain('pausing TOGS');
     await ui.press('r', 'P', 'R');
     expect(session.calls).toEqual([
-      {method: 'send', intent: {type: 'pause', processor: 'team_offense_game_summary'}},
-      {method: 'send', intent: {type: 'resume', processor: 'team_offense_game_summary'}},
-      {method: 'send', intent: {type: 'pause'}},
-      {method: 'send', intent: {type: 'resume'}},
+      {method: 'intent', intent: {type: 'pause', processor: 'team_offense_game_summary'}},
+      {method: 'intent', intent: {type: 'resume', processor: 'team_offense_game_summary'}},
+      {method: 'intent', intent: {type: 'pause'}},
+      {method: 'intent', intent: {type: 'resume'}},
     ]);
     ui.unmount();
   });
@@ -262,7 +258,7 @@ describe('run intents', () => {
     expect(ui.frame()).not.toContain('Cancel PGS?');
     expect(session.calls).toEqual([]);
     await ui.press('c', 'y');
-    expect(session.calls).toEqual([{method: 'send', intent: {type: 'cancel', processor: 'player_game_summary'}}]);
+    expect(session.calls).toEqual([{method: 'intent', intent: {type: 'cancel', processor: 'player_game_summary'}}]);
     ui.unmount();
   });
 
@@ -284,7 +280,7 @@ describe('run intents', () => {
     await ui.press('n'); // not an answer: the dialog stays
     expect(ui.frame()).toContain('Cancel the whole run?');
     await ui.press('y');
-    expect(session.calls).toEqual([{method: 'send', intent: {type: 'cancel'}}]);
+    expect(session.calls).toEqual([{method: 'intent', intent: {type: 'cancel'}}]);
     ui.unmount();
   });
 

@@ -3,7 +3,7 @@
 import {describe, expect, test} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {LogStore, RingBuffer} from '../src/ui/log-store.js';
-import {ThrottledNotifier} from '../src/ui/console-stores.js';
+import {ThrottledNotifier} from '../src/session/notifier.js';
 import {coverageOf, FakeSession, logEvent, progressOf, runOf} from './support/fake-session.js';
 import {KEYS, renderConsole} from './support/render.js';
 
@@ -79,12 +79,12 @@ describe('job log', () => {
   });
 
   test('events are published in batches, and the store stays bounded however many arrive', async () => {
-    const store = new LogStore({capacity: 100, flushMs: 30});
+    const store = new LogStore({capacity: 100});
     let notifications = 0;
     store.subscribe(() => notifications++);
     for (let i = 0; i < 5000; i++) store.add(logEvent(`event ${i}`));
     expect(store.getSnapshot()).toEqual([]); // nothing until the batch is flushed
-    await sleep(80);
+    store.flush(); // the session's state tick
     expect(notifications).toBe(1);
     const lines = store.getSnapshot();
     expect(lines).toHaveLength(100);
@@ -103,7 +103,7 @@ describe('job log', () => {
     expect(n).toBe(2); // the rest as one trailing update
     await sleep(60);
     expect(n).toBe(2);
-    notifier.dispose();
+    notifier.flush();
   });
 
   test('the pane shows the backlog and new events, newest last, with run events formatted', async () => {

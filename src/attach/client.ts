@@ -1,36 +1,50 @@
 // A console's session served by another process (the console's host, or a headless run): mirrors
-// its state and events from the socket and forwards intents. The UI renders it like any session.
+// its state and events from the socket and forwards every request generically, matching replies
+// to calls by id. The UI renders it like any session. It adds no timer: the serving session
+// already coalesced the state messages it forwards (see Session.subscribe).
 import {createConnection, type Socket} from 'node:net';
-import type {DerivedTableName} from '../catalog/types.js';
-import type {DateRange} from '../dates.js';
 import {UsageError} from '../errors.js';
-import type {RunIntent, RunRequest} from '../runner/types.js';
+import {isRunFinished} from '../runner/types.js';
+import {answersWithData, SESSION_REQUESTS, type RequestPayload, type RequestReply, type RequestType} from '../session/requests.js';
 import {SessionStore} from '../session/store.js';
-import type {Session, SessionState, StartPreview} from '../session/types.js';
-import {LineSplitter, PROTOCOL_VERSION, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
+import type {Session, SessionState} from '../session/types.js';
+import {encodeRequest, LineSplitter, PROTOCOL_VERSION, type RunOwner, type ServerMessage} from './protocol.js';
+
+interface Waiting {
+  readonly type: RequestType;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
 
 export class RemoteSession extends SessionStore implements Session {
   private connected = true;
   private leaving = false;
   private consoles: number;
-  private previews = new Map<number, {resolve: (preview: StartPreview) => void; reject: (error: Error) => void}>();
-  private nextPreview = 1;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
 
   constructor(
     private readonly socket: Socket,
     readonly owner: RunOwner,
     hello: Extract<ServerMessage, {type: 'hello'}>,
   ) {
-    super(withAttached(hello.state, owner), hello.backlog);
+    super(withAttached(hello.state, owner), hello.backlog, 0);
     this.consoles = hello.clients;
     const lines = new LineSplitter((line) => this.receive(line));
     socket.on('data', (chunk: string) => lines.push(chunk));
     socket.on('close', () => {
       this.connected = false;
-      for (const {reject} of this.previews.values()) reject(new Error('disconnected from the run'));
-      this.previews.clear();
+      // Said once (below), not once per waiting call.
+      for (const [id, {type, resolve}] of [...this.waiting]) {
+        if (answersWithData(type)) {
+          this.answer(id, {error: 'disconnected from the run'});
+          continue;
+        }
+        this.waiting.delete(id);
+        resolve(undefined);
+      }
       if (!this.leaving) this.note(`lost the connection to pid ${this.owner.pid} (${this.owner.command})`, 'warn');
-      this.setState({activity: this.leaving || this.isFinished() ? null : 'disconnected: quit, then run `backfill` again'});
+      this.setState({activity: this.leaving || isRunFinished(this.state.run) ? null : 'disconnected: quit, then run `backfill` again'});
     });
   }
 
@@ -44,37 +58,55 @@ export class RemoteSession extends SessionStore implements Session {
     return Math.max(0, this.consoles - 1);
   }
 
-  refresh(): void {
-    this.write({v: 2, type: 'refresh'});
+  call<K extends RequestType>(type: K, payload: RequestPayload<K>): Promise<RequestReply<K>> {
+    if (!this.connected || this.socket.destroyed) {
+      if (answersWithData(type)) return Promise.reject(new Error('not connected to the run any more'));
+      this.note('not connected to the run any more');
+      return Promise.resolve(undefined as RequestReply<K>);
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, {type, resolve, reject});
+      this.socket.write(encodeRequest(type, id, payload));
+    }) as Promise<RequestReply<K>>;
   }
 
-  preview(request: RunRequest): Promise<StartPreview> {
-    if (!this.connected || this.socket.destroyed) return Promise.reject(new Error('not connected to the run any more'));
-    const id = this.nextPreview++;
-    return new Promise((resolve, reject) => {
-      this.previews.set(id, {resolve, reject});
-      this.write({v: 2, type: 'preview', id, request});
-    });
+  /**
+   * Settles a call. A request with a reply rejects with the reason; one without resolves. A
+   * request the run refused (not allowed here, malformed, too many waiting), and any failure of
+   * one without a reply, is also said in this console's log, as the run's answer to the operator.
+   */
+  private answer(id: number, reply: {readonly value?: unknown; readonly error?: string; readonly refused?: boolean}): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    let {error} = reply;
+    let value: unknown;
+    if (error === undefined) {
+      try {
+        value = this.checked(waiting.type, reply.value);
+      } catch (problem) {
+        error = (problem as Error).message;
+      }
+    }
+    if (error === undefined) return waiting.resolve(value);
+    const withData = answersWithData(waiting.type);
+    if (reply.refused || !withData) this.note(`the run refused a request: ${error}`, 'warn');
+    if (withData) waiting.reject(new Error(error));
+    else waiting.resolve(undefined);
   }
 
-  start(request: RunRequest): void {
-    this.write({v: 2, type: 'start', request});
-  }
-
-  send(intent: RunIntent): void {
-    this.write({v: 2, type: 'intent', intent});
-  }
-
-  validate(range: DateRange, tables: readonly DerivedTableName[]): void {
-    this.write({v: 2, type: 'validate', range, tables});
-  }
-
-  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void {
-    this.write({v: 2, type: 'rollback', range, tables, rerun});
+  /** A reply is data the UI reads: checked against the table's schema like any input. */
+  private checked(type: RequestType, value: unknown): unknown {
+    const spec = SESSION_REQUESTS[type];
+    if (!('reply' in spec)) return undefined;
+    const parsed = spec.reply.safeParse(value);
+    if (!parsed.success) throw new Error(`the run answered ${type} with something this backfill does not understand`);
+    return parsed.data;
   }
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {
-    if (mode === 'cancel') this.send({type: 'cancel'});
+    if (mode === 'cancel') void this.call('intent', {intent: {type: 'cancel'}});
     // A connection that was already lost stays reported as lost.
     if (this.connected) this.leaving = true;
     await new Promise<void>((resolve) => {
@@ -85,19 +117,6 @@ export class RemoteSession extends SessionStore implements Session {
         resolve();
       }, 500).unref();
     });
-  }
-
-  private isFinished(): boolean {
-    const state = this.state.run?.state;
-    return state !== undefined && state !== 'running' && state !== 'stopping' && state !== 'idle';
-  }
-
-  private write(message: ClientMessage): void {
-    if (!this.connected || this.socket.destroyed) {
-      this.note('not connected to the run any more');
-      return;
-    }
-    this.socket.write(`${JSON.stringify(message)}\n`);
   }
 
   private receive(line: string): void {
@@ -114,17 +133,12 @@ export class RemoteSession extends SessionStore implements Session {
       case 'coverage':
         return this.setState({coverage: message.coverage});
       case 'event':
-        // The final snapshot rides on the event: state messages are coalesced and come later, and
-        // a console showing "completed" must not still ask "a run is in flight" on q.
+        // The final snapshot rides on the event: a console showing "completed" must not still ask
+        // "a run is in flight" on q, whatever comes after it.
         if (message.event.type === 'run-finished') this.setState({run: message.event.snapshot});
         return this.publish(message.event);
-      case 'preview': {
-        const waiting = this.previews.get(message.id);
-        this.previews.delete(message.id);
-        if (message.preview) waiting?.resolve(message.preview);
-        else waiting?.reject(new Error(message.error ?? 'no preview'));
-        return;
-      }
+      case 'reply':
+        return this.answer(message.id, message);
       case 'error':
         return this.note(`the run refused a request: ${message.message}`, 'warn');
     }
@@ -137,6 +151,7 @@ export class RemoteSession extends SessionStore implements Session {
 
   private note(message: string, level: 'info' | 'warn' = 'warn'): void {
     this.publish({type: 'log', level, message, time: new Date().toISOString(), runId: this.state.run?.runId ?? ''});
+    this.changed(); // the job log shows it on this tick
   }
 }
 

@@ -1,14 +1,15 @@
 // The attach protocol: line-delimited JSON over an owner-only Unix socket in the state dir.
-// Every message carries `v`; a peer that speaks another version is told so and dropped.
-// Coverage travels in its own message, only when it changed: it is the one large part of the state.
-import {z} from 'zod';
-import type {DerivedTableName} from '../catalog/types.js';
-import {dateRangeSchema, derivedTableName, runRequestSchema} from '../runner/request.js';
-import type {DateRange} from '../dates.js';
-import type {CoverageSnapshot, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
-import type {SessionState, StartPreview} from '../session/types.js';
+// A client sends the requests of src/session/requests.ts as `{v, type, id?, ...payload}`; the
+// server answers each one that carries an id with one `reply` (its data, or why it was refused).
+// Every message carries `v`; a peer that speaks another version is told so and dropped. Coverage
+// travels in its own message, only when it changed: it is the one large part of the state.
+import type {RunEvent} from '../runner/types.js';
+import {isRequestType, SESSION_REQUESTS, type RequestPayload, type RequestType, type SessionRequest} from '../session/requests.js';
+import type {SessionState} from '../session/types.js';
 
-export const PROTOCOL_VERSION = 2;
+/** 3: requests carry ids and get replies; the start preview is data (a PlanPreview). */
+export const PROTOCOL_VERSION = 3;
+type V = typeof PROTOCOL_VERSION;
 
 /** Who holds the warehouse: shown by a refused second writer and by `status`. */
 export interface RunOwner {
@@ -23,56 +24,58 @@ export interface RunOwner {
 export type WireState = Omit<SessionState, 'coverage'>;
 
 export type ServerMessage =
-  | {readonly v: 2; readonly type: 'hello'; readonly owner: RunOwner; readonly state: SessionState; readonly backlog: readonly RunEvent[]; readonly clients: number}
-  | {readonly v: 2; readonly type: 'state'; readonly state: WireState; readonly clients: number}
-  | {readonly v: 2; readonly type: 'coverage'; readonly coverage: CoverageSnapshot | null}
-  | {readonly v: 2; readonly type: 'event'; readonly event: RunEvent}
-  | {readonly v: 2; readonly type: 'preview'; readonly id: number; readonly preview?: StartPreview; readonly error?: string}
-  | {readonly v: 2; readonly type: 'error'; readonly message: string};
+  | {readonly v: V; readonly type: 'hello'; readonly owner: RunOwner; readonly state: SessionState; readonly backlog: readonly RunEvent[]; readonly clients: number}
+  | {readonly v: V; readonly type: 'state'; readonly state: WireState; readonly clients: number}
+  | {readonly v: V; readonly type: 'coverage'; readonly coverage: SessionState['coverage']}
+  | {readonly v: V; readonly type: 'event'; readonly event: RunEvent}
+  /**
+   * The answer to the request with this id: its reply's data (undefined for one without), or why
+   * it failed; `refused` when the server turned it down before the session saw it.
+   */
+  | {readonly v: V; readonly type: 'reply'; readonly id: number; readonly value?: unknown; readonly error?: string; readonly refused?: boolean}
+  /** A request without an id that was refused, or a line that was not a request at all. */
+  | {readonly v: V; readonly type: 'error'; readonly message: string};
 
-export type ClientMessage =
-  | {readonly v: 2; readonly type: 'intent'; readonly intent: RunIntent}
-  | {readonly v: 2; readonly type: 'refresh'}
-  | {readonly v: 2; readonly type: 'validate'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]}
-  | {readonly v: 2; readonly type: 'start'; readonly request: RunRequest}
-  | {readonly v: 2; readonly type: 'preview'; readonly id: number; readonly request: RunRequest}
-  | {readonly v: 2; readonly type: 'rollback'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]; readonly rerun: boolean};
+/** A server message before `encode` adds the version. */
+export type Outgoing = ServerMessage extends infer M ? (M extends unknown ? Omit<M, 'v'> : never) : never;
 
-const tableName = derivedTableName;
-const range = dateRangeSchema;
-const tables = z.array(tableName).min(1);
-const request = runRequestSchema;
-const v = z.literal(PROTOCOL_VERSION);
+export function encode(message: Outgoing): string {
+  return `${JSON.stringify({v: PROTOCOL_VERSION, ...message})}\n`;
+}
 
-const clientMessage = z.discriminatedUnion('type', [
-  z.object({v, type: z.literal('intent'), intent: z.object({type: z.enum(['pause', 'resume', 'cancel']), processor: tableName.optional()})}),
-  z.object({v, type: z.literal('refresh')}),
-  z.object({v, type: z.literal('validate'), range, tables}),
-  z.object({v, type: z.literal('start'), request}),
-  z.object({v, type: z.literal('preview'), id: z.number().int(), request}),
-  z.object({v, type: z.literal('rollback'), range, tables, rerun: z.boolean()}),
-]);
+export function encodeRequest<K extends RequestType>(type: K, id: number, payload: RequestPayload<K>): string {
+  return `${JSON.stringify({...payload, v: PROTOCOL_VERSION, type, id})}\n`;
+}
+
+export interface ParsedRequest {
+  readonly request: SessionRequest;
+  readonly id?: number;
+}
 
 /**
- * Parses one line from a client; returns an error message for anything not understood (with the
- * preview id when it had one, so that the client's waiting preview is answered, not left hanging).
+ * Every line a client sends passes here: the one place a request is refused for not being JSON,
+ * for another version, an unknown type or a payload its schema rejects (with the id when it had
+ * one, so that the client's waiting call is answered, not left hanging).
  */
-export function parseClientMessage(line: string): ClientMessage | {error: string; previewId?: number} {
+export function parseClientMessage(line: string): ParsedRequest | {readonly error: string; readonly id?: number} {
   let message: unknown;
   try {
     message = JSON.parse(line);
   } catch {
     return {error: 'not JSON'};
   }
-  if (typeof message !== 'object' || message === null) return {error: 'not an object'};
-  const version = (message as {v?: unknown}).v;
-  if (version !== PROTOCOL_VERSION) return {error: `unsupported protocol version ${JSON.stringify(version)} (this run speaks ${PROTOCOL_VERSION})`};
-  const parsed = clientMessage.safeParse(message);
-  if (parsed.success) return parsed.data as ClientMessage;
-  const issue = parsed.error.issues[0];
-  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-  const {type, id} = message as {type?: unknown; id?: unknown};
-  return {error: `${where}${issue.message}`, ...(type === 'preview' && typeof id === 'number' ? {previewId: id} : {})};
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return {error: 'not an object'};
+  const {v, type, id: rawId, ...payload} = message as Record<string, unknown>;
+  const id = Number.isSafeInteger(rawId) ? (rawId as number) : undefined;
+  const withId = id === undefined ? {} : {id};
+  if (v !== PROTOCOL_VERSION) return {error: `unsupported protocol version ${JSON.stringify(v)} (this run speaks ${PROTOCOL_VERSION})`, ...withId};
+  if (!isRequestType(type)) return {error: `unknown request ${JSON.stringify(type)}`, ...withId};
+  const parsed = SESSION_REQUESTS[type].payload.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {error: `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`, ...withId};
+  }
+  return {request: {type, payload: parsed.data} as SessionRequest, ...withId};
 }
 
 /** Splits a byte stream into lines, keeping a partial line until its end arrives. Bounded. */

@@ -1,20 +1,23 @@
-// Serves a session (a live run's state, events and intents) on an owner-only Unix socket, so that
+// Serves a session (a live run's state, events and requests) on an owner-only Unix socket, so that
 // consoles in other SSH sessions can attach. A client can never stall or crash the run: writes
-// are never awaited, a client whose buffer grows past a limit is dropped, bad lines get an error.
-import {chmodSync, existsSync, mkdirSync, statSync, unlinkSync} from 'node:fs';
+// are never awaited, a client whose buffer grows past a limit is dropped, each client may have a
+// bounded number of requests waiting (refreshes are coalesced by the session), what it still had
+// queued is dropped when it leaves, and bad lines are answered, logged once per client.
+import {setMaxListeners} from 'node:events';
+import {chmodSync, existsSync, unlinkSync} from 'node:fs';
 import {createConnection, createServer, type Server, type Socket} from 'node:net';
 import {dirname} from 'node:path';
-import type {Session} from '../session/types.js';
 import {describeError} from '../warehouse/errors.js';
-import {LineSplitter, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type RunOwner, type ServerMessage} from './protocol.js';
+import {needsControl, type RequestReply, type RequestType, type SessionRequest} from '../session/requests.js';
+import type {Session} from '../session/types.js';
+import {privateDirectory} from './private-dir.js';
+import {encode, LineSplitter, parseClientMessage, type Outgoing, type RunOwner} from './protocol.js';
 
 export interface ServeOptions {
   readonly socketPath: string;
   readonly owner: RunOwner;
   /** Where the server reports clients that misbehave (they are logged, never fatal). */
   readonly log: (level: 'info' | 'warn', message: string) => void;
-  /** State updates are coalesced to at most one per interval; events go out at once. */
-  readonly stateIntervalMs?: number;
   /** A client with more than this many bytes unsent is too slow and is dropped. */
   readonly maxBufferedBytes?: number;
 }
@@ -22,6 +25,20 @@ export interface ServeOptions {
 export interface SessionServer {
   readonly clients: () => number;
   close(): Promise<void>;
+}
+
+/** Requests of one client waiting for their reply: a console asks one or two things at a time, 32 is a flood. */
+const MAX_PENDING_PER_CLIENT = 32;
+
+interface Client {
+  readonly socket: Socket;
+  /** Aborted when it disconnects: the session drops work still queued for it. */
+  readonly gone: AbortController;
+  pending: number;
+  /** A flood without ids is told once that it sends too much, until its requests drain. */
+  toldTooMany: boolean;
+  badLines: number;
+  firstBad: string | null;
 }
 
 /** True when something answers on the socket (a live run), false for a stale file or none. */
@@ -39,102 +56,108 @@ export function isSocketLive(path: string, timeoutMs = 500): Promise<boolean> {
   });
 }
 
+/** Hands a parsed request to the session: one generic call, whatever its type. */
+function callRequest<K extends RequestType>(session: Session, request: SessionRequest<K>, signal: AbortSignal): Promise<RequestReply<K>> {
+  return session.call(request.type, request.payload, {signal});
+}
+
 export async function serveSession(session: Session, options: ServeOptions): Promise<SessionServer> {
   const {socketPath, owner, log} = options;
-  const stateIntervalMs = options.stateIntervalMs ?? 100;
   const maxBuffered = options.maxBufferedBytes ?? 8 << 20;
 
-  const dir = dirname(socketPath);
-  mkdirSync(dir, {recursive: true, mode: 0o700});
   // The directory is part of the protection: refuse to serve from one others can write into.
-  const dirMode = statSync(dir).mode & 0o777;
-  if (dirMode & 0o022) chmodSync(dir, dirMode & ~0o022);
+  privateDirectory(dirname(socketPath));
   if (existsSync(socketPath)) {
     if (await isSocketLive(socketPath)) throw new Error(`another run already serves ${socketPath}`);
     unlinkSync(socketPath); // left by a run that died
   }
 
-  const clients = new Set<Socket>();
-  const send = (socket: Socket, message: ServerMessage) => {
+  const clients = new Set<Client>();
+  const send = (socket: Socket, message: Outgoing) => {
     if (socket.destroyed) return;
     if (socket.writableLength > maxBuffered) {
       log('warn', `attach: dropped a client that stopped reading (${socket.writableLength} bytes unsent)`);
       socket.destroy();
       return;
     }
-    socket.write(`${JSON.stringify(message)}\n`);
+    socket.write(encode(message));
   };
-  const broadcast = (message: ServerMessage) => {
-    for (const socket of clients) send(socket, message);
+  const broadcast = (message: Outgoing) => {
+    for (const client of clients) send(client.socket, message);
   };
 
-  const unsubscribeEvents = session.subscribeEvents((event) => broadcast({v: 2, type: 'event', event}));
-  // Coverage goes out only when it changed: it is most of the state's bytes.
+  const unsubscribeEvents = session.subscribeEvents((event) => broadcast({type: 'event', event}));
+  // Coverage goes out only when it changed: it is most of the state's bytes. Each notification of
+  // the session (already coalesced there) is forwarded as it comes: no second timer here.
   let sentCoverage = session.getState().coverage;
   const sendState = () => {
     const {coverage, ...state} = session.getState();
-    if (coverage !== sentCoverage) {
-      sentCoverage = coverage;
-      broadcast({v: 2, type: 'coverage', coverage});
-    }
-    broadcast({v: 2, type: 'state', state, clients: clients.size});
-  };
-  let stateTimer: NodeJS.Timeout | null = null;
-  const scheduleState = () => {
-    if (stateTimer) return;
     if (clients.size === 0) {
-      sentCoverage = session.getState().coverage; // a new client's hello carries it
+      sentCoverage = coverage; // a new client's hello carries it
       return;
     }
-    stateTimer = setTimeout(() => {
-      stateTimer = null;
-      sendState();
-    }, stateIntervalMs);
-  };
-  const unsubscribeState = session.subscribe(scheduleState);
-
-  const refuse = (socket: Socket, message: string) => send(socket, {v: PROTOCOL_VERSION, type: 'error', message});
-  const handle = (socket: Socket, message: ClientMessage) => {
-    switch (message.type) {
-      case 'intent':
-        return session.send(message.intent);
-      case 'refresh':
-        return session.refresh();
-      case 'validate':
-        return session.validate(message.range, message.tables);
-      case 'preview':
-        return void session.preview(message.request).then(
-          (preview) => send(socket, {v: 2, type: 'preview', id: message.id, preview}),
-          (error: unknown) => send(socket, {v: 2, type: 'preview', id: message.id, error: describeError(error)}),
-        );
-      case 'start':
-      case 'rollback':
-        if (!owner.control) return refuse(socket, `${owner.command} runs its own request only: ${message.type} from its console once it has ended`);
-        if (message.type === 'start') return session.start(message.request);
-        return session.rollback(message.range, message.tables, message.rerun);
+    if (coverage !== sentCoverage) {
+      sentCoverage = coverage;
+      broadcast({type: 'coverage', coverage});
     }
+    broadcast({type: 'state', state, clients: clients.size});
+  };
+  const unsubscribeState = session.subscribe(sendState);
+
+  const refuse = (client: Client, id: number | undefined, message: string) => {
+    if (id !== undefined) send(client.socket, {type: 'reply', id, error: message, refused: true});
+    else send(client.socket, {type: 'error', message});
+  };
+  const handle = (client: Client, request: SessionRequest, id: number | undefined) => {
+    if (needsControl(request.type) && !owner.control) {
+      return refuse(client, id, `${owner.command} runs its own request only: ${request.type} from its console once it has ended`);
+    }
+    if (client.pending >= MAX_PENDING_PER_CLIENT) {
+      // A caller waiting on an id is answered; a flood without ids hears it once.
+      if (id === undefined && client.toldTooMany) return;
+      client.toldTooMany ||= id === undefined;
+      return refuse(client, id, `too many requests waiting (${MAX_PENDING_PER_CLIENT}): wait for their replies`);
+    }
+    client.pending++;
+    const settle = (message: Outgoing | null) => {
+      client.pending--;
+      if (client.pending < MAX_PENDING_PER_CLIENT) client.toldTooMany = false;
+      if (message) send(client.socket, message);
+    };
+    callRequest(session, request, client.gone.signal).then(
+      (value) => settle(id === undefined ? null : {type: 'reply', id, value}),
+      (error: unknown) => settle(id === undefined ? {type: 'error', message: describeError(error)} : {type: 'reply', id, error: describeError(error)}),
+    );
+  };
+  const badLine = (client: Client, error: string, id: number | undefined) => {
+    // One line in the log per bad client (a flood of garbage must not flood the log), a count when it leaves.
+    if (client.badLines++ === 0) {
+      client.firstBad = error;
+      log('warn', `attach: bad message from a client: ${error}`);
+    }
+    refuse(client, id, error);
   };
 
   const server: Server = createServer((socket) => {
-    clients.add(socket);
+    const client: Client = {socket, gone: new AbortController(), pending: 0, toldTooMany: false, badLines: 0, firstBad: null};
+    setMaxListeners(MAX_PENDING_PER_CLIENT + 1, client.gone.signal); // one per waiting request, by design
+    clients.add(client);
     socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());
     // Every console knows how many are connected (leaving waits for the host only when it was the last).
     socket.on('close', () => {
-      clients.delete(socket);
-      scheduleState();
+      clients.delete(client);
+      client.gone.abort();
+      if (client.badLines > 1) log('warn', `attach: a client that sent ${client.badLines} bad messages left (the first: ${client.firstBad})`);
+      sendState();
     });
-    send(socket, {v: 2, type: 'hello', owner, state: session.getState(), backlog: session.backlog(), clients: clients.size});
-    scheduleState();
+    send(socket, {type: 'hello', owner, state: session.getState(), backlog: session.backlog(), clients: clients.size});
+    sendState();
     const lines = new LineSplitter((line) => {
-      const message = parseClientMessage(line);
-      if ('error' in message) {
-        log('warn', `attach: bad message from a client: ${message.error}`);
-        if (message.previewId !== undefined) send(socket, {v: 2, type: 'preview', id: message.previewId, error: message.error});
-        else refuse(socket, message.error);
-        return;
-      }
-      handle(socket, message);
+      if (socket.destroyed) return;
+      const parsed = parseClientMessage(line);
+      if ('error' in parsed) badLine(client, parsed.error, parsed.id);
+      else handle(client, parsed.request, parsed.id);
     });
     socket.on('data', (chunk: string) => {
       if (!lines.push(chunk)) {
@@ -162,10 +185,9 @@ export async function serveSession(session: Session, options: ServeOptions): Pro
     async close() {
       unsubscribeEvents();
       unsubscribeState();
-      if (stateTimer) clearTimeout(stateTimer);
       // Final state so attached consoles can show the summary.
       sendState();
-      for (const socket of clients) {
+      for (const {socket} of clients) {
         socket.end();
         setTimeout(() => socket.destroy(), 500).unref();
       }

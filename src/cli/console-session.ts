@@ -6,6 +6,7 @@ import {socketForContext} from '../attach/paths.js';
 import {isSocketLive} from '../attach/server.js';
 import {UsageError} from '../errors.js';
 import {processExists} from '../processes.js';
+import {isRunActive, isRunFinished} from '../runner/types.js';
 import type {ConsoleExit} from '../ui/index.js';
 import {startInBackground} from './background.js';
 import type {CliContext} from './context.js';
@@ -54,7 +55,7 @@ async function released(pid: number, timeoutMs: number): Promise<boolean> {
  */
 export async function leaveConsole(context: CliContext, session: RemoteSession, exit: ConsoleExit): Promise<void> {
   const {run, activity} = session.getState();
-  const inFlight = run !== null && (run.state === 'running' || run.state === 'stopping');
+  const inFlight = isRunActive(run);
   const {pid, control} = session.owner;
   if (session.lostConnection && !processExists(pid)) {
     context.err(`the process that held the warehouse (pid ${pid}) is gone; \`backfill\` offers to resume what it left unfinished`);
@@ -69,7 +70,7 @@ export async function leaveConsole(context: CliContext, session: RemoteSession, 
   if (willExit && !(await released(pid, RELEASE_TIMEOUT_MS))) {
     context.err(`the process holding the warehouse (pid ${pid}) has not exited yet; it will once its work stops`);
   }
-  if (run && run.state !== 'running' && run.state !== 'stopping' && run.state !== 'idle') {
+  if (run && isRunFinished(run)) {
     context.out(`the run ${run.runId} ended: ${run.state}, ${run.totals.datesDone}/${run.totals.datesTotal} dates, ${run.totals.rowsWritten} rows`);
     context.out('check it with `backfill validate`');
   }

@@ -1,10 +1,11 @@
 // The console's session when this process holds the warehouse: coverage for the grid (queried on
 // refresh, then kept current from batch-finished events instead of re-querying), runs started
-// through the runner, intents forwarded to it, validation and rollback. Knows nothing of Ink.
+// through the runner (the plan a console approved, or none when the warehouse changed since),
+// intents forwarded to it, validation and rollback. One handler per request of the table
+// (requests.ts); knows nothing of Ink or of the command line.
 import {basename} from 'node:path';
 import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
-import type {CliContext} from '../cli/context.js';
 import type {Config} from '../config.js';
 import {addDays, type DateRange, type IsoDate} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
@@ -12,25 +13,27 @@ import {
   abandonInterruptedRun,
   describeError,
   findInterruptedRun,
-  planBatchCount,
   planRun,
-  planSummary,
   setPaused,
   sameRequest,
   startRun,
   warehouseKey,
   type LocalRun,
+  type Plan,
   type RetryPolicy,
 } from '../runner/index.js';
-import type {CoverageSnapshot, LogLevel, RunEvent, RunIntent, RunRequest} from '../runner/types.js';
+import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
 import {acquireLock} from '../state/lock.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
-import {estimatePlanCost, formatPlanCost} from '../warehouse/bigquery-cost.js';
+import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
+import {Coalesced} from './coalesce.js';
+import {planIdentity, previewOf} from './plan-preview.js';
+import {answersWithData, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
 import {SessionStore} from './store.js';
-import type {Session, StartPreview} from './types.js';
+import type {Session} from './types.js';
 
-/** Snapshot and coverage changes reach subscribers at most this often. */
+/** The one place state notifications are coalesced (see Session.subscribe): about 10 a second. */
 const NOTIFY_INTERVAL_MS = 100;
 
 export interface LocalSessionOptions {
@@ -56,28 +59,24 @@ export class LocalSession extends SessionStore implements Session {
   /** A request waiting for the resumed interrupted run to complete. */
   private next: RunRequest | null = null;
   private runDone: Promise<unknown> = Promise.resolve();
-  private notifyTimer: NodeJS.Timeout | null = null;
   private snapshotDirty = false;
   private closed = false;
   /** Set by close(): nothing new starts, pending work is waited for. */
   private closing = false;
   /** A start is planning: a second one is refused, not queued behind the lock. */
   private starting = false;
-  /** Starts, previews, refreshes, validations and rollbacks in progress (they use the warehouse). */
+  /** Requests in progress (they use the warehouse): close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly refreshes = new Coalesced(() => this.refreshCoverage().then(() => undefined, (error) => this.log('error', `coverage refresh failed: ${describeError(error)}`)));
   private readonly key: string;
   readonly range: DateRange;
 
   constructor(private readonly options: LocalSessionOptions) {
-    super({
-      warehouse: options.label ?? defaultLabel(options.warehouse),
-      boundary: options.boundary,
-      coverage: null,
-      run: null,
-      validation: null,
-      activity: null,
-      attached: false,
-    });
+    super(
+      {warehouse: options.label ?? defaultLabel(options.warehouse), boundary: options.boundary, coverage: null, run: null, validation: null, activity: null, attached: false},
+      [],
+      NOTIFY_INTERVAL_MS,
+    );
     this.key = warehouseKey(options.warehouse);
     this.range = {start: options.start, end: addDays(options.boundary, -1)};
   }
@@ -97,6 +96,28 @@ export class LocalSession extends SessionStore implements Session {
     return this.run !== null || this.next !== null || this.pending.size > 0;
   }
 
+  /** Every request passes here: tracked until it settles, and one without a reply never rejects. */
+  call<K extends RequestType>(type: K, payload: RequestPayload<K>, options: CallOptions = {}): Promise<RequestReply<K>> {
+    return this.track(async () => {
+      try {
+        return await this.handlers[type](payload, options);
+      } catch (error) {
+        if (answersWithData(type)) throw error;
+        this.log('error', `${type} failed: ${describeError(error)}`);
+        return undefined as RequestReply<K>;
+      }
+    });
+  }
+
+  private readonly handlers: SessionHandlers = {
+    refresh: (_payload, {signal}) => this.refreshes.run(signal),
+    preview: ({request}) => this.preview(request),
+    start: ({request, planId}) => this.start(request, planId),
+    intent: async ({intent}) => this.intent(intent),
+    validate: ({range, tables}) => this.validate(range, tables),
+    rollback: ({range, tables, rerun}) => this.rollback(range, tables, rerun),
+  };
+
   /** Counts an action as pending until it settles; close() waits for it. */
   private track<T>(work: () => Promise<T>): Promise<T> {
     const promise = work();
@@ -106,20 +127,17 @@ export class LocalSession extends SessionStore implements Session {
     return promise;
   }
 
-  /** Run snapshots change with every event: coalesce them so a fast run cannot flood the screen. */
-  private notifySoon(): void {
-    if (this.notifyTimer) return;
-    this.notifyTimer = setTimeout(() => {
-      this.notifyTimer = null;
-      if (this.snapshotDirty && this.run) {
-        this.snapshotDirty = false;
-        this.setState({run: this.run.getSnapshot()});
-      } else this.setState({});
-    }, NOTIFY_INTERVAL_MS);
+  /** The run's snapshot changes with every event: it is read once per notification, not per event. */
+  protected override beforeNotify(): void {
+    if (this.snapshotDirty && this.run) {
+      this.snapshotDirty = false;
+      this.state = {...this.state, run: this.run.getSnapshot()};
+    }
   }
 
   private log(level: LogLevel, message: string, processor?: DerivedTableName): void {
     this.publish({type: 'log', level, message, time: new Date().toISOString(), runId: this.run?.runId ?? 'session', ...(processor ? {processor} : {})});
+    this.changed(); // the job log shows its new lines on the next notification
   }
 
   /** A line in the log from outside a run (e.g. the offer to resume an interrupted run). */
@@ -127,11 +145,7 @@ export class LocalSession extends SessionStore implements Session {
     this.log(level, message);
   }
 
-  /** Re-reads the schedule and every table's coverage (two set-based queries). */
-  refresh(): void {
-    void this.track(() => this.refreshCoverage()).catch((error) => this.log('error', `coverage refresh failed: ${describeError(error)}`));
-  }
-
+  /** Re-reads the schedule and every table's coverage (two set-based queries); throws on failure. */
   async refreshCoverage(): Promise<CoverageSnapshot> {
     const {warehouse} = this.options;
     const [dates, covered] = await Promise.all([gameDates(warehouse, this.range), coveredDates(warehouse, DERIVED_TABLES, this.range)]);
@@ -153,45 +167,69 @@ export class LocalSession extends SessionStore implements Session {
     if (added.length === 0) return;
     const merged = [...new Set([...(coverage.covered[processor] ?? []), ...added])].sort();
     this.state = {...this.state, coverage: {...coverage, covered: {...coverage.covered, [processor]: merged}}};
-    this.notifySoon();
   }
 
-  preview(request: RunRequest): Promise<StartPreview> {
-    return this.track(() => this.previewTracked(request));
+  private async plan(request: RunRequest): Promise<Plan> {
+    const {warehouse, config, boundary} = this.options;
+    return planRun({warehouse, config, boundary, request});
   }
 
-  private async previewTracked(request: RunRequest): Promise<StartPreview> {
-    const {warehouse, config, boundary, stateDir} = this.options;
-    const plan = await planRun({warehouse, config, boundary, request});
-    const summary = planSummary(plan);
-    const interrupted = findInterruptedRun(stateDir, this.key);
-    if (interrupted && !this.run) {
-      const r = interrupted.request.range;
-      summary.push(`the interrupted run ${interrupted.runId} (${r.start} → ${r.end}) is resumed first`);
-    }
-    const cost = await estimatePlanCost(warehouse, plan);
-    return {summary, cost: cost ? formatPlanCost(cost).map((line) => line.trim()) : null, hasWork: planBatchCount(plan) > 0};
+  private async preview(request: RunRequest): Promise<PlanPreview> {
+    return this.previewPlan(await this.plan(request));
   }
 
-  start(request: RunRequest): void {
-    void this.startRun(request).catch((error) => this.log('error', `cannot start the run: ${describeError(error)}`));
+  private async previewPlan(plan: Plan, replaces?: string): Promise<PlanPreview> {
+    const interrupted = this.run ? null : findInterruptedRun(this.options.stateDir, this.key);
+    const estimate = await estimatePlanCost(this.options.warehouse, plan);
+    return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, ...(replaces ? {replaces} : {})});
   }
 
   /**
-   * Starts a run; resolves once it is running. An interrupted run of this warehouse is resumed
-   * first, and the request follows it when that run completes (unless it asked the same).
+   * With `planId` (the plan the operator approved): plans again and runs that plan only if it is
+   * still the one the warehouse gives; otherwise nothing starts and the new plan comes back.
    */
-  startRun(request: RunRequest): Promise<LocalRun | null> {
-    return this.track(() => this.startTracked(request));
+  private async start(request: RunRequest, planId: string | undefined): Promise<StartReply> {
+    const refused = this.refusal();
+    if (refused) {
+      this.log('warn', refused);
+      return {started: false, reason: refused, preview: null};
+    }
+    try {
+      const plan = planId === undefined ? undefined : await this.plan(request);
+      if (plan && planIdentity(plan) !== planId) {
+        const reason = 'the warehouse changed since that plan was made: nothing started; here is the new plan';
+        this.log('warn', reason);
+        return {started: false, reason, preview: await this.previewPlan(plan, planId)};
+      }
+      const run = await this.startRun(request, plan);
+      return run ? {started: true, runId: run.runId} : {started: false, reason: this.refusal() ?? 'not started', preview: null};
+    } catch (error) {
+      const reason = `cannot start the run: ${describeError(error)}`;
+      this.log('error', reason);
+      return {started: false, reason, preview: null};
+    }
   }
 
-  private async startTracked(request: RunRequest): Promise<LocalRun | null> {
-    if (this.closing) {
-      this.log('warn', 'the session is closing: nothing new starts');
-      return null;
-    }
-    if (this.run || this.starting) {
-      this.log('warn', 'a run is already in progress: pause, resume or cancel it first');
+  /** Why nothing new may start now, or null. */
+  private refusal(): string | null {
+    if (this.closing) return 'the session is closing: nothing new starts';
+    if (this.run || this.starting) return 'a run is already in progress: pause, resume or cancel it first';
+    return null;
+  }
+
+  /**
+   * Starts a run (`plan`, or one planned now); resolves once it is running, null when refused. An
+   * interrupted run of this warehouse is resumed first (planned from its own request), and the
+   * request follows it when that run completes (planned then: the resumed run changed coverage).
+   */
+  startRun(request: RunRequest, plan?: Plan): Promise<LocalRun | null> {
+    return this.track(() => this.startNow(request, plan));
+  }
+
+  private async startNow(request: RunRequest, plan: Plan | undefined): Promise<LocalRun | null> {
+    const refused = this.refusal();
+    if (refused) {
+      this.log('warn', refused);
       return null;
     }
     this.starting = true;
@@ -205,7 +243,7 @@ export class LocalSession extends SessionStore implements Session {
       }
       const run = await startRun({
         warehouse, stateDir, config, boundary, request,
-        ...(interrupted ? {resume: interrupted} : {}),
+        ...(interrupted ? {resume: interrupted} : plan ? {plan} : {}),
         ...(retry ? {retry} : {}),
         ...(stopWhenOnlyPaused ? {stopWhenOnlyPaused} : {}),
       });
@@ -224,17 +262,18 @@ export class LocalSession extends SessionStore implements Session {
       this.publish(event);
       if (event.type === 'batch-finished') this.coverBatch(event.batch.processor, event.batch.start, event.batch.end);
       this.snapshotDirty = true;
-      this.notifySoon();
+      this.changed();
     });
     this.setState({run: run.getSnapshot()});
     this.runDone = run.finished.then(async (snapshot) => {
       unsubscribe();
       this.run = null;
+      this.snapshotDirty = false;
       this.setState({run: snapshot});
       const next = this.next;
       this.next = null;
       if (next && snapshot.state === 'completed' && !this.closed) {
-        this.start(next);
+        void this.startRun(next).catch((error) => this.log('error', `cannot start the run: ${describeError(error)}`));
         return;
       }
       // Reconcile once with the warehouse (rows written by anything else meanwhile).
@@ -242,7 +281,7 @@ export class LocalSession extends SessionStore implements Session {
     });
   }
 
-  send(intent: RunIntent): void {
+  private intent(intent: RequestPayload<'intent'>['intent']): void {
     if (this.run) {
       this.run.send(intent);
       return;
@@ -259,15 +298,7 @@ export class LocalSession extends SessionStore implements Session {
     this.log('info', `${who} ${intent.type === 'pause' ? 'paused' : 'resumed'} for the next run`, intent.processor);
   }
 
-  validate(range: DateRange, tables: readonly DerivedTableName[]): void {
-    void this.runValidation(range, tables);
-  }
-
-  runValidation(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
-    return this.track(() => this.validateTracked(range, tables));
-  }
-
-  private async validateTracked(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
+  private async validate(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
     let validate: Validate;
     try {
       ({validate} = await import('../validation/validate.js'));
@@ -294,16 +325,8 @@ export class LocalSession extends SessionStore implements Session {
     }
   }
 
-  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void {
-    void this.runRollback(range, tables, rerun);
-  }
-
-  /** Deletes the range of each table (dependants first), then optionally rebuilds it. */
-  runRollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
-    return this.track(() => this.rollbackTracked(range, tables, rerun));
-  }
-
-  private async rollbackTracked(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
+  /** Deletes the range of each table (dependants first), then optionally rebuilds it (planned now). */
+  private async rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): Promise<void> {
     if (this.run) {
       this.log('warn', 'a run is in progress: cancel it before rolling back');
       return;
@@ -341,37 +364,11 @@ export class LocalSession extends SessionStore implements Session {
     }
     await this.runDone;
     this.closed = true;
-    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.flushNotifications();
     if (this.options.ownsWarehouse) await this.options.warehouse.close();
   }
 }
 
 function defaultLabel(warehouse: Warehouse): string {
   return warehouse.engine === 'duckdb' ? basename(warehouse.description) : warehouse.description;
-}
-
-/** A session on the warehouse the command line configured, its coverage loaded. */
-export async function openLocalSession(context: CliContext, options: {readonly stopWhenOnlyPaused?: boolean} = {}): Promise<LocalSession> {
-  const warehouse = await context.openWarehouse();
-  const session = new LocalSession({
-    warehouse,
-    stateDir: context.stateDir,
-    config: context.config,
-    boundary: context.boundary,
-    start: context.start,
-    ownsWarehouse: true,
-    ...options,
-  });
-  try {
-    await session.refreshCoverage();
-  } catch (error) {
-    await warehouse.close();
-    throw error;
-  }
-  const interrupted = findInterruptedRun(context.stateDir, warehouseKey(warehouse));
-  if (interrupted) {
-    const r = interrupted.request.range;
-    session.announce(`an interrupted run ${interrupted.runId} (${r.start} → ${r.end}, started ${interrupted.startedAt}) can be resumed: start a run to continue it, cancel to abandon it`);
-  }
-  return session;
 }

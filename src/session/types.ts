@@ -1,10 +1,12 @@
 // The console's view of the world: an external store (read with useSyncExternalStore) plus the
-// intents the console may send. Implemented in-process (local.ts: this process holds the
+// requests of src/session/requests.ts. Implemented in-process (local.ts: this process holds the
 // warehouse) and over the run's socket (attach), so the UI never knows which one it renders.
-import type {DerivedTableName} from '../catalog/types.js';
-import type {DateRange, IsoDate} from '../dates.js';
-import type {CoverageSnapshot, RunEvent, RunIntent, RunRequest, RunSnapshot} from '../runner/types.js';
+import type {IsoDate} from '../dates.js';
+import type {CoverageSnapshot, RunEvent, RunSnapshot} from '../runner/types.js';
 import type {ValidationReport} from '../validation/types.js';
+import type {CallOptions, RequestPayload, RequestReply, RequestType} from './requests.js';
+
+export type {PlanPreview, StartReply} from './requests.js';
 
 export interface SessionState {
   /** "demo.duckdb", "bigquery:project", shown in the status bar. */
@@ -21,32 +23,26 @@ export interface SessionState {
   readonly attached: boolean;
 }
 
-/** What starting a request would do, for the start confirmation (computed where the warehouse is). */
-export interface StartPreview {
-  /** Headline and notes: batches and dates to build, inputs that block, an interrupted run resumed first. */
-  readonly summary: readonly string[];
-  /** BigQuery's dry-run estimate (one line per processor, then the total); null on DuckDB. */
-  readonly cost: readonly string[] | null;
-  /** False when the plan has nothing to build (every date covered). */
-  readonly hasWork: boolean;
-}
-
 export interface Session {
   getState(): SessionState;
-  /** Called on any change of state; read getState() then. */
+  /**
+   * Called when the state changed; read getState() then. The session that owns the state is the
+   * one place updates are coalesced (LocalSession: the first at once, then at most one per 100 ms)
+   * and it also notifies after every event. Nothing downstream adds a timer: the socket server
+   * forwards each notification, an attached session passes the forwarded ones on at once, the
+   * console's stores subscribe directly, and the job log publishes its buffered lines on this tick.
+   */
   subscribe(listener: () => void): () => void;
-  /** The run's events (and the session's own log lines) as they happen. */
+  /** The run's events (and the session's own log lines) as they happen, never delayed. */
   subscribeEvents(listener: (event: RunEvent) => void): () => void;
   /** Events already emitted, oldest first (bounded), so that a new view can show a backlog. */
   backlog(): readonly RunEvent[];
-
-  refresh(): void;
-  /** The plan and, on BigQuery, its cost: shown before `start`. Rejects with a one-line reason. */
-  preview(request: RunRequest): Promise<StartPreview>;
-  start(request: RunRequest): void;
-  send(intent: RunIntent): void;
-  validate(range: DateRange, tables: readonly DerivedTableName[]): void;
-  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void;
+  /**
+   * One request of the table. A request with a reply rejects with a one-line reason when it cannot
+   * answer; one without never rejects: its outcome (or why it was refused) shows in the state and
+   * the log.
+   */
+  call<K extends RequestType>(type: K, payload: RequestPayload<K>, options?: CallOptions): Promise<RequestReply<K>>;
   /**
    * Leaves the console. With a run in flight: 'detach' keeps it resumable (in-process: stop after
    * in-flight batches; attached: leave the run going in its process), 'cancel' abandons it.

@@ -1,6 +1,7 @@
-// The stores the panes read, fed by one Session: the session's state (its notifications coalesced
-// to at most one per `throttleMs`), the job log and the failed batches. Each pane subscribes to its
-// own slice with useSyncExternalStore, so a log line re-renders the log pane and nothing else.
+// The stores the panes read, fed by one Session: the session's state (subscribed directly: the
+// session that owns it already coalesces, see Session.subscribe), the job log (its lines published
+// on the same tick) and the failed batches. Each pane subscribes to its own slice with
+// useSyncExternalStore, so a log line re-renders the log pane and nothing else.
 import {createContext, useContext, useSyncExternalStore} from 'react';
 import type {RunEvent} from '../runner/types.js';
 import type {Session, SessionState} from '../session/types.js';
@@ -8,48 +9,6 @@ import {applyFailureEvent, type FailureMap} from './failures.js';
 import {LogStore, type LogStoreOptions} from './log-store.js';
 
 type Listener = () => void;
-
-/** Coalesces a burst of notifications: the first goes out at once, the rest at most every `ms`. */
-export class ThrottledNotifier {
-  private readonly listeners = new Set<Listener>();
-  private timer: NodeJS.Timeout | null = null;
-  private pending = false;
-
-  constructor(private readonly ms: number) {}
-
-  readonly subscribe = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  notify(): void {
-    if (this.timer) {
-      this.pending = true;
-      return;
-    }
-    this.emit();
-    this.timer = setTimeout(this.tick, this.ms);
-  }
-
-  private readonly tick = (): void => {
-    this.timer = null;
-    if (this.pending) {
-      this.pending = false;
-      this.emit();
-      this.timer = setTimeout(this.tick, this.ms);
-    }
-  };
-
-  private emit(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.listeners.clear();
-  }
-}
 
 class FailureStore {
   private failures: FailureMap = new Map();
@@ -68,22 +27,21 @@ class FailureStore {
 }
 
 export interface ConsoleStoreOptions {
-  readonly throttleMs?: number;
   readonly log?: LogStoreOptions;
 }
 
 export class ConsoleStores {
   readonly log: LogStore;
   readonly failures = new FailureStore();
-  readonly state: ThrottledNotifier;
   private readonly unsubscribe: (() => void)[] = [];
   /** Seen by the run-summary watcher: every run-finished event, in order. */
   private readonly finishedListeners = new Set<(event: Extract<RunEvent, {type: 'run-finished'}>) => void>();
 
+  readonly subscribeState: (listener: Listener) => () => void;
+
   constructor(readonly session: Session, options: ConsoleStoreOptions = {}) {
+    this.subscribeState = (listener) => session.subscribe(listener);
     this.log = new LogStore(options.log);
-    // Progress redraws at most 5 times a second: a key press never queues behind a burst of them.
-    this.state = new ThrottledNotifier(options.throttleMs ?? 200);
     // Backlog and subscription in the same tick: no event can fall between them.
     const backlog = session.backlog();
     for (const event of backlog) this.failures.apply(event);
@@ -94,7 +52,9 @@ export class ConsoleStores {
         this.failures.apply(event);
         if (event.type === 'run-finished') for (const listener of this.finishedListeners) listener(event);
       }),
-      session.subscribe(() => this.state.notify()),
+      // The session's tick: the log shows the lines of its events since the last one (one render
+      // for a burst of events, without a timer of its own).
+      session.subscribe(() => this.log.flush()),
     );
   }
 
@@ -106,7 +66,6 @@ export class ConsoleStores {
   dispose(): void {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.log.dispose();
-    this.state.dispose();
   }
 }
 
@@ -121,7 +80,7 @@ export function useStores(): ConsoleStores {
 /** A slice of the session state; the selector must return a stable reference (a field, not a new object). */
 export function useSessionSlice<T>(selector: (state: SessionState) => T): T {
   const stores = useStores();
-  return useSyncExternalStore(stores.state.subscribe, () => selector(stores.session.getState()));
+  return useSyncExternalStore(stores.subscribeState, () => selector(stores.session.getState()));
 }
 
 export function useLogLines() {

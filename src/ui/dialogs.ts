@@ -4,13 +4,10 @@
 import {dependantsOf, shortName} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {RunSnapshot} from '../runner/types.js';
-import type {StartPreview} from '../session/types.js';
 import {notify, patchUi, type KeyContext} from './key-context.js';
 import type {KeyPress} from './key-press.js';
+import {planPreviewLines, type PreviewState} from './plan-preview.js';
 import type {Selection} from './ui-state.js';
-
-/** The start confirmation's plan: null while the session computes it. */
-export type PreviewState = StartPreview | {readonly error: string} | null;
 
 export interface Choice {
   /** The key that answers: a character, or 'esc'. */
@@ -36,23 +33,11 @@ const dismiss = (label: string): Choice => ({input: 'esc', label, run: () => und
 
 const short = (name: string | undefined) => (name === undefined ? '?' : shortName(name));
 
-/** The plan's total, what blocks it, then (BigQuery) the estimate: its total before the detail. */
-function previewLines(preview: PreviewState | undefined): string[] {
-  if (!preview) return ['planning (on BigQuery: estimating bytes and cost with dry-run jobs)...'];
-  if ('error' in preview) return [`could not plan it: ${preview.error}`];
-  const lines = preview.hasWork ? [...preview.summary] : ['nothing to build: every game date of the selection is covered', ...preview.summary.slice(1)];
-  if (preview.cost) {
-    const total = preview.cost.at(-1)!;
-    lines.push(`BigQuery ${total.replace(/^total /, '')}`, ...preview.cost.slice(0, -1));
-  }
-  return lines;
-}
-
 export function startDialog(selection: Selection, preview: PreviewState): Dialog {
   const {range, tables, label} = selection;
   return {
     title: `Start ${label} (${range.start}..${range.end})?`,
-    body: previewLines(preview),
+    body: planPreviewLines(preview),
     // Nothing starts unseen: y exists only once the plan (and its cost) is on screen.
     choices:
       preview && 'hasWork' in preview && preview.hasWork
@@ -61,7 +46,7 @@ export function startDialog(selection: Selection, preview: PreviewState): Dialog
               input: 'y',
               label: 'start',
               run: (c) => {
-                c.session.start({range, processors: tables});
+                startShownPlan(c, selection, preview);
                 notify(c, `starting ${label} (${range.start}..${range.end})`);
               },
             },
@@ -71,13 +56,29 @@ export function startDialog(selection: Selection, preview: PreviewState): Dialog
   };
 }
 
+/**
+ * y on the start dialog: the session runs the plan on screen (by its id) or, when the warehouse
+ * changed since, starts nothing and sends the new plan, which the dialog shows to ask again.
+ */
+function startShownPlan(c: KeyContext, selection: Selection, preview: PreviewState): void {
+  const planId = preview && 'planId' in preview ? preview.planId : undefined;
+  c.session.call('start', {request: {range: selection.range, processors: selection.tables}, planId}).then(
+    (reply) => {
+      if (reply.started) return;
+      const replanned = reply.preview;
+      c.setUi((u) => (replanned && u.overlay === null ? {...u, notice: reply.reason, overlay: {kind: 'confirm', dialog: startDialog(selection, replanned)}} : {...u, notice: reply.reason}));
+    },
+    (error: unknown) => notify(c, `cannot start: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
 /** Opens the start confirmation at once; the plan (and BigQuery's estimate) fills it when it arrives, if it is still open. */
 export function askToStart(c: KeyContext, selection: Selection): void {
   const asked = startDialog(selection, null);
   c.setUi((u) => ({...u, overlay: {kind: 'confirm', dialog: asked}}));
   const settle = (preview: PreviewState) =>
     c.setUi((u) => (u.overlay?.kind === 'confirm' && u.overlay.dialog === asked ? {...u, overlay: {kind: 'confirm', dialog: startDialog(selection, preview)}} : u));
-  c.session.preview({range: selection.range, processors: selection.tables}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
+  c.session.call('preview', {request: {range: selection.range, processors: selection.tables}}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
 }
 
 export function cancelDialog(processor: {readonly name: DerivedTableName; readonly short: string}): Dialog {
@@ -89,7 +90,7 @@ export function cancelDialog(processor: {readonly name: DerivedTableName; readon
         input: 'y',
         label: `cancel ${processor.short}`,
         run: (c) => {
-          c.session.send({type: 'cancel', processor: processor.name});
+          void c.session.call('intent', {intent: {type: 'cancel', processor: processor.name}});
           notify(c, `cancelling ${processor.name}`);
         },
       },
@@ -107,7 +108,7 @@ export function cancelRunDialog(): Dialog {
         input: 'y',
         label: 'cancel the run',
         run: (c) => {
-          c.session.send({type: 'cancel'});
+          void c.session.call('intent', {intent: {type: 'cancel'}});
           notify(c, 'cancelling the run');
         },
       },
@@ -120,7 +121,7 @@ export function rollbackDialog(selection: Selection): Dialog {
   const {range, tables, label} = selection;
   const stale = dependantsOf(tables);
   const rollback = (rerun: boolean) => (c: KeyContext) => {
-    c.session.rollback(range, tables, rerun);
+    void c.session.call('rollback', {range, tables, rerun});
     notify(c, `rolling back ${label}${rerun ? ' and re-running it' : ''}`);
   };
   return {
@@ -153,7 +154,7 @@ export function validateRunChoice(run: RunSnapshot): Choice | null {
     input: 'v',
     label: 'validate what it wrote',
     run: (c) => {
-      c.session.validate(range, run.processors.filter((p) => p.status !== 'idle').map((p) => p.name));
+      void c.session.call('validate', {range, tables: run.processors.filter((p) => p.status !== 'idle').map((p) => p.name)});
       patchUi(c, () => ({awaitingValidation: true, notice: `validating ${range.start}..${range.end}`}));
     },
   };

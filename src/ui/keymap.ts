@@ -74,7 +74,7 @@ function processorOff(c: KeyContext): string | null {
 
 /** Pauses or resumes the cursor's processor, or every processor. */
 const steer = (type: 'pause' | 'resume', every: boolean) => (c: KeyContext) => {
-  c.session.send(every ? {type} : {type, processor: c.processor!.name});
+  void c.session.call('intent', {intent: every ? {type} : {type, processor: c.processor!.name}});
   notify(c, `${type === 'pause' ? 'pausing' : 'resuming'} ${every ? 'every processor' : c.processor!.short}`);
 };
 
@@ -182,7 +182,7 @@ export const KEYMAP: readonly Binding[] = [
     disabledReason: (c) => (c.selection ? null : 'nothing to validate: no coverage yet'),
     run: (c) => {
       const {range, tables, label} = c.selection!;
-      c.session.validate(range, tables);
+      void c.session.call('validate', {range, tables});
       patchUi(c, () => ({awaitingValidation: true, notice: `validating ${label}`}));
     },
   },
@@ -213,7 +213,7 @@ export const KEYMAP: readonly Binding[] = [
     description: 'refresh coverage',
     group: 'General',
     run: (c) => {
-      c.session.refresh();
+      void c.session.call('refresh', {});
       notify(c, 'refreshing coverage');
     },
   },

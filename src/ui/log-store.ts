@@ -1,6 +1,7 @@
 // The job log: a bounded ring buffer fed by the session's events, published to the pane in
-// batches (every `flushMs`) so that ten busy processors cost a few renders a second, not one per
-// event, and memory stays flat however long the run.
+// batches, on the session's state tick (ConsoleStores calls flush; see Session.subscribe), so that
+// ten busy processors cost a few renders a second, not one per event, without a timer of its own,
+// and memory stays flat however long the run.
 import type {RunEvent} from '../runner/types.js';
 import {formatEvent, type LogLine} from './log-format.js';
 
@@ -38,7 +39,6 @@ export class RingBuffer<T> {
 
 export interface LogStoreOptions {
   readonly capacity?: number;
-  readonly flushMs?: number;
   /** Debug lines (batch started) are many and rarely useful in the pane. */
   readonly showDebug?: boolean;
 }
@@ -47,15 +47,12 @@ export class LogStore {
   private readonly ring: RingBuffer<LogLine>;
   private readonly listeners = new Set<() => void>();
   private pending: LogLine[] = [];
-  private timer: NodeJS.Timeout | null = null;
   private seq = 0;
   private snapshot: readonly LogLine[] = [];
-  private readonly flushMs: number;
   private readonly showDebug: boolean;
 
   constructor(options: LogStoreOptions = {}) {
     this.ring = new RingBuffer(options.capacity ?? 1000);
-    this.flushMs = options.flushMs ?? 100;
     this.showDebug = options.showDebug ?? false;
   }
 
@@ -73,7 +70,6 @@ export class LogStore {
     this.pending.push({seq: ++this.seq, level, text});
     // Keep the pending batch bounded too: a burst larger than the ring is mostly dropped anyway.
     if (this.pending.length > this.ring.capacity) this.pending.splice(0, this.pending.length - this.ring.capacity);
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 
   /** Adds without waiting (the backlog at start). */
@@ -82,9 +78,8 @@ export class LogStore {
     this.flush();
   }
 
+  /** Publishes the lines added since the last flush (one notification for all of them). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     if (this.pending.length === 0) return;
     for (const line of this.pending) this.ring.push(line);
     this.pending = [];
@@ -93,8 +88,6 @@ export class LogStore {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     this.listeners.clear();
   }
 }

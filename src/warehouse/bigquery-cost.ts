@@ -5,11 +5,11 @@ import type {DerivedTableName} from '../catalog/types.js';
 import {daysBetween, type IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
 import {replaceRangeStatements} from '../queries/write.js';
+import {usdFor, type PlanCost, type ProcessorCost} from './cost-format.js';
 import {rangeParams, type Warehouse} from './types.js';
 
-/** On-demand query pricing, US multi-region: $6.25 per TiB processed. */
-export const ON_DEMAND_USD_PER_TIB = 6.25;
-const TIB = 2 ** 40;
+// The estimate's shape and text live apart (the console renders them without the SQL); kept here too for this module's callers.
+export {formatBytes, formatPlanCost, usdFor, type PlanCost} from './cost-format.js';
 
 /** The part of a runner Plan this needs (src/runner/plan.ts `Plan` fits). */
 export interface CostPlanInput {
@@ -18,29 +18,6 @@ export interface CostPlanInput {
     readonly command?: readonly string[] | null;
     readonly batches: readonly {readonly start: IsoDate; readonly end: IsoDate}[];
   }[];
-}
-
-export interface ProcessorCost {
-  readonly processor: DerivedTableName;
-  readonly batches: number;
-  /** The batch that was dry-run: the widest, the latest among equals (the most lookback to read). */
-  readonly sample: {readonly start: IsoDate; readonly end: IsoDate};
-  readonly bytesPerBatch: number;
-  /** bytesPerBatch × batches: an estimate meant to err high (early batches read less history). */
-  readonly bytes: number;
-  readonly usd: number;
-}
-
-export interface PlanCost {
-  readonly processors: readonly ProcessorCost[];
-  /** External processors (a command instead of SQL) cannot be dry-run. */
-  readonly skipped: readonly DerivedTableName[];
-  readonly bytes: number;
-  readonly usd: number;
-}
-
-export function usdFor(bytes: number): number {
-  return (bytes / TIB) * ON_DEMAND_USD_PER_TIB;
 }
 
 /** The estimate, or null on an engine without dry runs (DuckDB costs nothing). */
@@ -69,27 +46,4 @@ export async function estimatePlanCost(warehouse: Warehouse, plan: CostPlanInput
 function widestLatest<T extends {readonly start: IsoDate; readonly end: IsoDate}>(batches: readonly T[]): T {
   const span = (b: T) => daysBetween(b.start, b.end);
   return batches.reduce((best, b) => (span(b) > span(best) || (span(b) === span(best) && b.end > best.end) ? b : best));
-}
-
-/** '1.5 GiB' */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** Lines for `run --dry-run`: one per processor, then the total. */
-export function formatPlanCost(cost: PlanCost): string[] {
-  const lines = cost.processors.map((p) => {
-    const short = derivedTable(p.processor).short;
-    return `  ${short.padEnd(5)} ${String(p.batches).padStart(4)} batches x ${formatBytes(p.bytesPerBatch).padStart(9)} = ${formatBytes(p.bytes).padStart(9)}  ~$${p.usd.toFixed(2)}`;
-  });
-  if (cost.skipped.length) lines.push(`  (external, not estimated: ${cost.skipped.map((n) => derivedTable(n).short).join(', ')})`);
-  lines.push(`  total ${formatBytes(cost.bytes)} processed, ~$${cost.usd.toFixed(2)} on demand at $${ON_DEMAND_USD_PER_TIB}/TiB (dry-run estimate)`);
-  return lines;
 }

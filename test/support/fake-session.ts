@@ -1,19 +1,17 @@
 // A Session over plain state the test sets: the console's boundary, simulated. It records every
-// intent so a test can assert what a key asked of the run, and emits events on demand.
+// request (and close) so a test can assert what a key asked of the run, answers previews and
+// starts as the test says, and emits events on demand, each followed by a state tick like the
+// sessions it stands for (see Session.subscribe).
 import {DERIVED_TABLES} from '../../src/catalog/index.js';
 import type {DerivedTableName} from '../../src/catalog/types.js';
 import {addDays, seasonOf, type DateRange, type IsoDate} from '../../src/dates.js';
-import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunIntent, RunRequest, RunSnapshot} from '../../src/runner/types.js';
-import type {Session, SessionState, StartPreview} from '../../src/session/types.js';
+import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunSnapshot} from '../../src/runner/types.js';
+import type {RequestPayload, RequestReply, RequestType} from '../../src/session/requests.js';
+import type {PlanPreview, Session, SessionState, StartReply} from '../../src/session/types.js';
+import {usdFor, type PlanCost} from '../../src/warehouse/cost-format.js';
 
-export type Call =
-  | {readonly method: 'refresh'}
-  | {readonly method: 'preview'; readonly request: RunRequest}
-  | {readonly method: 'start'; readonly request: RunRequest}
-  | {readonly method: 'send'; readonly intent: RunIntent}
-  | {readonly method: 'validate'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]}
-  | {readonly method: 'rollback'; readonly range: DateRange; readonly tables: readonly DerivedTableName[]; readonly rerun: boolean}
-  | {readonly method: 'close'; readonly mode: 'detach' | 'cancel'};
+/** What a request asked, flat: `{method: 'rollback', range, tables, rerun}`; and the console leaving. */
+export type Call = {[K in RequestType]: {readonly method: K} & RequestPayload<K>}[RequestType] | {readonly method: 'close'; readonly mode: 'detach' | 'cancel'};
 
 export class FakeSession implements Session {
   readonly calls: Call[] = [];
@@ -21,8 +19,10 @@ export class FakeSession implements Session {
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
   private readonly events: RunEvent[] = [];
-  /** What preview() answers: a plan (DuckDB: no cost), an error, or a promise the test settles. */
-  previewResult: StartPreview | Error | Promise<StartPreview> = {summary: ['62 batches, 310 processor-dates, at most 10 at once'], cost: null, hasWork: true};
+  /** What a preview answers: a plan (DuckDB: no estimate), an error, or a promise the test settles. */
+  previewResult: PlanPreview | Error | Promise<PlanPreview> = planPreviewOf({batches: 62, dates: 310, workers: 10});
+  /** What a start answers: started, or refused (with the new plan when the warehouse changed). */
+  startResult: StartReply = {started: true, runId: 'run-1'};
 
   constructor(initial: Partial<SessionState> = {}) {
     this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
@@ -30,12 +30,17 @@ export class FakeSession implements Session {
 
   set(patch: Partial<SessionState>): void {
     this.state = {...this.state, ...patch};
-    for (const listener of this.listeners) listener();
+    this.tick();
   }
 
   emit(event: RunEvent): void {
     this.events.push(event);
     for (const listener of this.eventListeners) listener(event);
+    this.tick();
+  }
+
+  private tick(): void {
+    for (const listener of this.listeners) listener();
   }
 
   getState = (): SessionState => this.state;
@@ -50,29 +55,45 @@ export class FakeSession implements Session {
   backlog(): readonly RunEvent[] {
     return this.events;
   }
-  refresh(): void {
-    this.calls.push({method: 'refresh'});
-  }
-  async preview(request: RunRequest): Promise<StartPreview> {
-    this.calls.push({method: 'preview', request});
+  async call<K extends RequestType>(type: K, payload: RequestPayload<K>): Promise<RequestReply<K>> {
+    this.calls.push({method: type, ...payload} as Call);
+    if (type === 'start') return this.startResult as RequestReply<K>;
+    if (type !== 'preview') return undefined as RequestReply<K>;
     if (this.previewResult instanceof Error) throw this.previewResult;
-    return this.previewResult;
-  }
-  start(request: RunRequest): void {
-    this.calls.push({method: 'start', request});
-  }
-  send(intent: RunIntent): void {
-    this.calls.push({method: 'send', intent});
-  }
-  validate(range: DateRange, tables: readonly DerivedTableName[]): void {
-    this.calls.push({method: 'validate', range, tables});
-  }
-  rollback(range: DateRange, tables: readonly DerivedTableName[], rerun: boolean): void {
-    this.calls.push({method: 'rollback', range, tables, rerun});
+    return (await this.previewResult) as RequestReply<K>;
   }
   async close(mode: 'detach' | 'cancel'): Promise<void> {
     this.calls.push({method: 'close', mode});
   }
+}
+
+/** A plan preview with these totals (nothing blocked, no estimate unless given); `planId` 'plan-test'. */
+export function planPreviewOf(totals: {batches: number; dates: number; workers: number; lookbackDates?: number}, patch: Partial<PlanPreview> = {}): PlanPreview {
+  const range = {start: '2021-12-01', end: '2021-12-31'};
+  return {
+    planId: 'plan-test',
+    requested: range,
+    range,
+    boundary: '2022-03-01',
+    processors: [],
+    totals: {lookbackDates: 0, ...totals},
+    blocked: [],
+    resumesFirst: null,
+    estimate: null,
+    hasWork: totals.batches > 0,
+    replaces: null,
+    ...patch,
+  };
+}
+
+/** A BigQuery estimate: per processor, its batches and the GiB one batch reads. */
+export function estimateOf(perBatch: Partial<Record<DerivedTableName, {batches: number; gib: number}>>): PlanCost {
+  const processors = Object.entries(perBatch).map(([processor, {batches, gib}]) => {
+    const bytes = batches * gib * 2 ** 30;
+    return {processor: processor as DerivedTableName, batches, sample: {start: '2021-12-01', end: '2021-12-31'}, bytesPerBatch: gib * 2 ** 30, bytes, usd: usdFor(bytes)};
+  });
+  const bytes = processors.reduce((sum, p) => sum + p.bytes, 0);
+  return {processors, skipped: [], bytes, usd: usdFor(bytes)};
 }
 
 /**

@@ -41,7 +41,7 @@ const tick = (ms = 15) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function renderConsole(session: FakeSession, options: RenderOptions = {}) {
   const {columns = 80, rows = 24, env = {LANG: 'C.UTF-8'}} = options;
-  const stores = new ConsoleStores(session, {throttleMs: 5, log: {flushMs: 5}});
+  const stores = new ConsoleStores(session);
   const theme = createTheme(detectCapabilities(env));
   const exits: ConsoleExit[] = [];
   const element = options.element ?? <ConsoleApp onExit={(result) => exits.push(result)} />;

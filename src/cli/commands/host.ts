@@ -8,8 +8,9 @@ import type {Command} from 'commander';
 import {eventRecord, formatRecord, noticeRecord} from '../../headless/records.js';
 import {onStopSignals} from '../../headless/signals.js';
 import type {RunSnapshot} from '../../runner/types.js';
-import {openLocalSession, type LocalSession} from '../../session/local.js';
+import type {LocalSession} from '../../session/local.js';
 import {describeRef} from '../../warehouse/ref.js';
+import {openLocalSession} from '../local-session.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {serveForAttach} from '../serve.js';
@@ -68,7 +69,7 @@ export async function host(context: CliContext): Promise<number> {
     },
     cancel(signal) {
       log('warn', 'signal', `${signal} again: cancelling the batches in flight`);
-      session.send({type: 'cancel'});
+      void session.call('intent', {intent: {type: 'cancel'}});
     },
   });
   let idle = false;

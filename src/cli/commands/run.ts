@@ -11,7 +11,7 @@ import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
 import {findInterruptedRun, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
-import {openLocalSession} from '../../session/local.js';
+import {openLocalSession} from '../local-session.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
@@ -116,7 +116,9 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
   if (clampedFrom) {
     session.announce(`--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`, 'warn');
   }
-  session.start(request);
+  // No preview here: the command line asked for this request, so the host plans it at start. A
+  // refusal (a run already going) is in the host's log, which the console shows.
+  void session.call('start', {request}).catch(() => undefined);
   const {openConsole} = await import('../../ui/index.js');
   const exit = await openConsole(session);
   await leaveConsole(context, session, exit);

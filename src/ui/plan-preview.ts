@@ -1,0 +1,33 @@
+// The start confirmation's lines, from the plan the session sent as data (a PlanPreview): the
+// total first, then what blocks it and what runs before it, then (BigQuery) the estimate, its
+// total before the detail. Pure: the dialog shows as many of these lines as fit.
+import {shortName} from '../catalog/index.js';
+import type {IsoDate} from '../dates.js';
+import type {PlanPreview} from '../session/types.js';
+import {formatCostTotal, formatPlanCost} from '../warehouse/cost-format.js';
+
+/** The start confirmation's plan: null while the session computes it. */
+export type PreviewState = PlanPreview | {readonly error: string} | null;
+
+const short = shortName;
+
+function sampleDates(dates: readonly IsoDate[]): string {
+  return dates.length <= 3 ? dates.join(', ') : `${dates[0]} … ${dates[dates.length - 1]} (${dates.length} dates)`;
+}
+
+export function planPreviewLines(preview: PreviewState | undefined): string[] {
+  if (!preview) return ['planning (on BigQuery: estimating bytes and cost with dry-run jobs)...'];
+  if ('error' in preview) return [`could not plan it: ${preview.error}`];
+  const {totals, resumesFirst, estimate} = preview;
+  const lookback = totals.lookbackDates ? ` (${totals.lookbackDates} for lookback)` : '';
+  const lines = [
+    ...(preview.replaces ? ['the warehouse changed since the plan you approved: this is the new plan'] : []),
+    preview.hasWork
+      ? `${totals.batches} batches, ${totals.dates} processor-dates${lookback}, at most ${totals.workers} at once`
+      : 'nothing to build: every game date of the selection is covered',
+    ...preview.blocked.map((b) => `blocked: ${short(b.processor)} needs ${short(b.input)} on ${sampleDates(b.dates)}, which is not covered and not in the plan`),
+    ...(resumesFirst ? [`the interrupted run ${resumesFirst.runId} (${resumesFirst.range.start} → ${resumesFirst.range.end}) is resumed first`] : []),
+  ];
+  if (estimate) lines.push(`BigQuery ${formatCostTotal(estimate)}`, ...formatPlanCost(estimate).slice(0, -1).map((line) => line.trim()));
+  return lines;
+}
