@@ -5,7 +5,10 @@ import type {DerivedTableName} from '../catalog/types.js';
 import {daysBetween, type IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
 import {replaceRangeStatements} from '../queries/write.js';
+import {formatBytes} from './sizes.js';
 import {rangeParams, type Warehouse} from './types.js';
+
+export {formatBytes};
 
 /** On-demand query pricing, US multi-region: $6.25 per TiB processed. */
 export const ON_DEMAND_USD_PER_TIB = 6.25;
@@ -69,18 +72,6 @@ export async function estimatePlanCost(warehouse: Warehouse, plan: CostPlanInput
 function widestLatest<T extends {readonly start: IsoDate; readonly end: IsoDate}>(batches: readonly T[]): T {
   const span = (b: T) => daysBetween(b.start, b.end);
   return batches.reduce((best, b) => (span(b) > span(best) || (span(b) === span(best) && b.end > best.end) ? b : best));
-}
-
-/** '1.5 GiB' */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Lines for `run --dry-run`: one per processor, then the total. */
