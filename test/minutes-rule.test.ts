@@ -9,10 +9,7 @@ import {DataGuardError} from '../src/queries/guards.js';
 import {classifyError} from '../src/runner/classify.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {buildRange, derivedRows, openFixtureWarehouse} from './support/fixture.js';
-
-export const MALFORMED_MESSAGE =
-  "boxscore_traditional has a malformed minutes value '34' (game 0022100001, player aaronalpha): expected M:SS or MM:SS, NULL for a DNP; " +
-  'nothing was written: fix the raw row (`backfill validate` lists every malformed one)';
+import {MALFORMED_MESSAGE} from './support/wrong-processors.js';
 
 let warehouse: DuckDbWarehouse;
 beforeEach(async () => {

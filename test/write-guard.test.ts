@@ -4,26 +4,14 @@
 // real; the BigQuery MERGE's source, guard included, is executed by ZetaSQL in bigquery-guards.test.ts.
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {playerGameSummary} from '../src/catalog/index.js';
-import type {Dialect} from '../src/queries/dialect.js';
+import {bigquery, duckdb} from '../src/queries/dialect.js';
 import {DataGuardError} from '../src/queries/guards.js';
-import {processorFor} from '../src/queries/processors/index.js';
 import {replaceRangeStatements} from '../src/queries/write.js';
 import {classifyError} from '../src/runner/classify.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {rangeParams} from '../src/warehouse/types.js';
 import {buildRange, derivedRows, openFixtureWarehouse} from './support/fixture.js';
-
-/** PGS with every row dated one day later than it should be. */
-export function shiftedPgs(d: Dialect): string {
-  return `SELECT * REPLACE (${d.dateSub('game_date', -1)} AS game_date) FROM (\n${processorFor(playerGameSummary).select(d)}\n) AS shifted`;
-}
-
-/** PGS with no date at all on one player's rows. */
-export function undatedPgs(d: Dialect): string {
-  const pgs = processorFor(playerGameSummary).select(d);
-  return `SELECT * FROM (\n${pgs}\n) AS ok WHERE player_lookup <> 'aaronalpha'\nUNION ALL\n` +
-    `SELECT * REPLACE (CAST(NULL AS DATE) AS game_date) FROM (\n${pgs}\n) AS lost WHERE player_lookup = 'aaronalpha'`;
-}
+import {shiftedPgs, undatedPgs} from './support/wrong-processors.js';
 
 let warehouse: DuckDbWarehouse;
 beforeEach(async () => {
@@ -34,10 +22,12 @@ afterEach(() => warehouse.close());
 
 describe('the replace statements', () => {
   it('guard game_date and insert only rows in the range, on both engines', () => {
-    for (const statement of [replaceRangeStatements(warehouse.dialect, playerGameSummary, 'SELECT 1').join('\n')]) {
-      expect(statement).toContain('ELSE error(CONCAT(');
-      expect(statement).toMatch(/WHERE guarded_rows\.game_date BETWEEN CAST\(\$start_date AS DATE\) AND CAST\(\$end_date AS DATE\)$/);
-    }
+    const [, insert] = replaceRangeStatements(duckdb, playerGameSummary, 'SELECT 1');
+    expect(insert).toContain("ELSE error(CONCAT('backfill guard stray-row PGS: ', COALESCE(CAST(game_date AS VARCHAR), 'NULL'))) END AS game_date");
+    expect(insert).toMatch(/WHERE guarded_rows\.game_date BETWEEN CAST\(\$start_date AS DATE\) AND CAST\(\$end_date AS DATE\)$/);
+    const [merge] = replaceRangeStatements(bigquery('p'), playerGameSummary, 'SELECT 1');
+    expect(merge).toContain("ELSE ERROR(CONCAT('backfill guard stray-row PGS: ', COALESCE(CAST(game_date AS STRING), 'NULL'))) END AS game_date");
+    expect(merge).toMatch(/WHEN NOT MATCHED AND source\.game_date BETWEEN @start_date AND @end_date THEN INSERT ROW$/);
   });
 });
 
