@@ -45,8 +45,14 @@ const DUCK_TYPES: Record<ColumnType, string> = {
   STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP',
 };
 
+/** DuckDB (standard SQL): a quote is doubled, a backslash is itself. */
 function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** GoogleSQL: backslash escapes; a doubled quote would end the literal (dialect-probes.test.ts). */
+function googleSqlLiteral(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`;
 }
 
 /**
@@ -57,9 +63,15 @@ function quoteLiteral(value: string): string {
 export const MINUTES_PATTERN = '^[0-9]+:[0-5][0-9]$';
 
 /** CASE that parses well-formed minutes and raises the minutes guard for anything else. */
-function guardedMinutes(text: string, wellFormed: string, parse: string, raise: (message: string) => string, row: string | undefined): string {
-  // No quote characters in the literals: GoogleSQL escapes them with a backslash, DuckDB by doubling.
-  const message = `CONCAT(${quoteLiteral(MINUTES_PREFIX)}, COALESCE(${row ?? "'row ?'"}, 'row ?'), ' | value=', ${text}, ' |')`;
+interface GuardParts {
+  readonly wellFormed: string;
+  readonly parse: string;
+  readonly raise: (message: string) => string;
+  readonly literal: (value: string) => string;
+}
+
+function guardedMinutes(text: string, {wellFormed, parse, raise, literal}: GuardParts, row: string | undefined): string {
+  const message = `CONCAT(${literal(MINUTES_PREFIX)}, COALESCE(${row ?? literal('row ?')}, ${literal('row ?')}), ${literal(' | value=')}, ${text}, ${literal(' |')})`;
   return `(CASE WHEN ${text} IS NULL THEN NULL WHEN ${wellFormed} THEN ${parse} ELSE ${raise(message)} END)`;
 }
 
@@ -75,9 +87,12 @@ export const duckdb: Dialect = {
   minutesToDecimal: (text, row) =>
     guardedMinutes(
       text,
-      duckdb.minutesWellFormed(text),
-      `CAST(split_part(${text}, ':', 1) AS DOUBLE) + CAST(split_part(${text}, ':', 2) AS DOUBLE) / 60.0`,
-      duckdb.raise,
+      {
+        wellFormed: duckdb.minutesWellFormed(text),
+        parse: `CAST(split_part(${text}, ':', 1) AS DOUBLE) + CAST(split_part(${text}, ':', 2) AS DOUBLE) / 60.0`,
+        raise: duckdb.raise,
+        literal: quoteLiteral,
+      },
       row,
     ),
   minutesWellFormed: (text) => `regexp_full_match(${text}, ${quoteLiteral(MINUTES_PATTERN)})`,
@@ -94,7 +109,7 @@ export const duckdb: Dialect = {
 
 /** BigQuery SQL; `project` qualifies every table. */
 export function bigquery(project: string): Dialect {
-  const minutesWellFormed = (text: string) => `REGEXP_CONTAINS(${text}, ${quoteLiteral(MINUTES_PATTERN)})`;
+  const minutesWellFormed = (text: string) => `REGEXP_CONTAINS(${text}, ${googleSqlLiteral(MINUTES_PATTERN)})`;
   const raise = (message: string) => `ERROR(${message})`;
   return {
     engine: 'bigquery',
@@ -108,15 +123,18 @@ export function bigquery(project: string): Dialect {
     minutesToDecimal: (text, row) =>
       guardedMinutes(
         text,
-        minutesWellFormed(text),
-        `CAST(SPLIT(${text}, ':')[OFFSET(0)] AS FLOAT64) + CAST(SPLIT(${text}, ':')[OFFSET(1)] AS FLOAT64) / 60.0`,
-        raise,
+        {
+          wellFormed: minutesWellFormed(text),
+          parse: `CAST(SPLIT(${text}, ':')[OFFSET(0)] AS FLOAT64) + CAST(SPLIT(${text}, ':')[OFFSET(1)] AS FLOAT64) / 60.0`,
+          raise,
+          literal: googleSqlLiteral,
+        },
         row,
       ),
     minutesWellFormed,
     raise,
     float: (expr) => `CAST(${expr} AS FLOAT64)`,
-    literal: quoteLiteral,
+    literal: googleSqlLiteral,
     currentTimestamp: () => 'CURRENT_TIMESTAMP()',
     createSchema: (dataset) => `CREATE SCHEMA IF NOT EXISTS \`${project}.${dataset}\``,
     createTable: (t) => {
