@@ -5,7 +5,10 @@
 // GoogleSQL and can be compared with what the same path gives on DuckDB.
 //
 // Each job's tables are read from DuckDB when the job runs, with only the columns the statement
-// names (the 4 MiB gRPC limit). INFORMATION_SCHEMA.PARTITIONS is derived from the DuckDB tables
+// names (the 4 MiB gRPC limit), and, when the statement takes an @end_date, only the rows dated on
+// or before it: nothing the project sends may read later data (the point-in-time contract of
+// queries/processor.ts), so a statement that did would give other rows than DuckDB and fail its
+// comparison; and the reference engine's nested-loop joins stay quick. INFORMATION_SCHEMA.PARTITIONS is derived from the DuckDB tables
 // (one partition per game_date with rows). A MERGE is not executable here (the modify RPCs take
 // INSERT/UPDATE/DELETE only): its source query is, so its guards and its rows are real; nothing is
 // written. Failed evaluations fail the job as BigQuery fails one: invalidQuery with the message.
@@ -15,7 +18,7 @@ import type {Column, Table} from '../../src/catalog/types.js';
 import type {BigQueryClient, BigQueryJobHandle, QueryJobRequest} from '../../src/warehouse/bigquery.js';
 import {BigQueryWarehouse} from '../../src/warehouse/bigquery.js';
 import type {DuckDbWarehouse} from '../../src/warehouse/duckdb.js';
-import type {Params, Row} from '../../src/warehouse/types.js';
+import type {Params, Row, SqlValue} from '../../src/warehouse/types.js';
 import {evaluateBigQuery, ZETASQL_PROJECT, type TableContent} from './zetasql.js';
 
 const PARTITIONS = 'INFORMATION_SCHEMA.PARTITIONS';
@@ -79,7 +82,7 @@ export class ZetaSqlBigQuery implements BigQueryClient {
 
   /** Runs `sql` on ZetaSQL with the tables it names, read from DuckDB now. */
   async evaluate(sql: string, params: Params): Promise<Record<string, unknown>[]> {
-    const tables = await this.contents(sql);
+    const tables = await this.contents(sql, params.end_date?.value ?? null);
     const started = performance.now();
     try {
       return [...(await evaluateBigQuery(sql, params, tables)).rows];
@@ -92,7 +95,7 @@ export class ZetaSqlBigQuery implements BigQueryClient {
     }
   }
 
-  private async contents(sql: string): Promise<TableContent[]> {
+  private async contents(sql: string, end: SqlValue): Promise<TableContent[]> {
     const named = new Set([...sql.matchAll(new RegExp(`\`${ZETASQL_PROJECT}\\.([A-Za-z0-9_]+)\\.([A-Za-z0-9_.]+)\``, 'g'))].map((m) => `${m[1]}.${m[2]}`));
     const out: TableContent[] = [];
     for (const name of named) {
@@ -107,13 +110,16 @@ export class ZetaSqlBigQuery implements BigQueryClient {
       // COUNT(*) of a table whose columns the statement never names still needs one column to carry rows.
       const read = catalog.columns.filter((c) => mentions(sql, c.name));
       const columns = read.length ? read : catalog.columns.slice(0, 1);
-      out.push({name: full, columns, rows: await this.rowsOf(catalog, columns)});
+      out.push({name: full, columns, rows: await this.rowsOf(catalog, columns, end)});
     }
     return out;
   }
 
-  private rowsOf(table: Table, columns: readonly Column[]): Promise<Row[]> {
-    return this.source.query(`SELECT ${columns.map((c) => this.source.dialect.ident(c.name)).join(', ')} FROM ${this.source.dialect.table(table)}`);
+  private rowsOf(table: Table, columns: readonly Column[], end: SqlValue): Promise<Row[]> {
+    const d = this.source.dialect;
+    const list = columns.map((c) => d.ident(c.name)).join(', ');
+    if (end === null || !table.columns.some((c) => c.name === 'game_date')) return this.source.query(`SELECT ${list} FROM ${d.table(table)}`);
+    return this.source.query(`SELECT ${list} FROM ${d.table(table)} WHERE game_date <= CAST($end AS DATE)`, {end: {type: 'DATE', value: end}});
   }
 
   /** One row per (derived table of the dataset, game_date with rows): partition_id 'YYYYMMDD'. */
