@@ -140,6 +140,24 @@ describe('each kind of bad raw row, named by its check', () => {
   });
 });
 
+describe('the point-in-time audit over bad raw minutes', () => {
+  it('reports the guard it met as its finding instead of crashing validate', async () => {
+    warehouse = await demo.copy();
+    // The opener's box scores are every later date's history: each sampled rebuild reads them.
+    const [row] = await warehouse.query(`SELECT game_id, player_lookup FROM nba_raw.boxscore_traditional WHERE game_date = DATE '2021-10-19' AND "minutes" IS NOT NULL ORDER BY game_id, player_lookup LIMIT 1`);
+    await update(warehouse, 'nba_raw.boxscore_traditional', `"minutes" = '34'`, `game_id = '${row.game_id}' AND player_lookup = '${row.player_lookup}'`);
+    const report = await validate(warehouse, {range: DEMO_RANGE});
+    expect(report.passed).toBe(false);
+    const audits = report.results.filter((r) => r.check === 'point_in_time');
+    expect(audits).toHaveLength(7);
+    for (const audit of audits) {
+      expect(audit.passed).toBe(false);
+      expect(audit.message).toMatch(new RegExp(`^could not rebuild \\d{4}-\\d{2}-\\d{2} from data cut at it: boxscore_traditional has a malformed minutes value '34' \\(game ${row.game_id}, player ${row.player_lookup}\\)`));
+    }
+    expect(report.results.find((r) => r.check === 'raw_minutes')).toMatchObject({passed: false, failures: 1});
+  });
+});
+
 describe('preflight runs the raw checks', () => {
   const DECEMBER = {start: '2021-12-01', end: '2021-12-31'};
 
