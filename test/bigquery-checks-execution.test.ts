@@ -104,6 +104,7 @@ describe('after damage each check looks for', () => {
       `UPDATE nba_orchestration.nba_schedule SET away_score = NULL WHERE game_id = (SELECT MIN(game_id) FROM nba_orchestration.nba_schedule WHERE game_date = DATE '2022-04-15')`,
     ];
     for (const sql of damage) await w.query(sql);
+    client.forget();
   });
 
   it('gives the same findings on both engines: failures, dates, messages, sample rows', async () => {

@@ -70,10 +70,12 @@ describe('the stray-row guard of the MERGE, executed', () => {
 describe('a malformed minutes value, executed on BigQuery', () => {
   beforeEach(async () => {
     await duck.query(`UPDATE nba_raw.boxscore_traditional SET "minutes" = $m WHERE game_id = '0022100001' AND player_lookup = 'aaronalpha'`, {m: {type: 'STRING', value: '48:00'}});
+    client.forget();
   });
 
   async function setMinutes(value: string): Promise<void> {
     await duck.query(`UPDATE nba_raw.boxscore_traditional SET "minutes" = $m WHERE game_id = '0022100001' AND player_lookup = 'aaronalpha'`, {m: {type: 'STRING', value}});
+    client.forget();
   }
 
   it.each([playerGameSummary, teamOffenseGameSummary, teamDefenseGameSummary].map((t) => [t.short, t] as const))(

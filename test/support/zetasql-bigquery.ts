@@ -8,7 +8,10 @@
 // names (the 4 MiB gRPC limit), and, when the statement takes an @end_date, only the rows dated on
 // or before it: nothing the project sends may read later data (the point-in-time contract of
 // queries/processor.ts), so a statement that did would give other rows than DuckDB and fail its
-// comparison; and the reference engine's nested-loop joins stay quick. INFORMATION_SCHEMA.PARTITIONS is derived from the DuckDB tables
+// comparison; and the reference engine's nested-loop joins stay quick. The shot chart, which every
+// statement reads within its own range only (phase 3's zones, the raw check), is passed from
+// @start_date on, for the same reasons. Contents are read once per table, columns and range until
+// `forget()` (call it after changing the DuckDB tables). INFORMATION_SCHEMA.PARTITIONS is derived from the DuckDB tables
 // (one partition per game_date with rows). A MERGE is not executable here (the modify RPCs take
 // INSERT/UPDATE/DELETE only): its source query is, so its guards and its rows are real; nothing is
 // written. Failed evaluations fail the job as BigQuery fails one: invalidQuery with the message.
@@ -46,8 +49,12 @@ function mentions(sql: string, column: string): boolean {
   return new RegExp(`\\b${column}\\b`).test(sql);
 }
 
+/** Tables read only within the statement's own [start_date, end_date]. */
+const READ_IN_RANGE_ONLY = new Set(['nba_raw.shot_chart']);
+
 export class ZetaSqlBigQuery implements BigQueryClient {
   readonly requests: QueryJobRequest[] = [];
+  private readonly cache = new Map<string, Promise<Row[]>>();
   /** Milliseconds spent in ZetaSQL, and evaluations run. */
   evaluatedMs = 0;
   evaluations = 0;
@@ -82,7 +89,7 @@ export class ZetaSqlBigQuery implements BigQueryClient {
 
   /** Runs `sql` on ZetaSQL with the tables it names, read from DuckDB now. */
   async evaluate(sql: string, params: Params): Promise<Record<string, unknown>[]> {
-    const tables = await this.contents(sql, params.end_date?.value ?? null);
+    const tables = await this.contents(sql, params.start_date?.value ?? null, params.end_date?.value ?? null);
     const started = performance.now();
     try {
       return [...(await evaluateBigQuery(sql, params, tables)).rows];
@@ -95,7 +102,12 @@ export class ZetaSqlBigQuery implements BigQueryClient {
     }
   }
 
-  private async contents(sql: string, end: SqlValue): Promise<TableContent[]> {
+  /** Drops the cached table contents: the DuckDB tables changed. */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  private async contents(sql: string, start: SqlValue, end: SqlValue): Promise<TableContent[]> {
     const named = new Set([...sql.matchAll(new RegExp(`\`${ZETASQL_PROJECT}\\.([A-Za-z0-9_]+)\\.([A-Za-z0-9_.]+)\``, 'g'))].map((m) => `${m[1]}.${m[2]}`));
     const out: TableContent[] = [];
     for (const name of named) {
@@ -110,16 +122,24 @@ export class ZetaSqlBigQuery implements BigQueryClient {
       // COUNT(*) of a table whose columns the statement never names still needs one column to carry rows.
       const read = catalog.columns.filter((c) => mentions(sql, c.name));
       const columns = read.length ? read : catalog.columns.slice(0, 1);
-      out.push({name: full, columns, rows: await this.rowsOf(catalog, columns, end)});
+      const from = READ_IN_RANGE_ONLY.has(name) ? start : null;
+      const key = `${name}|${columns.map((c) => c.name).join(',')}|${from}|${end}`;
+      if (!this.cache.has(key)) this.cache.set(key, this.rowsOf(catalog, columns, from, end));
+      out.push({name: full, columns, rows: await this.cache.get(key)!});
     }
     return out;
   }
 
-  private rowsOf(table: Table, columns: readonly Column[], end: SqlValue): Promise<Row[]> {
+  private rowsOf(table: Table, columns: readonly Column[], from: SqlValue, end: SqlValue): Promise<Row[]> {
     const d = this.source.dialect;
     const list = columns.map((c) => d.ident(c.name)).join(', ');
-    if (end === null || !table.columns.some((c) => c.name === 'game_date')) return this.source.query(`SELECT ${list} FROM ${d.table(table)}`);
-    return this.source.query(`SELECT ${list} FROM ${d.table(table)} WHERE game_date <= CAST($end AS DATE)`, {end: {type: 'DATE', value: end}});
+    if (!table.columns.some((c) => c.name === 'game_date')) return this.source.query(`SELECT ${list} FROM ${d.table(table)}`);
+    const lower = from === null ? '' : ' AND game_date >= CAST($from AS DATE)';
+    const upper = end === null ? '' : ' AND game_date <= CAST($end AS DATE)';
+    return this.source.query(`SELECT ${list} FROM ${d.table(table)} WHERE TRUE${lower}${upper}`, {
+      ...(from === null ? {} : {from: {type: 'DATE' as const, value: from}}),
+      ...(end === null ? {} : {end: {type: 'DATE' as const, value: end}}),
+    });
   }
 
   /** One row per (derived table of the dataset, game_date with rows): partition_id 'YYYYMMDD'. */
