@@ -231,8 +231,10 @@ describe('dry runs', () => {
     const fake = new FakeBigQuery(() => ({totalBytesProcessed: '5368709120'}));
     const result = await warehouse(fake).dryRun('SELECT @start_date', rangeParams('2022-01-03', '2022-01-09'), {job});
     expect(result.bytes).toBe(5368709120);
-    expect(fake.requests[0]).toMatchObject({dryRun: true, labels: {purpose: 'dry_run', processor: 'player_game_summary'}});
-    expect(fake.requests[0].jobId).toBeUndefined();
+    expect(fake.requests).toHaveLength(0);
+    expect(fake.dryRuns).toHaveLength(1);
+    expect(fake.dryRuns[0]).toMatchObject({dryRun: true, labels: {purpose: 'dry_run', processor: 'player_game_summary'}});
+    expect(fake.dryRuns[0].jobId).toBeUndefined();
     expect(fake.jobs.size).toBe(0);
   });
 });

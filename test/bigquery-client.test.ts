@@ -53,29 +53,35 @@ describe('the adapter over the real client library', () => {
     const result = await warehouse.replaceRange(pgs, 'SELECT 1', rangeParams('2022-01-03', '2022-01-09', 'run1'), {job});
     expect(result.rowsWritten).toBe(321);
 
-    const insert = calls.find((c) => c.uri === '/jobs')!;
+    // Every job is preceded by its dry run (the spend cap's estimate), then inserted under that cap.
+    const [dry, insert] = calls.filter((c) => c.uri === '/jobs');
+    expect(dry.json.configuration.dryRun).toBe(true);
+    expect(insert.json.configuration.query.maximumBytesBilled).toBe(String(10 * 2 ** 20));
     expect(insert.json.jobReference).toMatchObject({projectId: 'nba-data-warehouse-422817', location: 'US'});
     expect(insert.json.jobReference.jobId).toMatch(/^backfill_run1_player_game_summary_2022-01-03_2022-01-09_a1_[0-9a-f]{12}$/);
     expect(insert.json.configuration.labels).toEqual({app: 'backfill', purpose: 'replace', processor: 'player_game_summary', run_id: 'run1'});
     expect(insert.json.configuration.dryRun).toBeUndefined();
     expect(insert.json.configuration.query).toMatchObject({useLegacySql: false, parameterMode: 'NAMED'});
     expect(insert.json.configuration.query.query).toMatch(/^MERGE /);
+    // In the order the statement first names them (the game_date guard comes before run_id).
     expect(insert.json.configuration.query.queryParameters).toEqual([
-      {name: 'run_id', parameterType: {type: 'STRING'}, parameterValue: {value: 'run1'}},
       {name: 'start_date', parameterType: {type: 'DATE'}, parameterValue: {value: '2022-01-03'}},
       {name: 'end_date', parameterType: {type: 'DATE'}, parameterValue: {value: '2022-01-09'}},
+      {name: 'run_id', parameterType: {type: 'STRING'}, parameterValue: {value: 'run1'}},
     ]);
     // Results and statistics are read from the job that was created, in its location.
     expect(calls.map((c) => `${c.method} ${c.uri}`)).toEqual([
       'POST /jobs',
+      'POST /jobs',
       `GET /queries/${insert.json.jobReference.jobId}`,
       `GET jobs/${insert.json.jobReference.jobId}`,
     ]);
-    expect(calls[1].qs).toMatchObject({location: 'US'});
+    expect(calls[2].qs).toMatchObject({location: 'US'});
   });
 
   it("a 409 for the write's own job id reads that job's result instead of writing again", async () => {
     const {client, calls} = realClient((call) => {
+      if (call.uri === '/jobs' && call.json.configuration.dryRun) return {body: {jobReference: call.json.jobReference, status: {state: 'DONE'}}};
       if (call.uri === '/jobs') {
         return {error: {code: 409, message: `Already Exists: Job nba-data-warehouse-422817:US.${call.json.jobReference.jobId}`, errors: [{reason: 'duplicate', message: 'Already Exists'}]}};
       }
@@ -87,8 +93,9 @@ describe('the adapter over the real client library', () => {
       job: {runId: 'run1', processor: 'player_game_summary', step: 'a1'},
     });
     expect(result.rowsWritten).toBe(55);
-    expect(calls.filter((c) => c.uri === '/jobs')).toHaveLength(1);
-    expect(calls[1].uri).toBe(`/queries/${calls[0].json.jobReference.jobId}`);
+    const inserts = calls.filter((c) => c.uri === '/jobs' && !c.json.configuration.dryRun);
+    expect(inserts).toHaveLength(1);
+    expect(calls[2].uri).toBe(`/queries/${inserts[0].json.jobReference.jobId}`);
   });
 
   it('rows come back as plain values: DATE as text, INTEGER as a number, TIMESTAMP as ISO text', async () => {
@@ -129,7 +136,8 @@ describe('the adapter over the real client library', () => {
     await expect(pending).rejects.toThrow(/abort/i);
     await cancelled;
     const cancel = calls.find((c) => c.uri.endsWith('/cancel'))!;
+    const insert = calls.find((c) => c.uri === '/jobs' && !c.json.configuration.dryRun)!;
     expect(cancel.method).toBe('POST');
-    expect(cancel.uri).toContain(calls[0].json.jobReference.jobId);
+    expect(cancel.uri).toContain(insert.json.jobReference.jobId);
   });
 });

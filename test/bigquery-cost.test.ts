@@ -2,7 +2,9 @@
 import {describe, expect, it} from 'vitest';
 import {DuckDbWarehouse, openDuckDb} from '../src/warehouse/duckdb.js';
 import {BigQueryWarehouse} from '../src/warehouse/bigquery.js';
-import {estimatePlanCost, formatBytes, formatPlanCost, usdFor, type CostPlanInput} from '../src/warehouse/bigquery-cost.js';
+import {estimatePlanCost, type CostPlanInput} from '../src/warehouse/bigquery-cost.js';
+import {formatPlanCost, usdFor} from '../src/warehouse/cost-format.js';
+import {formatBytes} from '../src/warehouse/sizes.js';
 import {FakeBigQuery} from './support/bigquery-fake.js';
 
 const GIB = 2 ** 30;
@@ -28,12 +30,13 @@ describe('estimatePlanCost', () => {
   it('dry-runs each SQL processor once, on its widest latest batch, and prices bytes × batches at $6.25/TiB', async () => {
     const fake = new FakeBigQuery((request) => ({totalBytesProcessed: String(request.query.includes('ml_feature_store` AS target') ? 4 * GIB : 2 * GIB)}));
     const cost = (await estimatePlanCost(new BigQueryWarehouse(fake, {project: 'nba-data-warehouse-422817'}), plan))!;
-    expect(fake.requests).toHaveLength(2);
-    expect(fake.requests.every((r) => r.dryRun === true && r.jobId === undefined)).toBe(true);
-    expect(fake.requests.every((r) => r.query.startsWith('MERGE '))).toBe(true);
+    expect(fake.requests).toHaveLength(0); // no job: the fake keeps dry runs apart
+    expect(fake.dryRuns).toHaveLength(2);
+    expect(fake.dryRuns.every((r) => r.dryRun === true && r.jobId === undefined)).toBe(true);
+    expect(fake.dryRuns.every((r) => r.query.startsWith('MERGE '))).toBe(true);
     const pgs = cost.processors.find((p) => p.processor === 'player_game_summary')!;
     expect(pgs.sample).toEqual({start: '2022-01-10', end: '2022-01-16'});
-    expect(FakeBigQuery.parameters(fake.requests.find((r) => r.labels.processor === 'player_game_summary')!)).toMatchObject({
+    expect(FakeBigQuery.parameters(fake.dryRuns.find((r) => r.labels.processor === 'player_game_summary')!)).toMatchObject({
       start_date: {type: 'DATE', value: '2022-01-10'},
       end_date: {type: 'DATE', value: '2022-01-16'},
     });

@@ -21,6 +21,8 @@ const EXPECTED: Record<string, 'transient' | 'quota' | 'permanent'> = {
   'access-denied': 'permanent',
   'not-found': 'permanent',
   'duplicate-job': 'permanent',
+  'bytes-billed-limit-job': 'permanent',
+  'bytes-billed-limit-500': 'permanent',
 };
 
 describe('BigQuery error payloads → retry kind', () => {

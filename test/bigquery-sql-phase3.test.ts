@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {playerGameSummary} from '../src/catalog/tables.js';
 import {bigquery, duckdb} from '../src/queries/dialect.js';
 import {PHASE3_PROCESSORS} from '../src/queries/processors/phase3/index.js';
-import {replaceRangeStatements, selectedColumns} from '../src/queries/write.js';
+import {replaceRangeStatements, selectedColumns, strayDatesStatement} from '../src/queries/write.js';
 import {analyzeBigQuery, startZetaSql, stopZetaSql, ZETASQL_PROJECT} from './support/zetasql.js';
 
 beforeAll(() => startZetaSql(), 120_000);
@@ -25,6 +25,10 @@ describe.each(PHASE3_PROCESSORS.map((p) => [p.table.short, p] as const))('%s on 
     const analyzed = await analyzeBigQuery(select);
     const types = new Map(processor.table.columns.map((c) => [c.name, c.type]));
     expect(analyzed.columns).toEqual(selectedColumns(processor.table).map((name) => ({name, type: types.get(name)})));
+  });
+
+  it('its stray-date diagnostic (run only after a stray-row guard failed) is a query ZetaSQL accepts', async () => {
+    expect((await analyzeBigQuery(strayDatesStatement(d, select), {start_date: 'DATE', end_date: 'DATE'})).kind).toBe('resolvedQueryStmtNode');
   });
 
   it("limits the MERGE's DELETE arm to the batch's game_date range (the partition filter)", () => {

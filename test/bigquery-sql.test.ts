@@ -24,6 +24,8 @@ const GAME_DATES = ['2022-01-04', '2022-01-05'];
 
 /** Answers like a small warehouse: two game dates, every table covering both, no failing rows. */
 function answer(request: QueryJobRequest) {
+  // The warehouse clock an external batch reads before its command starts.
+  if (/^SELECT CURRENT_TIMESTAMP\(\) AS now$/.test(request.query)) return {rows: [{now: {value: '2026-01-17T03:00:00.000Z'}}]};
   if (/game_status = 'Final'/.test(request.query)) {
     return {rows: GAME_DATES.map((date, i) => ({game_date: {value: date}, season: '2021-22', games: 6 + i}))};
   }
@@ -52,7 +54,9 @@ async function recordEveryStatement(): Promise<Recorded[]> {
   const warehouse = new BigQueryWarehouse(fake, {project: ZETASQL_PROJECT, location: 'US'});
   const recorded: Recorded[] = [];
   const take = (source: string) => {
-    for (const request of fake.requests.splice(0)) {
+    // A job's own dry run (its spend cap) is the job's statement again: analyzing the job covers it.
+    const explicitDryRuns = fake.dryRuns.splice(0).filter((r) => r.labels.purpose === 'dry_run');
+    for (const request of [...fake.requests.splice(0), ...explicitDryRuns]) {
       const params = Object.fromEntries((request.queryParameters ?? []).map((p) => [p.name, p.parameterType.type])) as ParamTypes;
       recorded.push({source: `${source}${request.dryRun ? ' (dry run)' : ''}`, sql: request.query, params});
     }

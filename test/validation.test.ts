@@ -7,6 +7,7 @@ import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {addDays} from '../src/dates.js';
 import {gameDates} from '../src/queries/coverage.js';
 import {auditDates, validate} from '../src/validation/index.js';
+import {RAW_CHECKS} from '../src/validation/checks/raw-sources.js';
 import type {ValidationReport} from '../src/validation/types.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {buildDemo, DEMO_RANGE, type BuiltDemo} from './support/validation-demo.js';
@@ -47,8 +48,10 @@ describe('validate on the built demo', () => {
     const report = await validate(warehouse, {range: DEMO_RANGE, onProgress: (p) => progress.push(p.done)});
     expect(failing(report)).toEqual([]);
     expect(report.passed).toBe(true);
-    // 4 per table, the two reconciliations, an audit result per as-of table (2 upcoming + 5 phase 4).
-    expect(report.results).toHaveLength(4 * 10 + 2 + 7);
+    // 4 per table, the two reconciliations, an audit result per as-of table (2 upcoming + 5 phase 4),
+    // and the raw sources' checks (a whole-warehouse validation runs them).
+    expect(report.results).toHaveLength(4 * 10 + 2 + 7 + RAW_CHECKS.length);
+    expect(report.results.slice(0, RAW_CHECKS.length).map((r) => r.check)).toEqual(RAW_CHECKS);
     expect(progress).toEqual(report.results.map((_, i) => i + 1));
     const audit = result(report, 'point_in_time', 'ml_feature_store');
     expect(sampled).toHaveLength(3);

@@ -1,6 +1,9 @@
 // Everything that differs between DuckDB and BigQuery SQL, in one place (../shared/STACK.md).
 // Processors write their logic once against this interface; no processor holds two copies.
+// test/dialect-probes.test.ts runs every primitive on edge inputs on both engines (BigQuery through
+// ZetaSQL's reference implementation) and expects the same answers.
 import type {ColumnType, Dataset, Table} from '../catalog/types.js';
+import {MINUTES_PREFIX} from './guards.js';
 
 export type Engine = 'duckdb' | 'bigquery';
 
@@ -19,8 +22,16 @@ export interface Dialect {
   daysBetween(start: string, end: string): string;
   /** a / b, NULL when b is 0 or NULL. */
   safeDiv(a: string, b: string): string;
-  /** 'MM:SS' text → decimal minutes (FLOAT64); NULL stays NULL. */
-  minutesToDecimal(text: string): string;
+  /**
+   * 'M:SS' / 'MM:SS' text → decimal minutes (FLOAT64); NULL stays NULL; any other text fails the
+   * statement with the minutes guard (guards.ts), naming `row` (a STRING expression saying which
+   * row, e.g. its game and player). Never a silent NULL: a player is not dropped for a typo.
+   */
+  minutesToDecimal(text: string, row?: string): string;
+  /** TRUE when `text` is well-formed minutes (see MINUTES_PATTERN), NULL for NULL. */
+  minutesWellFormed(text: string): string;
+  /** An expression that fails the statement with `message` (a STRING expression) when evaluated. */
+  raise(message: string): string;
   /** A FLOAT64 cast. */
   float(expr: string): string;
   /** A SQL string literal (for constants of the code only, never for user values). */
@@ -34,8 +45,34 @@ const DUCK_TYPES: Record<ColumnType, string> = {
   STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP',
 };
 
+/** DuckDB (standard SQL): a quote is doubled, a backslash is itself. */
 function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** GoogleSQL: backslash escapes; a doubled quote would end the literal (dialect-probes.test.ts). */
+function googleSqlLiteral(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`;
+}
+
+/**
+ * Well-formed box-score minutes: whole minutes, a colon, two digits of seconds. M:SS and MM:SS as
+ * the feed writes them; more minute digits are accepted too (the hand-made test league gives
+ * three-man rotations 112:30). The same RE2 pattern on both engines.
+ */
+export const MINUTES_PATTERN = '^[0-9]+:[0-5][0-9]$';
+
+/** CASE that parses well-formed minutes and raises the minutes guard for anything else. */
+interface GuardParts {
+  readonly wellFormed: string;
+  readonly parse: string;
+  readonly raise: (message: string) => string;
+  readonly literal: (value: string) => string;
+}
+
+function guardedMinutes(text: string, {wellFormed, parse, raise, literal}: GuardParts, row: string | undefined): string {
+  const message = `CONCAT(${literal(MINUTES_PREFIX)}, COALESCE(${row ?? literal('row ?')}, ${literal('row ?')}), ${literal(' | value=')}, ${text}, ${literal(' |')})`;
+  return `(CASE WHEN ${text} IS NULL THEN NULL WHEN ${wellFormed} THEN ${parse} ELSE ${raise(message)} END)`;
 }
 
 export const duckdb: Dialect = {
@@ -47,8 +84,19 @@ export const duckdb: Dialect = {
   dateSub: (date, days) => `CAST(${date} - CAST(${days} AS INTEGER) AS DATE)`,
   daysBetween: (start, end) => `date_diff('day', ${start}, ${end})`,
   safeDiv: (a, b) => `(CAST(${a} AS DOUBLE) / NULLIF(${b}, 0))`,
-  minutesToDecimal: (text) =>
-    `(CAST(split_part(${text}, ':', 1) AS DOUBLE) + CAST(split_part(${text}, ':', 2) AS DOUBLE) / 60.0)`,
+  minutesToDecimal: (text, row) =>
+    guardedMinutes(
+      text,
+      {
+        wellFormed: duckdb.minutesWellFormed(text),
+        parse: `CAST(split_part(${text}, ':', 1) AS DOUBLE) + CAST(split_part(${text}, ':', 2) AS DOUBLE) / 60.0`,
+        raise: duckdb.raise,
+        literal: quoteLiteral,
+      },
+      row,
+    ),
+  minutesWellFormed: (text) => `regexp_full_match(${text}, ${quoteLiteral(MINUTES_PATTERN)})`,
+  raise: (message) => `error(${message})`,
   float: (expr) => `CAST(${expr} AS DOUBLE)`,
   literal: quoteLiteral,
   currentTimestamp: () => 'CAST(current_timestamp AS TIMESTAMP)',
@@ -61,6 +109,8 @@ export const duckdb: Dialect = {
 
 /** BigQuery SQL; `project` qualifies every table. */
 export function bigquery(project: string): Dialect {
+  const minutesWellFormed = (text: string) => `REGEXP_CONTAINS(${text}, ${googleSqlLiteral(MINUTES_PATTERN)})`;
+  const raise = (message: string) => `ERROR(${message})`;
   return {
     engine: 'bigquery',
     table: (t) => `\`${project}.${t.dataset}.${t.name}\``,
@@ -70,10 +120,21 @@ export function bigquery(project: string): Dialect {
     dateSub: (date, days) => `DATE_SUB(${date}, INTERVAL ${days} DAY)`,
     daysBetween: (start, end) => `DATE_DIFF(${end}, ${start}, DAY)`,
     safeDiv: (a, b) => `SAFE_DIVIDE(${a}, ${b})`,
-    minutesToDecimal: (text) =>
-      `(CAST(SPLIT(${text}, ':')[SAFE_OFFSET(0)] AS FLOAT64) + CAST(SPLIT(${text}, ':')[SAFE_OFFSET(1)] AS FLOAT64) / 60.0)`,
+    minutesToDecimal: (text, row) =>
+      guardedMinutes(
+        text,
+        {
+          wellFormed: minutesWellFormed(text),
+          parse: `CAST(SPLIT(${text}, ':')[OFFSET(0)] AS FLOAT64) + CAST(SPLIT(${text}, ':')[OFFSET(1)] AS FLOAT64) / 60.0`,
+          raise,
+          literal: googleSqlLiteral,
+        },
+        row,
+      ),
+    minutesWellFormed,
+    raise,
     float: (expr) => `CAST(${expr} AS FLOAT64)`,
-    literal: quoteLiteral,
+    literal: googleSqlLiteral,
     currentTimestamp: () => 'CURRENT_TIMESTAMP()',
     createSchema: (dataset) => `CREATE SCHEMA IF NOT EXISTS \`${project}.${dataset}\``,
     createTable: (t) => {

@@ -1,11 +1,11 @@
 // Building one batch: the processor's SELECT through the warehouse's atomic range replace, or an
-// external command followed by a check that the warehouse now covers the batch's dates.
+// external command followed by a check that the warehouse now covers the batch's dates and that
+// the command wrote nothing outside them.
 import {randomBytes} from 'node:crypto';
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
-import type {IsoDate} from '../dates.js';
+import {addDays, type IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
-import {rangePredicate} from '../queries/write.js';
 import {dateParam, rangeParams, type Warehouse} from '../warehouse/types.js';
 import type {ClassifiedError} from '../warehouse/errors.js';
 import {runExternal, type ExternalRun} from './external.js';
@@ -48,6 +48,19 @@ async function executeSql(work: BatchWork, {warehouse, signal}: BatchContext): P
 async function executeExternal(work: BatchWork, context: BatchContext, command: readonly string[]): Promise<number> {
   const {warehouse, signal} = context;
   signal.throwIfAborted();
+  // The warehouse's own clock, read before the command starts: rows it stamps from now on are its.
+  const since = await warehouseNow(work, warehouse);
+  const batch = enterBatch(warehouse, work);
+  try {
+    await runCommand(work, context, command);
+    return await verifyCoverage(work, warehouse, since, batch);
+  } finally {
+    IN_FLIGHT.delete(batch);
+  }
+}
+
+async function runCommand(work: BatchWork, context: BatchContext, command: readonly string[]): Promise<void> {
+  const {warehouse, signal} = context;
   const child = runExternal({
     template: command,
     start: work.start,
@@ -71,27 +84,85 @@ async function executeExternal(work: BatchWork, context: BatchContext, command: 
     signal.removeEventListener('abort', kill);
   }
   signal.throwIfAborted();
-  return verifyCoverage(work, warehouse);
 }
 
-/** After a zero exit: every game date of the batch must now have rows. Returns the rows there. */
-async function verifyCoverage(work: BatchWork, warehouse: Warehouse): Promise<number> {
+// ------------------------------------------------------------ what the command wrote
+// "Written by this batch's command" = stamped (processed_at, the lineage column every derived
+// table carries) at or after the warehouse's clock read before the command started. Batches of
+// the same processor running at the same time write their own ranges meanwhile: each batch
+// remembers the siblings it overlapped with, and their ranges are theirs, not strays.
+
+/** Rows stamped this far from the batch, either side, are looked at (a season and then some). */
+export const STRAY_WINDOW_DAYS = 800;
+
+interface InFlightBatch {
+  readonly key: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly overlapped: Set<InFlightBatch>;
+}
+
+const IN_FLIGHT = new Set<InFlightBatch>();
+
+function enterBatch(warehouse: Warehouse, work: BatchWork): InFlightBatch {
+  const batch: InFlightBatch = {key: `${warehouse.description}\0${work.processor}`, start: work.start, end: work.end, overlapped: new Set()};
+  for (const other of IN_FLIGHT) {
+    if (other.key !== batch.key) continue;
+    other.overlapped.add(batch);
+    batch.overlapped.add(other);
+  }
+  IN_FLIGHT.add(batch);
+  return batch;
+}
+
+async function warehouseNow(work: BatchWork, warehouse: Warehouse): Promise<string> {
+  const [row] = await warehouse.query(`SELECT ${warehouse.dialect.currentTimestamp()} AS now`, {}, {
+    job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_clock${work.attempt}`},
+  });
+  return String(row.now);
+}
+
+function permanent(message: string): ClassifiedError {
+  return Object.assign(new Error(message), {retryKind: 'permanent' as const});
+}
+
+/**
+ * After a zero exit: every game date of the batch must now have rows, and no row the command
+ * stamped may lie outside the batch's game dates (another date of the range, or beyond it), where
+ * nothing replaces it: both are permanent failures. Returns the rows on the batch's range.
+ */
+async function verifyCoverage(work: BatchWork, warehouse: Warehouse, since: string, batch: InFlightBatch): Promise<number> {
   const d = warehouse.dialect;
   const table = derivedTable(work.processor);
   const rows = await warehouse.query(
-    `SELECT game_date, COUNT(*) AS n FROM ${d.table(table)} WHERE ${rangePredicate(d)} GROUP BY game_date`,
-    {start_date: dateParam(work.start), end_date: dateParam(work.end)},
+    `SELECT game_date, COUNT(*) AS n, SUM(CASE WHEN processed_at >= ${d.param('since', 'TIMESTAMP')} THEN 1 ELSE 0 END) AS stamped\n` +
+      `FROM ${d.table(table)}\nWHERE game_date BETWEEN ${d.param('window_start', 'DATE')} AND ${d.param('window_end', 'DATE')}\nGROUP BY game_date`,
+    {
+      since: {type: 'TIMESTAMP', value: since},
+      window_start: dateParam(addDays(work.start, -STRAY_WINDOW_DAYS)),
+      window_end: dateParam(addDays(work.end, STRAY_WINDOW_DAYS)),
+    },
     {job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_check${work.attempt}`}},
   );
-  const present = new Set(rows.map((r) => r.game_date as string));
+  const inRange = rows.filter((r) => String(r.game_date) >= work.start && String(r.game_date) <= work.end);
+  const own = new Set(work.dates);
+  const siblings = [...batch.overlapped];
+  const strays = rows
+    .filter((r) => Number(r.stamped) > 0 && !own.has(String(r.game_date)))
+    .filter((r) => !siblings.some((s) => String(r.game_date) >= s.start && String(r.game_date) <= s.end))
+    .sort((a, b) => String(a.game_date).localeCompare(String(b.game_date)));
+  if (strays.length) {
+    const listed = strays.slice(0, 5).map((r) => `${r.game_date} (${r.stamped} ${Number(r.stamped) === 1 ? 'row' : 'rows'})`).join(', ') + (strays.length > 5 ? `, and ${strays.length - 5} more dates` : '');
+    throw permanent(
+      `the command exited 0 but also wrote ${table.short} rows outside its batch's game dates ${work.start}..${work.end}: ${listed}; ` +
+        'nothing replaces them there (fix the command: a batch writes only its own dates)',
+    );
+  }
+  const present = new Set(inRange.map((r) => String(r.game_date)));
   const absent = work.dates.filter((date) => !present.has(date));
   if (absent.length) {
     const sample = absent.slice(0, 3).join(', ') + (absent.length > 3 ? ', …' : '');
-    const error: ClassifiedError = Object.assign(
-      new Error(`the command exited 0 but ${table.short} has no rows on ${absent.length} of its ${work.dates.length} game dates (${sample})`),
-      {retryKind: 'permanent' as const},
-    );
-    throw error;
+    throw permanent(`the command exited 0 but ${table.short} has no rows on ${absent.length} of its ${work.dates.length} game dates (${sample})`);
   }
-  return rows.reduce((sum, r) => sum + Number(r.n), 0);
+  return inRange.reduce((sum, r) => sum + Number(r.n), 0);
 }

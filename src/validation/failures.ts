@@ -1,7 +1,7 @@
 // Every check is one set-based query that selects its offending rows; this wraps that SELECT so
 // that one round trip returns the total, every date concerned and a small sample of rows.
 import type {CheckName, CheckResult} from './types.js';
-import type {DerivedTable} from '../catalog/types.js';
+import type {Table} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
 import type {Params, Row, Warehouse} from '../warehouse/types.js';
 
@@ -10,7 +10,8 @@ export const SAMPLE_ROWS = 5;
 
 export interface FailureQuery {
   readonly check: CheckName;
-  readonly table: DerivedTable;
+  /** The table the check is about: a derived table, or a raw source for the raw checks. */
+  readonly table: Table;
   /** Common table expressions the `bad` SELECT reads (`name AS (...), ...`), if any. */
   readonly with?: string;
   /** A SELECT of the offending rows; it must have a `game_date` column. */

@@ -1,5 +1,7 @@
 // Pre-flight: before phase 4 runs on a range, are its phase 3 inputs there, lookback included?
-// (The seed's verify_phase3_for_phase4.py.) The runner calls it before starting phase 4 alone.
+// (The seed's verify_phase3_for_phase4.py.) And are the range's raw sources sound (the raw
+// checks of validate)? A malformed minutes value would fail every batch that reads it, and the
+// other raw faults would be built into phase 3 without a word: either keeps the range from being ready.
 import {tablesOfPhase} from '../catalog/index.js';
 import type {DerivedTable, DerivedTableName} from '../catalog/types.js';
 import {DERIVED_TABLES} from '../catalog/tables.js';
@@ -7,6 +9,8 @@ import type {DateRange, IsoDate} from '../dates.js';
 import {coveredDates, gameCalendar} from '../queries/coverage.js';
 import {LookbackIndex} from '../runner/lookback.js';
 import type {Warehouse} from '../warehouse/types.js';
+import {checkContext} from './checks/context.js';
+import {rawChecks} from './checks/raw-sources.js';
 import {dateRuns} from './dateRuns.js';
 import type {MissingInput, PreflightResult} from './types.js';
 
@@ -14,6 +18,8 @@ import type {MissingInput, PreflightResult} from './types.js';
 export interface PreflightOptions {
   /** The phase 4 tables about to run (default: all of phase 4). */
   readonly tables?: readonly DerivedTable[];
+  /** Run the raw-source checks for the range too (default true). */
+  readonly raw?: boolean;
 }
 
 export async function preflight(warehouse: Warehouse, range: DateRange, options: PreflightOptions = {}): Promise<PreflightResult> {
@@ -39,5 +45,8 @@ export async function preflight(warehouse: Warehouse, range: DateRange, options:
     const lacking = [...needs.get(table.name)!].filter((d) => !covered.get(table.name)!.has(d)).sort();
     if (lacking.length) missing.push({table: table.name, dates: lacking, ranges: dateRuns(lacking, calendarDates)});
   }
-  return {range, tables: phase4.map((t) => t.name), ready: missing.length === 0, missing};
+  const context = checkContext(warehouse, range, dates);
+  const raw = [];
+  for (const check of options.raw === false ? [] : rawChecks(context)) raw.push(await check());
+  return {range, tables: phase4.map((t) => t.name), ready: missing.length === 0 && raw.every((r) => r.passed), missing, raw};
 }

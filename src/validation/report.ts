@@ -7,7 +7,7 @@ import {coveredDates, gameDates} from '../queries/coverage.js';
 import {rangePredicate} from '../queries/write.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {loadLastValidation, type LastValidation} from './lastValidation.js';
-import {failureLines, headline, shortName, validationMatrix} from './summary.js';
+import {failureLines, headline, rawSourcesLines, shortName, validationMatrix} from './summary.js';
 
 export interface MonthCoverage {
   readonly season: string;
@@ -154,7 +154,7 @@ export function formatCompletionReport(report: CompletionReport): string {
   else {
     const v = last.report;
     lines.push(`  ${v.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${v.range.start} .. ${v.range.end}, ${v.tables.map(shortName).join(' ')}: ${headline(v)}`);
-    lines.push(...validationMatrix(v).map((l) => `  ${l}`));
+    lines.push(...[...validationMatrix(v), ...rawSourcesLines(v)].map((l) => `  ${l}`));
     const failures = failureLines(v, false);
     if (failures.length) lines.push('', ...failures.map((l) => `  ${l}`));
   }

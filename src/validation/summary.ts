@@ -47,6 +47,23 @@ export function validationMatrix(report: ValidationReport): string[] {
   return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
 }
 
+const RAW_HEADINGS: ReadonlyArray<readonly [CheckName, string]> = [
+  ['raw_minutes', 'minutes'],
+  ['raw_negative', 'negative counts'],
+  ['raw_shooting', 'makes vs attempts'],
+  ['raw_shot_chart', 'shot chart vs box score'],
+  ['raw_scores', 'Final scores'],
+];
+
+/** `raw sources: minutes ok, negative counts FAIL 2, ...`, or nothing when the raw checks did not run. */
+export function rawSourcesLines(report: ValidationReport): string[] {
+  const cells = RAW_HEADINGS.flatMap(([check, heading]) => {
+    const r = report.results.find((x) => x.check === check);
+    return r ? [`${heading} ${r.passed ? 'ok' : `FAIL ${r.failures}`}`] : [];
+  });
+  return cells.length ? [`raw sources: ${cells.join(', ')}`] : [];
+}
+
 /** One line per failed check: what was found, on which dates. */
 export function failureLines(report: ValidationReport, withSamples: boolean): string[] {
   const lines: string[] = [];
@@ -63,6 +80,7 @@ export function formatValidation(report: ValidationReport): string[] {
     `validation of ${report.tables.length} tables, ${report.range.start} .. ${report.range.end}: ${headline(report)} in ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
     ...validationMatrix(report),
+    ...rawSourcesLines(report),
     ...(failures.length ? ['', ...failures] : []),
   ];
 }

@@ -9,7 +9,13 @@ export type CheckName =
   | 'reconcile_raw' // PGS against boxscore_traditional
   | 'reconcile_team' // TOGS against the sum of PGS per team-game
   | 'row_counts' // rows per date against roster and schedule
-  | 'point_in_time'; // phase 4 and upcoming rows recomputed from data cut at D
+  | 'point_in_time' // phase 4 and upcoming rows recomputed from data cut at D
+  // The raw sources themselves (checks/raw-*.ts), each on the source table it names:
+  | 'raw_minutes' // boxscore_traditional.minutes not M:SS / MM:SS
+  | 'raw_negative' // a negative count in boxscore_traditional
+  | 'raw_shooting' // makes above attempts (fgm > fga, fg3m > fgm, ...)
+  | 'raw_shot_chart' // shot_chart rows that disagree with the box score, per player-game
+  | 'raw_scores'; // a Final game without both scores in the schedule
 
 export interface CheckResult {
   readonly check: CheckName;
@@ -54,6 +60,9 @@ export interface PreflightResult {
   readonly range: DateRange;
   /** The phase 4 tables whose inputs were checked. */
   readonly tables: readonly string[];
+  /** No input missing and every raw check passed. */
   readonly ready: boolean;
   readonly missing: readonly MissingInput[];
+  /** The raw-source checks of the range, passed or not (a failure keeps the run from being ready). */
+  readonly raw: readonly CheckResult[];
 }

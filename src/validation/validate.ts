@@ -1,5 +1,6 @@
-// `validate`: every SPEC §5 check for every selected table over a range, one set-based query per
-// check and table, then the point-in-time audit of the as-of tables on sampled dates.
+// `validate`: the raw sources' checks for the range, then every SPEC §5 check for every selected
+// table, one set-based query per check and table, then the point-in-time audit of the as-of tables
+// on sampled dates.
 import {DERIVED_TABLES} from '../catalog/tables.js';
 import type {DerivedTable} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
@@ -9,6 +10,7 @@ import {completeness} from './checks/completeness.js';
 import {checkContext, type CheckContext} from './checks/context.js';
 import {duplicates} from './checks/duplicates.js';
 import {nulls} from './checks/nulls.js';
+import {RAW_CHECKS, rawChecks} from './checks/raw-sources.js';
 import {reconcileRaw, reconcileTeam} from './checks/reconcile.js';
 import {rowCounts} from './checks/rowCounts.js';
 import {AUDITED_TABLES, pointInTimeAudit} from './pointInTime/audit.js';
@@ -23,15 +25,20 @@ export interface ValidateOptions {
   readonly signal?: AbortSignal;
   /** Dates rebuilt per season by the point-in-time audit (0 skips the audit). */
   readonly auditDatesPerSeason?: number;
+  /**
+   * The raw sources' checks. Default: when the whole warehouse is validated (no table selection,
+   * or all ten); a selection of tables checks those tables only.
+   */
+  readonly raw?: boolean;
 }
 
-const CHECK_ORDER: readonly CheckName[] = ['completeness', 'duplicates', 'nulls', 'row_counts', 'reconcile_raw', 'reconcile_team', 'point_in_time'];
+const CHECK_ORDER: readonly CheckName[] = [...RAW_CHECKS, 'completeness', 'duplicates', 'nulls', 'row_counts', 'reconcile_raw', 'reconcile_team', 'point_in_time'];
 
 type PlannedCheck = () => Promise<CheckResult | CheckResult[]>;
 
-function plan(context: CheckContext, tables: readonly DerivedTable[], audit: () => Promise<CheckResult[]>): {checks: PlannedCheck[]; total: number} {
-  const checks: PlannedCheck[] = [];
-  let total = 0;
+function plan(context: CheckContext, tables: readonly DerivedTable[], audit: () => Promise<CheckResult[]>, raw: boolean): {checks: PlannedCheck[]; total: number} {
+  const checks: PlannedCheck[] = raw ? rawChecks(context) : [];
+  let total = checks.length;
   for (const table of tables) {
     checks.push(() => completeness(context, table), () => duplicates(context, table), () => nulls(context, table), () => rowCounts(context, table));
     total += 4;
@@ -67,7 +74,8 @@ export async function validate(warehouse: Warehouse, options: ValidateOptions): 
     return pointInTimeAudit(context, audited, auditDates(candidates, perSeason));
   };
 
-  const {checks, total} = plan(context, tables, audit);
+  const whole = tables.length === DERIVED_TABLES.length;
+  const {checks, total} = plan(context, tables, audit, options.raw ?? whole);
   const results: CheckResult[] = [];
   for (const check of checks) {
     options.signal?.throwIfAborted();
@@ -77,6 +85,7 @@ export async function validate(warehouse: Warehouse, options: ValidateOptions): 
       options.onProgress?.({done: results.length, total, result});
     }
   }
+  // Raw sources (not derived tables: position -1) first, then the tables in catalog order.
   const position = (name: string) => DERIVED_TABLES.findIndex((t) => t.name === name);
   results.sort((a, b) => position(a.table) - position(b.table) || CHECK_ORDER.indexOf(a.check) - CHECK_ORDER.indexOf(b.check));
   return {

@@ -8,9 +8,6 @@ import {replaceRangeStatements} from '../queries/write.js';
 import {usdFor, type PlanCost, type ProcessorCost} from './cost-format.js';
 import {rangeParams, type Warehouse} from './types.js';
 
-// The estimate's shape and text live apart (the console renders them without the SQL); kept here too for this module's callers.
-export {formatBytes, formatPlanCost, usdFor, type PlanCost} from './cost-format.js';
-
 /** The part of a runner Plan this needs (src/runner/plan.ts `Plan` fits). */
 export interface CostPlanInput {
   readonly processors: readonly {

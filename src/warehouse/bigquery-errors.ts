@@ -34,6 +34,9 @@ const TRANSIENT_REASONS = new Set(['rateLimitExceeded', 'backendError', 'interna
 const TRANSIENT_MESSAGES =
   /too many (partitioned )?table update operations|too many DML statements outstanding|could not serialize access to table|due to concurrent update|Exceeded rate limits/i;
 const QUOTA_REASONS = new Set(['quotaExceeded']);
+// The job's own spend cap (maximumBytesBilled) stopped it: the same job would be stopped again.
+// Reported as HTTP 400 or 500 depending on the call; the reason decides, before the HTTP code.
+const CAP_REASON = 'bytesBilledLimitExceeded';
 
 const HINTS: Readonly<Record<string, string>> = {
   rateLimitExceeded: 'a short-term BigQuery rate limit; the batch is retried with backoff',
@@ -47,6 +50,7 @@ const HINTS: Readonly<Record<string, string>> = {
   billingNotEnabled: 'billing is not enabled on the project',
   responseTooLarge: 'the result is too large; narrow the date range',
   resourcesExceeded: 'the query needs too many resources; lower --batch-size',
+  bytesBilledLimitExceeded: 'raise the per-job cap with --max-bytes-per-job SIZE (e.g. --max-bytes-per-job 50GB), or lower --batch-size',
   authError: 'the credentials were refused or have expired: run `gcloud auth application-default login` again, or check GOOGLE_APPLICATION_CREDENTIALS',
 };
 
@@ -75,6 +79,7 @@ export function classifyBigQueryError(error: unknown): BigQueryVerdict {
   const text = [api.message ?? '', ...protos.map((p) => p.message ?? '')].join(' ');
   const httpCode = Number.isInteger(Number(api.code)) ? Number(api.code) : undefined;
   const first = reasons[0];
+  if (reasons.includes(CAP_REASON) || /exceeded limit for bytes billed/i.test(text)) return {kind: 'permanent', reason: CAP_REASON, httpCode};
   // Quota first: a quotaExceeded payload is a long wait even when its message says "rate".
   const quota = reasons.find((r) => QUOTA_REASONS.has(r));
   if (quota && !TRANSIENT_MESSAGES.test(text)) return {kind: 'quota', reason: quota, httpCode};

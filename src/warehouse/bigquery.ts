@@ -2,69 +2,42 @@
 // interface as DuckDB, so the runner, the grid and validation do not know which one they talk to.
 //
 // Writes. A batch is replaced by ONE `MERGE ... ON FALSE` (queries/write.ts): atomic by itself, its
-// DELETE arm filtered on the batch's game_date range so that only the batch's partitions are
-// touched (which also satisfies require_partition_filter). WRITE_TRUNCATE to `table$YYYYMMDD` was
-// the alternative for single-date batches; it is not used: it needs one job per date, cannot carry
-// the lineage columns through the same reviewed statement, and saves nothing on the quotas that
-// bind here. Quota effect of the MERGE: it is a mutating DML statement, and BigQuery runs at most
-// 2 of those per table at once (up to 20 more wait in its queue), so this adapter keeps at most 2
-// per table in flight and holds the rest in-process, where pause and cancel can still reach them;
-// each MERGE modifies one partition per game date of the batch, counted against the 30,000
-// partition modifications per table per day (a pass over ~700 game dates stays far below) and
-// the 50 partition updates per table per 10 s (2 MERGEs of n dates each stay below it as long as
-// each takes longer than 0.4·n s; faster ones get rateLimitExceeded, which is retried with backoff).
+// DELETE arm filtered on the bare game_date column with the batch's range, its INSERT arm taking
+// only source rows in the range. That is the form BigQuery documents for pruning partitions of an
+// ON FALSE merge (docs "Update partitioned table data using DML"); that it also meets the derived
+// tables' require_partition_filter rests on that pruning and on practice, and each job's dry run
+// (for its spend cap) is the check that fails before anything is written if it ever did not.
+// WRITE_TRUNCATE to `table$YYYYMMDD` was the alternative for single-date batches; it is not used:
+// it needs one job per date, cannot carry the lineage columns through the same reviewed
+// statement, and saves nothing on the quotas that bind here. Quota effect of the MERGE: it is a
+// mutating DML statement; BigQuery runs at most 2 of those per table at once and queues up to 20
+// more (a queued interactive one fails after 7 hours), so this adapter keeps at most 2 per table in
+// flight and holds the rest in-process, where pause and cancel can still reach them. DML does not
+// count toward the 30,000 partition modifications per table per day; it does count toward the 25
+// DML statements per table per 10 s (2 MERGEs in flight stay under it unless each takes less than
+// 0.8 s) and the 50 partitioned-table update operations per 10 s; a rate error is
+// rateLimitExceeded, retried with backoff. docs/PRODUCTION.md has the figures and their sources.
+//
+// Spend. Every job carries maximumBytesBilled (bigquery-spend.ts) and a priority (INTERACTIVE by
+// default); its statistics come back with the result (WriteResult.statistics, onStatistics).
 import type {DerivedTable, Dataset, Table} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
 import {bigquery, withDatasets, type Dialect} from '../queries/dialect.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
 import {requireCredentials} from './bigquery-auth.js';
+import type {BigQueryClient, JobPriority} from './bigquery-client.js';
+import {BIGQUERY_RETRY, toBigQueryJobError} from './bigquery-errors.js';
 import {checkDatasetNames, checkProjectId} from './identifiers.js';
 import {bigqueryIdentity} from './ref.js';
-import {BIGQUERY_RETRY, isJobAlreadyExists, toBigQueryJobError} from './bigquery-errors.js';
-import {freshJobId, jobIdFor, labelsFor, toQueryParameters, type QueryParameter} from './bigquery-jobs.js';
 import {partitionCoverageStatement, partitionDate} from './bigquery-partitions.js';
-import {toRow} from './bigquery-rows.js';
-import {Slots, abortReason, untilAborted} from './bigquery-signals.js';
-import {dateParam, type JobIdentity, type Params, type QueryOptions, type Row, type Warehouse, type WriteResult} from './types.js';
+import {JobRunner, type JobIds} from './bigquery-run.js';
+import {Slots} from './bigquery-signals.js';
+import {spendPolicy} from './bigquery-spend.js';
+import {explainStrayRows} from './stray-rows.js';
+import {rangeParams, type Params, type QueryOptions, type Row, type Warehouse, type WriteResult} from './types.js';
 
-// ------------------------------------------------------------ the client boundary
-// The few methods of @google-cloud/bigquery's BigQuery and Job this adapter calls. The real client
-// satisfies them (openBigQuery assigns one); tests pass a fake that records every request.
-
-/** configuration.query of a jobs.insert, plus the job reference fields the client lifts out of it. */
-export interface QueryJobRequest {
-  query: string;
-  useLegacySql: false;
-  parameterMode?: 'NAMED';
-  queryParameters?: QueryParameter[];
-  labels: Record<string, string>;
-  jobId?: string;
-  location?: string;
-  dryRun?: boolean;
-}
-
-export interface BigQueryJobHandle {
-  readonly id?: string;
-  /** Set by jobs.insert; for a dry run it holds the statistics. */
-  readonly metadata?: unknown;
-  /** Waits for the job and reads every page of its result: [rows, ...]. */
-  getQueryResults(): Promise<readonly [readonly Record<string, unknown>[], ...unknown[]]>;
-  getMetadata(): Promise<readonly [unknown, ...unknown[]]>;
-  cancel(): Promise<unknown>;
-}
-
-interface Listed {
-  readonly id?: string;
-}
-
-export interface BigQueryClient {
-  createQueryJob(request: QueryJobRequest): Promise<readonly [BigQueryJobHandle, unknown?]>;
-  job(id: string, options?: {location?: string}): BigQueryJobHandle;
-  getDatasets(): Promise<readonly [readonly Listed[], ...unknown[]]>;
-  dataset(id: string): {getTables(): Promise<readonly [readonly Listed[], ...unknown[]]>};
-  createDataset(id: string, options?: {location?: string}): Promise<unknown>;
-}
+export type {BigQueryClient, BigQueryJobHandle, JobPriority, QueryJobRequest} from './bigquery-client.js';
 
 // ------------------------------------------------------------ the adapter
 
@@ -75,6 +48,12 @@ export interface BigQueryWarehouseOptions {
   readonly datasets?: Partial<Record<Dataset, string>>;
   /** Mutating DML statements in flight per table: BigQuery runs 2 at once and queues the rest. */
   readonly dmlPerTable?: number;
+  /** configuration.query.priority of every job (default INTERACTIVE). */
+  readonly priority?: JobPriority;
+  /** maximumBytesBilled = the job's dry-run estimate × this (default 1.5), never below BigQuery's billing minimum. */
+  readonly bytesMargin?: number;
+  /** A fixed maximumBytesBilled for every job instead (--max-bytes-per-job); no dry run before each job then. */
+  readonly maxBytesPerJob?: number;
 }
 
 /** What `init` would create. */
@@ -89,6 +68,13 @@ export interface DryRunResult {
   readonly bytes: number;
 }
 
+type DmlField = 'insertedRowCount' | 'deletedRowCount';
+
+function dmlCount(metadata: unknown, field: DmlField): number {
+  const stats = (metadata as {statistics?: {query?: {dmlStats?: Record<string, string>; numDmlAffectedRows?: string}}})?.statistics?.query;
+  return Number(stats?.dmlStats?.[field] ?? stats?.numDmlAffectedRows ?? 0);
+}
+
 export class BigQueryWarehouse implements Warehouse {
   readonly engine = 'bigquery' as const;
   readonly retryDelays = BIGQUERY_RETRY;
@@ -99,6 +85,7 @@ export class BigQueryWarehouse implements Warehouse {
   private readonly datasets: Partial<Record<Dataset, string>>;
   private readonly writeSlots = new Map<string, Slots>();
   private readonly dmlPerTable: number;
+  private readonly jobs: JobRunner;
   private closed = false;
 
   constructor(
@@ -110,6 +97,7 @@ export class BigQueryWarehouse implements Warehouse {
     this.datasets = options.datasets ?? {};
     this.dmlPerTable = options.dmlPerTable ?? 2;
     this.dialect = withDatasets(bigquery(options.project), this.datasets);
+    this.jobs = new JobRunner(client, {location: options.location, priority: options.priority ?? 'INTERACTIVE', spend: spendPolicy(options)});
     // The identity of the warehouse (lock, socket, resume state): the project, whatever the location
     // option says, so two commands on one project always see each other.
     this.description = bigqueryIdentity(options.project);
@@ -121,22 +109,33 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<Row[]> {
-    return (await this.run(sql, params, options, 'query', 'fresh')).rows;
+    const done = await this.run(sql, params, options, 'query', 'fresh');
+    if (options.onStatistics) options.onStatistics((await this.jobs.statistics(done.job, done.jobId, done.cap)).statistics);
+    return done.rows;
   }
 
   async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
     const [merge] = replaceRangeStatements(this.dialect, table, select);
-    return this.withWriteSlot(table, options.signal, async () => {
-      const {job, jobId} = await this.run(merge, params, options, 'replace', 'deterministic');
-      return {rowsWritten: await this.dmlCount(job, jobId, 'insertedRowCount')};
-    });
+    try {
+      // The cap's dry run happens before the write slot is taken: it is no DML and may take a while.
+      const cap = await this.jobs.cap(merge, params, options);
+      return await this.withWriteSlot(table, options.signal, async () => {
+        const done = await this.run(merge, params, options, 'replace', 'deterministic', cap);
+        const {metadata, statistics} = await this.jobs.statistics(done.job, done.jobId, done.cap);
+        return {rowsWritten: dmlCount(metadata, 'insertedRowCount'), statistics};
+      });
+    } catch (error) {
+      // The MERGE is atomic: a failed one wrote nothing. A guard's verdict becomes one line.
+      throw await explainStrayRows(this, table, select, params, options, error);
+    }
   }
 
   async deleteRange(table: DerivedTable, params: Params, options: QueryOptions = {}): Promise<number> {
     const sql = deleteRangeStatement(this.dialect, table);
+    const cap = await this.jobs.cap(sql, params, options);
     return this.withWriteSlot(table, options.signal, async () => {
-      const {job, jobId} = await this.run(sql, params, options, 'delete', 'deterministic');
-      return this.dmlCount(job, jobId, 'deletedRowCount');
+      const done = await this.run(sql, params, options, 'delete', 'deterministic', cap);
+      return dmlCount((await this.jobs.statistics(done.job, done.jobId, done.cap)).metadata, 'deletedRowCount');
     });
   }
 
@@ -157,11 +156,11 @@ export class BigQueryWarehouse implements Warehouse {
   /** One datasets.list, then one tables.list per existing dataset the tables live in. */
   async missingObjects(tables: readonly Table[]): Promise<MissingObjects> {
     const wanted = [...new Set(tables.map((t) => this.datasetName(t.dataset)))];
-    const [listed] = await this.call(() => this.client.getDatasets());
+    const [listed] = await this.jobs.call(() => this.client.getDatasets());
     const existing = new Set(listed.map((d) => d.id));
     const present = new Set<string>();
     for (const dataset of wanted.filter((name) => existing.has(name))) {
-      const [found] = await this.call(() => this.client.dataset(dataset).getTables());
+      const [found] = await this.jobs.call(() => this.client.dataset(dataset).getTables());
       for (const table of found) present.add(`${dataset}.${table.id}`);
     }
     return {
@@ -178,7 +177,7 @@ export class BigQueryWarehouse implements Warehouse {
       const name = this.datasetName(table.dataset);
       byDataset.set(name, [...(byDataset.get(name) ?? []), table]);
     }
-    const params = {start_date: dateParam(range.start), end_date: dateParam(range.end)};
+    const params = rangeParams(range.start, range.end);
     await Promise.all(
       [...byDataset].map(async ([dataset, members]) => {
         const sql = partitionCoverageStatement(this.dialect, this.project, dataset, members);
@@ -193,88 +192,16 @@ export class BigQueryWarehouse implements Warehouse {
 
   /** A dry-run job: validates the statement and says how many bytes it would process. */
   async dryRun(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<DryRunResult> {
-    // No job id: dry runs create no job, and reusing a real job's id would collide with it.
-    const request: QueryJobRequest = {...this.request(sql, params, options.job, 'dry_run'), dryRun: true};
-    const [job, response] = await this.call(() => this.client.createQueryJob(request));
-    const statistics = ((response ?? job.metadata) as {statistics?: {totalBytesProcessed?: string; query?: {totalBytesProcessed?: string}}} | undefined)
-      ?.statistics;
-    return {bytes: Number(statistics?.totalBytesProcessed ?? statistics?.query?.totalBytesProcessed ?? 0)};
+    return {bytes: await this.jobs.estimate(sql, params, options.job, 'dry_run')};
   }
 
   async close(): Promise<void> {
     this.closed = true;
   }
 
-  // ---------------------------------------------------------- jobs
-
-  private request(sql: string, params: Params, identity: JobIdentity | undefined, purpose: string): QueryJobRequest {
-    const queryParameters = toQueryParameters(sql, params);
-    return {
-      query: sql,
-      useLegacySql: false,
-      ...(queryParameters.length ? {parameterMode: 'NAMED' as const, queryParameters} : {}),
-      labels: labelsFor(identity, purpose),
-      ...(this.location ? {location: this.location} : {}),
-    };
-  }
-
-  /**
-   * Submits the statement as a job, waits for it, cancels it when the signal aborts.
-   * Writes get the deterministic job id of their identity, so that a resubmission finds the job
-   * instead of writing twice. Reads get a fresh id every time (prefixed by the identity, when
-   * there is one): an old job of the same id would answer with stale rows.
-   */
-  private async run(sql: string, params: Params, options: QueryOptions, purpose: string, ids: 'deterministic' | 'fresh') {
+  private run(sql: string, params: Params, options: QueryOptions, purpose: string, ids: JobIds, cap?: Parameters<JobRunner['run']>[5]) {
     if (this.closed) throw new Error('the warehouse is closed');
-    const signal = options.signal;
-    signal?.throwIfAborted();
-    const jobId = !options.job ? undefined : ids === 'deterministic' ? jobIdFor(options.job, sql, params) : freshJobId(options.job);
-    const request = this.request(sql, params, options.job, purpose);
-    if (jobId) request.jobId = jobId;
-    const job = await this.submit(request);
-    const id = jobId ?? job.id;
-    const cancel = () => void job.cancel().catch(() => undefined);
-    if (signal?.aborted) {
-      cancel();
-      throw abortReason(signal);
-    }
-    signal?.addEventListener('abort', cancel, {once: true});
-    try {
-      const [rows] = await untilAborted(job.getQueryResults(), signal);
-      return {rows: rows.map(toRow), job, jobId: id};
-    } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
-      throw toBigQueryJobError(error, id);
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
-  }
-
-  /** jobs.insert; "already exists" for our own job id means an earlier submission got through: use that job. */
-  private async submit(request: QueryJobRequest): Promise<BigQueryJobHandle> {
-    try {
-      const [job] = await this.client.createQueryJob(request);
-      return job;
-    } catch (error) {
-      if (request.jobId && isJobAlreadyExists(error)) {
-        return this.client.job(request.jobId, this.location ? {location: this.location} : undefined);
-      }
-      throw toBigQueryJobError(error, request.jobId);
-    }
-  }
-
-  private async dmlCount(job: BigQueryJobHandle, jobId: string | undefined, field: 'insertedRowCount' | 'deletedRowCount'): Promise<number> {
-    const [metadata] = await this.call(() => job.getMetadata(), jobId);
-    const stats = (metadata as {statistics?: {query?: {dmlStats?: Record<string, string>; numDmlAffectedRows?: string}}})?.statistics?.query;
-    return Number(stats?.dmlStats?.[field] ?? stats?.numDmlAffectedRows ?? 0);
-  }
-
-  private async call<T>(fn: () => Promise<T>, jobId?: string): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw toBigQueryJobError(error, jobId);
-    }
+    return this.jobs.run(sql, params, options, purpose, ids, cap);
   }
 
   private async withWriteSlot<T>(table: DerivedTable, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
@@ -297,6 +224,10 @@ export interface BigQueryOptions {
   readonly location: string | undefined;
   readonly datasets?: Partial<Record<string, string>>;
   readonly env: NodeJS.ProcessEnv;
+  /** Passed to the adapter as they are (see BigQueryWarehouseOptions). */
+  readonly priority?: JobPriority;
+  readonly bytesMargin?: number;
+  readonly maxBytesPerJob?: number;
 }
 
 /** Checks the configuration and credentials (offline), then builds the client on ADC. */
@@ -313,5 +244,8 @@ export async function openBigQuery(options: BigQueryOptions): Promise<BigQueryWa
     project,
     location: options.location,
     datasets,
+    ...(options.priority ? {priority: options.priority} : {}),
+    ...(options.bytesMargin !== undefined ? {bytesMargin: options.bytesMargin} : {}),
+    ...(options.maxBytesPerJob !== undefined ? {maxBytesPerJob: options.maxBytesPerJob} : {}),
   });
 }

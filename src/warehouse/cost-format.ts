@@ -4,6 +4,7 @@
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
+import {formatBytes} from './sizes.js';
 
 /** On-demand query pricing, US multi-region: $6.25 per TiB processed. */
 export const ON_DEMAND_USD_PER_TIB = 6.25;
@@ -30,18 +31,6 @@ export interface PlanCost {
 
 export function usdFor(bytes: number): number {
   return (bytes / TIB) * ON_DEMAND_USD_PER_TIB;
-}
-
-/** '1.5 GiB' */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Lines for `run --dry-run`: one per processor, then the total. */

@@ -6,9 +6,11 @@ import {DuckDBConnection, DuckDBInstance, type DuckDBResultReader} from '@duckdb
 import type {DerivedTable, Table} from '../catalog/types.js';
 import {UsageError, WarehouseBusyError} from '../errors.js';
 import {duckdb} from '../queries/dialect.js';
+import {dataGuardError} from '../queries/guards.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
 import {duckdbIdentity} from './ref.js';
-import type {Params, QueryOptions, Row, SqlValue, Warehouse, WriteResult} from './types.js';
+import {explainStrayRows} from './stray-rows.js';
+import {NO_STATISTICS, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteResult} from './types.js';
 
 export interface DuckDbOptions {
   readonly readOnly?: boolean;
@@ -70,23 +72,34 @@ export class DuckDbWarehouse implements Warehouse {
   ) {}
 
   async query(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<Row[]> {
-    return this.withConnection(options.signal, async (connection) => toRows(await connection.runAndReadAll(sql, values(params, sql))));
+    try {
+      const rows = await this.withConnection(options.signal, async (connection) => toRows(await connection.runAndReadAll(sql, values(params, sql))));
+      options.onStatistics?.(NO_STATISTICS);
+      return rows;
+    } catch (error) {
+      throw dataGuardError(error) ?? error;
+    }
   }
 
   async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
     const [remove, insert] = replaceRangeStatements(this.dialect, table, select);
-    return this.withConnection(options.signal, async (connection) => {
-      await connection.run('BEGIN TRANSACTION');
-      try {
-        await connection.run(remove, values(params, remove));
-        const inserted = await connection.run(insert, values(params, insert));
-        await connection.run('COMMIT');
-        return {rowsWritten: Number(inserted.rowsChanged)};
-      } catch (error) {
-        await connection.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    try {
+      return await this.withConnection(options.signal, async (connection) => {
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          await connection.run(remove, values(params, remove));
+          const inserted = await connection.run(insert, values(params, insert));
+          await connection.run('COMMIT');
+          return {rowsWritten: Number(inserted.rowsChanged), statistics: NO_STATISTICS};
+        } catch (error) {
+          await connection.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      // Rolled back: nothing was written. A guard's verdict becomes one line (every stray date listed).
+      throw await explainStrayRows(this, table, select, params, options, error);
+    }
   }
 
   async deleteRange(table: DerivedTable, params: Params, options: QueryOptions = {}): Promise<number> {

@@ -22,7 +22,37 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   /** What the query is for: BigQuery job labels and a deterministic job id derive from it. */
   readonly job?: JobIdentity;
+  /**
+   * Called once with the statement's job statistics after it succeeded (query(); writes return
+   * them in WriteResult). BigQuery reads them from the job (one jobs.get, only when asked);
+   * DuckDB reports NO_STATISTICS.
+   */
+  readonly onStatistics?: (statistics: JobStatistics) => void;
 }
+
+/** What a statement cost, from BigQuery's job statistics; every field null on DuckDB. */
+export interface JobStatistics {
+  readonly jobId: string | null;
+  /** totalBytesProcessed. */
+  readonly bytesProcessed: number | null;
+  /** totalBytesBilled (on-demand pricing bills this, rounded and with its minimums). */
+  readonly bytesBilled: number | null;
+  /** totalSlotMs. */
+  readonly slotMs: number | null;
+  /** The dry-run estimate the job's cap was derived from (null with a fixed cap, or on DuckDB). */
+  readonly estimatedBytes: number | null;
+  /** maximumBytesBilled the job ran under. */
+  readonly bytesCap: number | null;
+}
+
+export const NO_STATISTICS: JobStatistics = Object.freeze({
+  jobId: null,
+  bytesProcessed: null,
+  bytesBilled: null,
+  slotMs: null,
+  estimatedBytes: null,
+  bytesCap: null,
+});
 
 export interface JobIdentity {
   readonly runId: string;
@@ -39,6 +69,8 @@ export interface RetryDelays {
 
 export interface WriteResult {
   readonly rowsWritten: number;
+  /** The write's job (BigQuery's MERGE), NO_STATISTICS on DuckDB. */
+  readonly statistics: JobStatistics;
 }
 
 export interface Warehouse {

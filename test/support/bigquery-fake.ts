@@ -1,8 +1,9 @@
 // A fake of the @google-cloud/bigquery surface the adapter calls (BigQuery.createQueryJob, job,
 // getDatasets, dataset().getTables, createDataset; Job.getQueryResults, getMetadata, cancel).
-// It records every request and behaves like the service where the adapter depends on it: a job id
-// can be used once (409 duplicate after that), failed jobs fail their getQueryResults, a running
-// job ends when cancelled. Errors are the client library's own ApiError built from the fixtures.
+// It records every request (jobs in `requests`, dry runs in `dryRuns`: every job is preceded by the
+// dry run its spend cap comes from) and behaves like the service where the adapter depends on it:
+// a job id can be used once (409 duplicate after that), failed jobs fail their getQueryResults, a
+// running job ends when cancelled. Errors are the client library's own ApiError built from the fixtures.
 import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {common} from '@google-cloud/bigquery';
@@ -42,7 +43,10 @@ export interface JobScript {
   /** The job stays running until cancelled. */
   hang?: boolean;
   dmlStats?: {insertedRowCount?: string; deletedRowCount?: string};
+  /** The dry run's estimate (and the job's bytes processed unless `statistics` says otherwise). */
   totalBytesProcessed?: string;
+  /** What jobs.get reports for the finished job. */
+  statistics?: {totalBytesBilled?: string; totalSlotMs?: string; totalBytesProcessed?: string};
 }
 
 export class FakeJob implements BigQueryJobHandle {
@@ -67,7 +71,20 @@ export class FakeJob implements BigQueryJobHandle {
   }
 
   async getMetadata(): Promise<[unknown]> {
-    return [{status: {state: 'DONE'}, statistics: {query: {dmlStats: this.script.dmlStats ?? {}}}}];
+    const statistics = this.script.statistics ?? {};
+    return [{
+      jobReference: {jobId: this.id},
+      status: {state: 'DONE'},
+      statistics: {
+        totalSlotMs: statistics.totalSlotMs,
+        query: {
+          dmlStats: this.script.dmlStats ?? {},
+          totalBytesProcessed: statistics.totalBytesProcessed ?? this.script.totalBytesProcessed,
+          totalBytesBilled: statistics.totalBytesBilled,
+          totalSlotMs: statistics.totalSlotMs,
+        },
+      },
+    }];
   }
 
   async cancel(): Promise<[unknown]> {
@@ -78,7 +95,10 @@ export class FakeJob implements BigQueryJobHandle {
 }
 
 export class FakeBigQuery implements BigQueryClient {
+  /** Job requests (no dry runs). */
   readonly requests: QueryJobRequest[] = [];
+  /** Dry-run requests: the spend cap's before every job (purpose label `estimate`), and explicit ones. */
+  readonly dryRuns: QueryJobRequest[] = [];
   readonly jobs = new Map<string, FakeJob>();
   readonly fetched: string[] = [];
   readonly createdDatasets: {id: string; options: unknown}[] = [];
@@ -90,7 +110,7 @@ export class FakeBigQuery implements BigQueryClient {
   constructor(public script: (request: QueryJobRequest) => JobScript = () => ({})) {}
 
   async createQueryJob(request: QueryJobRequest): Promise<[FakeJob, unknown]> {
-    this.requests.push(structuredClone(request));
+    (request.dryRun ? this.dryRuns : this.requests).push(structuredClone(request));
     await Promise.resolve();
     const script = this.script(request);
     if (request.dryRun) {

@@ -3,15 +3,21 @@
 // statements against every table of the catalog, so an unknown column, a wrong type, a misused
 // function or an undeclared parameter fails, which a syntax-only parser cannot see.
 //
+// The same server also executes GoogleSQL with ZetaSQL's reference implementation (STACK.md
+// "Executing BigQuery SQL"): evaluateBigQuery runs a query on tables passed as content.
+//
 // Use once per test file:
 //   beforeAll(() => startZetaSql(), 120_000); afterAll(() => stopZetaSql());
 //   await analyzeBigQuery(sql, BACKFILL_PARAMS)  // resolves, or rejects with ZetaSQL's one-line error
+//   await evaluateBigQuery(sql, params, tables)  // the result rows, or rejects with the query's error
 import {createServer} from 'node:net';
 import {runServer, terminateServer, ZetaSQLClient, type TypeKind} from '@fivetrandevelopers/zetasql';
 import type {LanguageOptionsProto} from '@fivetrandevelopers/zetasql/lib/types/zetasql/LanguageOptionsProto.js';
 import type {SimpleCatalogProto} from '@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleCatalogProto.js';
 import {ALL_TABLES} from '../../src/catalog/tables.js';
-import type {ColumnType, Table} from '../../src/catalog/types.js';
+import type {Column, ColumnType, Table} from '../../src/catalog/types.js';
+import type {Params, Row} from '../../src/warehouse/types.js';
+import {fromValueProto, toValueProto, type ValueProto} from './zetasql-values.js';
 
 /** The project the harness's catalog is registered under: build SQL with `bigquery(ZETASQL_PROJECT)`. */
 export const ZETASQL_PROJECT = 'p';
@@ -153,4 +159,57 @@ export async function analyzeBigQuery(sql: string, params: ParamTypes = BACKFILL
       type: COLUMN_TYPES[c.column.type.typeKind] ?? (`TYPE_KIND_${c.column.type.typeKind}` as const),
     })),
   };
+}
+
+/** A table as the evaluated SQL names it (`p.nba_raw.shot_chart`), with the columns it reads and its rows. */
+export interface TableContent {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+}
+
+export interface Evaluated {
+  readonly columns: readonly {readonly name: string; readonly type: ColumnType | `TYPE_KIND_${number}`}[];
+  /** Cells as the BigQuery client library hands them out (DATE and TIMESTAMP wrapped in {value}). */
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+interface EvaluateResponse {
+  readonly content?: {readonly tableData?: {readonly row?: readonly {readonly cell?: readonly ValueProto[]}[]}};
+  readonly prepared?: {readonly columns?: readonly {readonly name: string; readonly type: {readonly typeKind: number}}[]};
+}
+
+/**
+ * Executes one GoogleSQL query with ZetaSQL's reference implementation over `tables` (only the
+ * catalog they form is visible), with typed parameters. Rejects with an Error carrying the
+ * query's own message (an ERROR() call's text, or an analysis error), as BigQuery would fail it.
+ * The gRPC message limit is 4 MiB: pass only the columns the query reads.
+ */
+export async function evaluateBigQuery(sql: string, params: Params, tables: readonly TableContent[]): Promise<Evaluated> {
+  if (!session) throw new Error('call startZetaSql() first (beforeAll)');
+  const request = {
+    sql,
+    options: {
+      languageOptions: session.languageOptions,
+      queryParameters: Object.entries(params).map(([name, p]) => ({name, type: {typeKind: TYPE_KINDS[p.type]}})),
+      errorMessageMode: 'ERROR_MESSAGE_ONE_LINE',
+    },
+    simpleCatalog: {
+      name: 'evaluate',
+      table: tables.map((t) => ({name: t.name, column: t.columns.map((c) => ({name: c.name, type: {typeKind: TYPE_KINDS[c.type]}}))})),
+      builtinFunctionOptions: {languageOptions: session.languageOptions},
+    },
+    tableContent: Object.fromEntries(
+      tables.map((t) => [t.name, {tableData: {row: t.rows.map((r) => ({cell: t.columns.map((c) => toValueProto(r[c.name] ?? null, c.type))}))}}]),
+    ),
+    params: Object.entries(params).map(([name, p]) => ({name, value: toValueProto(p.value, p.type)})),
+  };
+  const response = await new Promise<EvaluateResponse>((resolve, reject) => {
+    (ZetaSQLClient.API as unknown as {evaluateQuery(r: unknown, cb: (e: unknown, r: EvaluateResponse) => void): void}).evaluateQuery(request, (error, result) =>
+      error ? reject(new Error((error as {details?: string}).details ?? String(error))) : resolve(result),
+    );
+  });
+  const columns = (response.prepared?.columns ?? []).map((c) => ({name: c.name, type: COLUMN_TYPES[c.type.typeKind] ?? (`TYPE_KIND_${c.type.typeKind}` as const)}));
+  const rows = (response.content?.tableData?.row ?? []).map((r) => Object.fromEntries((r.cell ?? []).map((cell, i) => [columns[i]?.name ?? `f${i}`, fromValueProto(cell)])));
+  return {columns, rows};
 }

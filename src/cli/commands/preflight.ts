@@ -1,7 +1,8 @@
-// `backfill preflight --from D --to D`: are phase 4's inputs (lookback included) complete?
-// Exit 0 when they are, 1 with what is missing (table, dates as ranges) when not.
+// `backfill preflight --from D --to D`: are phase 4's inputs (lookback included) complete, and do
+// the range's raw sources pass their checks? Exit 0 when both hold, 1 with what is missing (table,
+// dates as ranges) and which raw checks failed when not.
 import type {Command} from 'commander';
-import {shortName} from '../../validation/summary.js';
+import {formatPreflight} from '../../validation/preflight-format.js';
 import {preflight} from '../../validation/index.js';
 import type {CommandModule} from '../main.js';
 import {requireRange} from '../options.js';
@@ -10,7 +11,7 @@ export const preflightCommand: CommandModule = {
   register(program: Command, run) {
     program
       .command('preflight')
-      .description("check that phase 4's inputs, with lookback, are complete for a range")
+      .description("check that phase 4's inputs, with lookback, are complete for a range and its raw sources sound")
       .option('--from <date>', 'first date of the phase 4 range')
       .option('--to <date>', 'last date of the phase 4 range')
       .option('--json', 'the result as JSON')
@@ -20,16 +21,8 @@ export const preflightCommand: CommandModule = {
           const warehouse = await context.openWarehouse({readOnly: true});
           try {
             const result = await preflight(warehouse, range);
-            if (flags.json) {
-              context.out(JSON.stringify(result));
-            } else if (result.ready) {
-              context.out(`ready: phase 4 inputs are complete for ${range.start} .. ${range.end} (lookback included)`);
-            } else {
-              context.out(`not ready: phase 4 inputs missing for ${range.start} .. ${range.end} (lookback included)`);
-              for (const m of result.missing) {
-                context.out(`  ${shortName(m.table).padEnd(5)} ${m.table}: ${m.dates.length} game dates missing: ${m.ranges.join(', ')}`);
-              }
-            }
+            if (flags.json) context.out(JSON.stringify(result));
+            else for (const line of formatPreflight(result)) context.out(line);
             return result.ready ? 0 : 1;
           } finally {
             await warehouse.close();

@@ -5,6 +5,7 @@
 import {boxscoreTraditional, nbaSchedule, teamRoster, upcomingPlayerGameContext} from '../../catalog/tables.js';
 import type {DerivedTable} from '../../catalog/types.js';
 import type {Dialect} from '../../queries/dialect.js';
+import {minutesOrNull} from '../../queries/minutes.js';
 import {rangePredicate} from '../../queries/write.js';
 import {shortDateList} from '../dateRuns.js';
 import {runFailureQuery} from '../failures.js';
@@ -35,7 +36,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   player_game_summary: {
     basis: 'player-games with minutes > 0 in boxscore_traditional',
     units: (d) =>
-      `SELECT game_date FROM ${d.table(boxscoreTraditional)} WHERE ${rangePredicate(d)} AND ${d.ident('minutes')} IS NOT NULL AND ${d.minutesToDecimal(d.ident('minutes'))} > 0`,
+      `SELECT game_date FROM ${d.table(boxscoreTraditional)} WHERE ${rangePredicate(d)} AND ${d.ident('minutes')} IS NOT NULL AND ${minutesOrNull(d, d.ident('minutes'))} > 0`,
   },
   team_offense_game_summary: TWO_PER_GAME,
   team_defense_game_summary: TWO_PER_GAME,

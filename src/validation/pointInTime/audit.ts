@@ -13,6 +13,7 @@ import {DERIVED_TABLES, SOURCE_TABLES} from '../../catalog/tables.js';
 import type {DerivedTable, Lookback, SourceTable} from '../../catalog/types.js';
 import {seasonOf, type IsoDate} from '../../dates.js';
 import type {Dialect} from '../../queries/dialect.js';
+import {DataGuardError} from '../../queries/guards.js';
 import {processorFor} from '../../queries/processors/index.js';
 import {rangePredicate, rowsWithLineage} from '../../queries/write.js';
 import {rangeParams} from '../../warehouse/types.js';
@@ -174,15 +175,29 @@ export async function pointInTimeAudit(
     const started = Date.now();
     let done = 0;
     const queue = [...dates];
+    let refused: {date: IsoDate; error: DataGuardError} | undefined;
     // Lanes rebuild different dates at once; each date's rows land in the shared recomputed tables.
     const lane = async (d: Dialect) => {
-      for (let date = queue.shift(); date !== undefined; date = queue.shift()) {
+      for (let date = queue.shift(); date !== undefined && !refused; date = queue.shift()) {
         context.signal?.throwIfAborted();
-        await rebuildAt(scratch, d, chain, date);
+        try {
+          await rebuildAt(scratch, d, chain, date);
+        } catch (error) {
+          // A data guard (a malformed raw minutes value the rebuild reads): a finding, not a crash.
+          if (!(error instanceof DataGuardError)) throw error;
+          refused ??= {date, error};
+        }
         options.onDate?.(date, ++done, dates.length);
       }
     };
     await Promise.all(scratch.lanes.map(lane));
+    if (refused) {
+      const {date, error} = refused;
+      return audited.map((table) => ({
+        check: 'point_in_time' as const, table: table.name, passed: false, failures: 1, dates: [date], sample: [], durationMs: Date.now() - started,
+        message: `could not rebuild ${date} from data cut at it: ${error.message}`,
+      }));
+    }
     // The rebuild serves every audited table: each result carries its share of it.
     const share = Math.round((Date.now() - started) / audited.length);
     const results: CheckResult[] = [];

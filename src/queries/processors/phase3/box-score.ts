@@ -2,6 +2,7 @@
 // the sum of the player rows by construction (SPEC §5 reconciles TOGS with PGS).
 import {boxscoreTraditional, nbaSchedule, shotChart} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
+import {boxRowLabel, playedOrMalformed} from '../../minutes.js';
 import {rangeBounds} from './project.js';
 
 /** Zone counts of one shot-chart group: paint = restricted_area + paint, three = both 3-point zones. */
@@ -38,7 +39,9 @@ export const BOX_TOTAL_COLUMNS = [
  */
 export function playedRowsCtes(d: Dialect): Array<[string, string]> {
   const {start, end} = rangeBounds(d);
-  const minutes = d.minutesToDecimal(`b.${d.ident('minutes')}`);
+  const raw = `b.${d.ident('minutes')}`;
+  // The parse (and its guard) in the projection, a filter that never raises in the WHERE: minutes.ts.
+  const minutes = d.minutesToDecimal(raw, boxRowLabel('b'));
   const zero = (c: string) => `COALESCE(z.${c}, 0) AS ${c}`;
   return [
     ['final_games', `
@@ -69,7 +72,7 @@ export function playedRowsCtes(d: Dialect): Array<[string, string]> {
   LEFT JOIN player_zones AS z
     ON z.game_id = b.game_id AND z.player_lookup = b.player_lookup  -- a player shoots for one team per game
   WHERE b.game_date BETWEEN ${start} AND ${end}
-    AND ${minutes} > 0`],
+    AND ${playedOrMalformed(d, raw)}`],
   ];
 }
 

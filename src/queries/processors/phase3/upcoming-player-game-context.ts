@@ -8,6 +8,7 @@
 // faster than player_lookup in the windows).
 import {boxscoreTraditional, teamRoster, upcomingPlayerGameContext} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
+import {boxRowLabel, playedOrMalformed} from '../../minutes.js';
 import type {Processor} from '../../processor.js';
 import {formula, projectColumns, rangeBounds, withClause} from './project.js';
 import {countSince7Days, teamGamesCtes} from './schedule-history.js';
@@ -17,7 +18,9 @@ const LAGS = [0, 1, 2, 3, 4, 5, 6];
 
 function select(d: Dialect): string {
   const {start, end} = rangeBounds(d);
-  const minutes = d.minutesToDecimal(`b.${d.ident('minutes')}`);
+  const raw = `b.${d.ident('minutes')}`;
+  // Parsed (and guarded) in the projection, filtered without raising: minutes.ts.
+  const minutes = d.minutesToDecimal(raw, boxRowLabel('b'));
   const career = 'PARTITION BY player_id, season ORDER BY game_date, game_id';
   const last = (n: number) => `${career} ROWS BETWEEN ${n - 1} PRECEDING AND CURRENT ROW`;
   const soFar = `${career} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
@@ -37,7 +40,7 @@ function select(d: Dialect): string {
   SELECT b.player_id, g.season, g.game_date, g.game_id, b.points, ${minutes} AS minutes_played
   FROM ${d.table(boxscoreTraditional)} AS b
   JOIN team_games AS g ON g.game_id = b.game_id AND g.team_abbr = b.team_abbr
-  WHERE b.game_date < ${end} AND ${minutes} > 0`],
+  WHERE b.game_date < ${end} AND ${playedOrMalformed(d, raw)}`],
     ['appearance_state', `
   SELECT player_id, season,
     ROW_NUMBER() OVER (${career}) AS appearance_number,
