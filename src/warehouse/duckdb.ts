@@ -70,7 +70,7 @@ export class DuckDbWarehouse implements Warehouse {
   ) {}
 
   async query(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<Row[]> {
-    return this.withConnection(options.signal, async (connection) => toRows(await connection.runAndReadAll(sql, values(params))));
+    return this.withConnection(options.signal, async (connection) => toRows(await connection.runAndReadAll(sql, values(params, sql))));
   }
 
   async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
