@@ -20,18 +20,22 @@ export type StateFileContent =
   | {readonly kind: 'corrupt'; readonly problem: string};
 
 /**
- * The state file's content. Missing (or under a path that is not a directory: nothing can be there)
- * reads as missing; other read errors (EACCES) are thrown for the caller to describe.
+ * The state file's text, null when missing (or under a path that is not a directory: nothing can
+ * be there); other read errors (EACCES) are thrown for the caller to describe.
  */
-export function readStateFile(file: string): StateFileContent {
-  let text: string;
+export function readStateText(file: string): string | null {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return {kind: 'missing'};
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw error;
   }
+}
+
+/** What the text holds: the state, or why it is corrupt. */
+export function parseStateText(text: string | null): StateFileContent {
+  if (text === null) return {kind: 'missing'};
   let json: unknown;
   try {
     json = JSON.parse(text);

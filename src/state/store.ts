@@ -7,7 +7,7 @@
 import Conf from 'conf';
 import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
 import {makeDirectory, StateDirError, writingStateDir} from './dir.js';
-import {corruptStateFound, corruptStateKeptAside, readStateFile, setAsideCorruptFile, stateFilePath, type StateFileContent} from './file.js';
+import {corruptStateFound, corruptStateKeptAside, parseStateText, readStateText, setAsideCorruptFile, stateFilePath, type StateFileContent} from './file.js';
 import {EMPTY_STATE, type ActiveRun, type RunRecord, type StateFile, type WarehouseState} from './schema.js';
 
 export {stateFilePath} from './file.js';
@@ -19,19 +19,25 @@ function emptyWarehouse(): WarehouseState {
   return {paused: [], active: null, history: []};
 }
 
-/** The file's content for a reader; a file this user may not read is said in one line. */
-function contentOf(stateDir: string): StateFileContent {
+/** The file's text for a reader; a file this user may not read is said in one line. */
+function textOf(stateDir: string): string | null {
   const file = stateFilePath(stateDir);
   try {
-    return readStateFile(file);
+    return readStateText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new StateDirError(`cannot read the state file ${file} (${code}): fix its permissions, or point --state-dir (or BACKFILL_STATE_DIR) elsewhere`);
   }
 }
 
+function contentOf(stateDir: string): StateFileContent {
+  return parseStateText(textOf(stateDir));
+}
+
 export class StateStore {
   private conf: Conf<StateFile> | null = null;
+  /** The last text read and what it held: a run rewrites the file every 250 ms, parse it once. */
+  private cached: {readonly text: string | null; readonly content: StateFileContent} | null = null;
 
   /** Opens the store in `stateDir`; nothing is created until something is written. */
   constructor(readonly stateDir: string) {}
@@ -40,9 +46,15 @@ export class StateStore {
     return stateFilePath(this.stateDir);
   }
 
+  private content(): StateFileContent {
+    const text = textOf(this.stateDir);
+    if (this.cached?.text !== text) this.cached = {text, content: parseStateText(text)};
+    return this.cached.content;
+  }
+
   /** A corrupt file reads as empty: its flags and resume point are lost, the warehouse decides. */
   private load(): StateFile {
-    const content = contentOf(this.stateDir);
+    const content = this.content();
     return content.kind === 'valid' ? content.state : EMPTY_STATE;
   }
 
@@ -52,7 +64,7 @@ export class StateStore {
 
   private write(key: string, update: (state: WarehouseState) => WarehouseState): void {
     writingStateDir(this.stateDir, () => {
-      const content = contentOf(this.stateDir);
+      const content = this.content();
       // Never overwrite a corrupt file: it goes aside first (recoverStateFile says so in one line).
       if (content.kind === 'corrupt') setAsideCorruptFile(this.path);
       const all = {...(content.kind === 'valid' ? content.state.warehouses : {})};
