@@ -11,7 +11,8 @@ import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost, formatPlanCost} from '../../warehouse/bigquery-cost.js';
 import {findInterruptedRun, formatPlan, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
-import {openLocalSession} from '../../session/local.js';
+import type {SessionServer} from '../../attach/server.js';
+import {openLocalSession, type LocalSession} from '../../session/local.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
 import {prepareStateDir} from '../../state/dir.js';
 import {corruptStateNotice, recoverStateFile} from '../../state/store.js';
@@ -143,8 +144,8 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
     stopSignal ??= signal;
     log('warn', 'signal', started ? `${signal}: stopping; the run stays resumable` : `${signal}: stopping before the run starts; nothing is written`);
   });
-  let session: Awaited<ReturnType<typeof openLocalSession>> | null = null;
-  let server: Awaited<ReturnType<typeof serveForAttach>> = null;
+  let session: LocalSession | null = null;
+  let server: SessionServer | null = null;
   let outcome: string | null = null;
   try {
     const key = await checkRange(context, request.range);
