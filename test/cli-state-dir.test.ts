@@ -4,17 +4,26 @@
 // still prints what it found. Root writes through any chmod, so unwritable dirs are real ones: a
 // path under a regular file, and read-only tmpfs mounts where the machine allows them.
 import {createHash} from 'node:crypto';
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createDemoWarehouse} from '../src/demo/index.js';
-import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
+import {assertBuilt, backfill, BIN, lines, sandbox, type Sandbox} from './support/cli.js';
 import {mountUnsupported, needsMount, tmpfs} from './support/mounts.js';
 
 const AS_OF = '2021-12-16';
 const SMALL_RUN = ['run', '--processors', 'PGS', '--from', '2021-11-01', '--to', '2021-11-05'];
 const SLOW = {timeout: 180_000};
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/;
+
+/** The uid and gid of `nobody` on Debian-like systems. */
+const NOBODY = 65534;
+/** Null when this process can run a command as nobody (root, with util-linux's setpriv). */
+const asNobodyUnsupported: string | null =
+  process.getuid?.() !== 0 ? 'running as another user needs root' : spawnSync('setpriv', ['--version']).status !== 0 ? 'setpriv (util-linux) is not installed' : null;
 
 let box: Sandbox;
 let pristine: string;
@@ -127,6 +136,34 @@ describe('a state dir that cannot be written: one line, exit 2 (15.6)', SLOW, ()
     const result = await cli(warehouseCopy('file-state'), file, SMALL_RUN);
     expect(result.exitCode).toBe(2);
     expect(lines(result.stderr)).toEqual([expect.stringMatching(/^backfill: the state dir .*state-is-a-file is a file, not a directory: remove or rename it, or point --state-dir/)]);
+  });
+
+  it.skipIf(asNobodyUnsupported)(`a directory this user may not write (EACCES, run as nobody)${asNobodyUnsupported ? ` (skipped: ${asNobodyUnsupported})` : ''}`, async () => {
+    // Root writes through any mode: the CLI runs as nobody, on a warehouse nobody owns, with a
+    // state dir only root may write.
+    const dir = mkdtempSync(join(tmpdir(), 'backfill-nobody-'));
+    try {
+      chmodSync(dir, 0o755);
+      mkdirSync(join(dir, 'warehouse'));
+      const warehouse = warehouseCopy('nobody', join(dir, 'warehouse'));
+      chownSync(join(dir, 'warehouse'), NOBODY, NOBODY);
+      chownSync(warehouse, NOBODY, NOBODY);
+      const stateDir = join(dir, 'state');
+      mkdirSync(stateDir, {mode: 0o755});
+      const configCopy = join(dir, 'config.json');
+      copyFileSync(config, configCopy);
+      chmodSync(configCopy, 0o644);
+      const result = await execa('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'node', BIN, '--config', configCopy, '--warehouse', warehouse, '--state-dir', stateDir, ...SMALL_RUN], {
+        cwd: dir,
+        env: {...box.env, HOME: dir},
+        reject: false,
+      });
+      expect(result.exitCode).toBe(2);
+      expect(lines(String(result.stderr))).toEqual([`backfill: the state dir ${stateDir} is not writable by this user (EACCES): fix its permissions, or point --state-dir (or BACKFILL_STATE_DIR) at a directory this user can write`]);
+      expect(readdirSync(stateDir)).toEqual([]);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 
   it.skipIf(mountUnsupported)(needsMount('on a read-only file system'), async () => {
