@@ -7,6 +7,7 @@ import type {DerivedTableName} from './catalog/types.js';
 import {parseIsoDate} from './dates.js';
 import {UsageError} from './errors.js';
 import {MAX_BATCH_SIZE, MAX_PROCESSOR_WORKERS, MAX_WORKERS} from './limits.js';
+import {clipped, quoted} from './quote.js';
 
 /** A real calendar date in YYYY-MM-DD form (also the attach protocol's dates). */
 export const isoDate = z.string().refine((v) => {
@@ -30,9 +31,10 @@ const processorSettings = z
 export const configSchema = z
   .object({
     target: z.enum(['duckdb', 'bigquery']).optional(),
-    warehouse: z.string().min(1).optional(),
+    // Bounded: a path past PATH_MAX, or a location no cloud has, is a typo or garbage, not a name.
+    warehouse: z.string().min(1).max(4096).optional(),
     project: z.string().min(1).optional(),
-    location: z.string().min(1).optional(),
+    location: z.string().min(1).max(64).optional(),
     datasets: z
       .object({
         nba_orchestration: z.string().min(1),
@@ -76,16 +78,22 @@ export function loadConfig(file: string | undefined): Config {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`config ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`config ${file} is not valid JSON: ${clipped((error as Error).message, 160)}`);
   }
   return parseConfig(json, file);
 }
 
+/** A value from the file in a message: strings quoted, anything else as JSON, both cut (src/quote.ts). */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? quoted(value) : clipped(String(JSON.stringify(value)));
+}
+
 /** "key.path: what was expected, got what" for the first problem zod found. */
 function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
-  const path = issue.path.map(String);
+  // Keys come from the file too: a 10 MB key is cut like any value.
+  const path = issue.path.map((p) => clipped(String(p)));
   if (issue.code === 'unrecognized_keys') {
-    const key = [...path, issue.keys[0]].join('.');
+    const key = [...path, clipped(issue.keys[0])].join('.');
     const parent = path.length ? `in ${path.join('.')}` : 'at the top level';
     return `${key}: unknown key ${parent} (check the spelling; see the README's configuration section)`;
   }
@@ -95,8 +103,8 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
     .replace(/^Too (small|big): /, '')
     .replace(/, received \w+$/, '');
   const expected = /^expected /.test(message) ? message : `expected ${message}`;
-  const got = valueAt(json, path);
-  return `${key}: ${expected}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`;
+  const got = valueAt(json, issue.path.map(String));
+  return `${key}: ${clipped(expected, 160)}${got === undefined ? '' : `, got ${shown(got)}`}`;
 }
 
 function valueAt(json: unknown, path: readonly string[]): unknown {
@@ -112,7 +120,7 @@ export function parseConfig(json: unknown, file = 'config'): Config {
   const result = configSchema.safeParse(json);
   if (!result.success) throw new UsageError(`config ${file}: ${describeIssue(result.error.issues[0], json)}`);
   if (result.data.start && result.data.boundary && result.data.start >= result.data.boundary) {
-    throw new UsageError(`config ${file}: start: expected a date before boundary ${result.data.boundary}, got "${result.data.start}"`);
+    throw new UsageError(`config ${file}: start: expected a date before boundary ${result.data.boundary}, got ${quoted(result.data.start)}`);
   }
   const processors: Partial<Record<DerivedTableName, ProcessorSettings>> = {};
   for (const [name, settings] of Object.entries(result.data.processors ?? {})) {
@@ -120,7 +128,7 @@ export function parseConfig(json: unknown, file = 'config'): Config {
     try {
       table = resolveTable(name);
     } catch (error) {
-      throw new UsageError(`config ${file}: processors.${name}: ${(error as Error).message}`);
+      throw new UsageError(`config ${file}: processors.${clipped(name)}: ${(error as Error).message}`);
     }
     processors[table.name] = settings;
   }

@@ -1,5 +1,6 @@
 // Calendar dates as ISO strings ('2021-11-01'), computed in UTC so no time zone can shift a day.
 import {UsageError} from './errors.js';
+import {quoted} from './quote.js';
 
 export type IsoDate = string;
 
@@ -12,7 +13,7 @@ export function parseIsoDate(value: string, what = 'date'): IsoDate {
     const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
     if (d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]) return value.trim();
   }
-  throw new UsageError(`${what} "${value}" is not a real date in YYYY-MM-DD form`);
+  throw new UsageError(`${what} ${quoted(value)} is not a real date in YYYY-MM-DD form`);
 }
 
 export function toDate(iso: IsoDate): Date {

@@ -79,3 +79,43 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
     expect(existsSync(box.stateDir) ? readdirSync(box.stateDir) : []).toEqual([]);
   });
 });
+
+/** 10 MB in a config file; an argument can hold at most 128 KiB (Linux's MAX_ARG_STRLEN), so 100 KB. */
+const HUGE = 'x'.repeat(10_000_000);
+const LONG_ARG = 'y'.repeat(100_000);
+const GARBAGE = '\u0000\u0001\u001b[2J\u0007';
+
+// [what, config content or null, args, the line must match]
+const ECHOES: readonly [string, unknown, string[], RegExp][] = [
+  ['a 10 MB value of a config key', {boundary: AS_OF, target: HUGE}, ['status'], /target: expected one of .*, got "x{80}…" \(10000000 characters\)/],
+  ['a 10 MB config key', {boundary: AS_OF, [HUGE]: 1}, ['status'], /x{80}…: unknown key at the top level/],
+  ['a 10 MB processor name in the config', {boundary: AS_OF, processors: {[HUGE]: {batchSize: 1}}}, ['status'], /processors\.x{80}…: unknown table or processor "x{80}…" \(10000000 characters\)/],
+  ['a 10 MB warehouse path in the config', {boundary: AS_OF, warehouse: HUGE}, ['status'], /warehouse: expected string to have <=4096 characters, got "x{80}…"/],
+  ['a 10 MB project id in the config (sql)', {boundary: AS_OF, project: HUGE}, ['sql', 'PGS', '--from', '2021-11-01', '--to', '2021-11-02', '--engine', 'bigquery'], /project "x{80}…" \(10000000 characters\) is not a BigQuery project id/],
+  ['control characters in a config value', {boundary: AS_OF, start: `${GARBAGE}2021`}, ['status'], /start: expected a real date in YYYY-MM-DD form, got "\?\?\?\[2J\?2021"/],
+  ['a long --batch-size', null, ['run', '--batch-size', LONG_ARG], /--batch-size "y{80}…" \(100000 characters\) is not a whole number/],
+  ['a long --from', null, ['run', '--from', LONG_ARG], /--from "y{80}…" \(100000 characters\) is not a real date/],
+  ['a long --phase', null, ['run', '--phase', LONG_ARG], /--phase "y{80}…" \(100000 characters\) must be 3 or 4/],
+  ['a long --processors', null, ['run', '--processors', LONG_ARG], /unknown table or processor "y{80}…" \(100000 characters\)/],
+  ['a long unknown option', null, ['run', `--${LONG_ARG}`], /unknown option '--y{77}…/],
+  ['a long unknown command', null, [LONG_ARG], /unknown command 'y{80}…'/],
+];
+
+describe('echoed values are cut to 80 printable characters (15.9)', () => {
+  it.each(ECHOES)('%s', async (what, content, args, message) => {
+    let configArgs = ['--config', config];
+    if (content !== null) {
+      const file = join(box.dir, `echo-${what.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(content));
+      configArgs = ['--config', file];
+    }
+    const result = await backfill(box, [...configArgs, ...args]);
+    expect(result.exitCode).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.length).toBeLessThan(500);
+    expect(result.stderr.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(result.stdout).toBe('');
+  });
+});
+

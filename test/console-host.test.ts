@@ -3,7 +3,7 @@
 // console vanishes, stops resumable on SIGTERM, and exits by itself (releasing the warehouse) once
 // no console is connected and nothing is in flight. A host that was stopped and a new one that
 // resumes end with the same tables as an undisturbed run. Needs `npm run build`.
-import {copyFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {connectSession, type RemoteSession} from '../src/attach/client.js';
@@ -167,5 +167,26 @@ describe('the console host', {timeout: 300_000}, () => {
     await until('the console to notice', () => session.lostConnection, 10_000);
     expect(session.getState().activity).toBe('disconnected: quit, then run `backfill` again');
     expect(session.backlog().some((e) => e.type === 'log' && e.message.startsWith(`lost the connection to pid ${child.pid}`))).toBe(true);
+  });
+
+  test('a corrupt state file does not stop the console: the host keeps it aside, says what was lost, and runs (15.5)', async () => {
+    const file = join(box.dir, 'corrupt-state.duckdb');
+    copyFileSync(pristine, file);
+    const stateDir = join(box.dir, 'corrupt-host-state');
+    mkdirSync(stateDir);
+    const garbage = Buffer.from('\u0000\u001b[2J{"version": 1, "warehouses": {');
+    writeFileSync(join(stateDir, 'state.json'), garbage);
+    const child = spawnBackfill(box, ['--warehouse', file, '--state-dir', stateDir, 'host']);
+    const path = socketPath(stateDir, file);
+    await until('the host to serve', () => isSocketLive(path));
+    const session = await connectSession(path);
+    const warning = /^the state file .*state\.json was corrupt \(.*\); it is kept as .*state\.json\.corrupt-\S+ and a new one is started: its paused flags, the resume point of an interrupted run and the run history are lost/;
+    expect(session.backlog().some((e) => e.type === 'log' && e.level === 'warn' && warning.test(e.message))).toBe(true);
+    void session.call('start', {request: {range: {start: '2021-11-01', end: '2021-11-05'}, processors: ['player_game_summary']}});
+    await until('the run to complete', () => runState(session) === 'completed', 120_000);
+    await session.close('detach');
+    expect((await child).exitCode).toBe(0);
+    const aside = readdirSync(stateDir).find((f) => f.startsWith('state.json.corrupt-'))!;
+    expect(readFileSync(join(stateDir, aside)).equals(garbage)).toBe(true);
   });
 });

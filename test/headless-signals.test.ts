@@ -1,13 +1,17 @@
 // SIGTERM during a headless run: the built CLI stops after its in-flight batches, exits 1 with a
 // resumable run, and the next `run` resumes it to completion without a duplicate row. A second
-// signal cancels instead, and nothing is left to resume.
-import {copyFileSync, writeFileSync} from 'node:fs';
+// signal cancels instead, and nothing is left to resume. At the edges (15.11): a signal while the
+// program is still loading gets one line and 130/143; one after the run completed lets the close
+// finish its checkpoint and exits 0.
+import {copyFileSync, existsSync, readdirSync, readlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
 import {createDemoWarehouse} from '../src/demo/index.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
-import {assertBuilt, backfill, lines, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
+import {assertBuilt, backfill, BIN, lines, ROOT, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
+import {until} from './support/wait.js';
 
 const AS_OF = '2021-12-16';
 /** Small batches so that a signal lands mid-run; phase 4's TDZA trails its input TDGS. */
@@ -133,3 +137,100 @@ describe('signals in a headless run', () => {
     expect(plan.stdout).not.toContain('interrupted run');
   }, SLOW);
 });
+
+/** Whether process `pid` has `file` open (Linux: its /proc fd links). */
+function opens(pid: number, file: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+describe('signals at the edges of a run (15.11)', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s while the program is still loading: one line, exit %i, nothing written', async (signal, code) => {
+    const path = join(box.dir, `loading-${signal}.duckdb`);
+    copyFileSync(pristine, path);
+    const stateDir = join(box.dir, `loading-${signal}-state`);
+    const marker = join(box.dir, `loading-${signal}.marker`);
+    // The launcher runs, the program's modules are held loading (see support/hold-main.mjs).
+    const child = execa('node', ['--import', join(import.meta.dirname, 'support', 'hold-main.mjs'), BIN, '--config', config, '--warehouse', path, '--state-dir', stateDir, 'run', ...RUN_ARGS], {
+      cwd: box.dir,
+      env: {...box.env, BACKFILL_TEST_HOLD_MARKER: marker, BACKFILL_TEST_HOLD_MS: '20000'},
+      reject: false,
+      stdin: 'ignore',
+    });
+    await until('the program to be loading', () => existsSync(marker), 30_000, 20);
+    child.kill(signal);
+    const result = await child;
+    expect(result.signal).toBeUndefined(); // it exited by itself, not by Node's default
+    expect(result.exitCode).toBe(code);
+    expect(lines(String(result.stderr))).toEqual([`backfill: stopped by ${signal} before anything was written`]);
+    expect(String(result.stdout)).toBe('');
+    expect(existsSync(stateDir)).toBe(false);
+  }, SLOW);
+
+  it('SIGINT right after the "completed" line: the close finishes its checkpoint, exit 0', async () => {
+    const path = join(box.dir, 'after-completed.duckdb');
+    copyFileSync(pristine, path);
+    // The whole range, all ten processors: a WAL of several MB, so the checkpoint takes a while.
+    const child = spawnBackfill(box, ['--config', config, '--warehouse', path, '--log-format', 'json', 'run']);
+    let sent = false;
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      if (!sent && /"event":"run-finished".*completed/.test(buffer)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const result = await child;
+    expect(sent).toBe(true);
+    expect(result.signal).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+    const records = lines(String(result.stdout)).map((l) => JSON.parse(l) as Record);
+    const finished = records.findIndex((r) => r.event === 'run-finished');
+    expect(records[finished].message).toContain('completed');
+    expect(records.slice(finished + 1)).toEqual([
+      expect.objectContaining({event: 'signal', level: 'warn', message: 'SIGINT: the run has ended (completed); closing the warehouse (checkpoint) before exiting'}),
+    ]);
+    // Checkpointed: no WAL left behind, and the warehouse holds the run.
+    expect(existsSync(`${path}.wal`)).toBe(false);
+    const full = await coverage(path);
+    expect(full.covered).toBe(full.expected);
+  }, SLOW);
+
+  it('SIGTERM before the run starts (while the warehouse opens): one line, exit 143, no state written', async () => {
+    const path = join(box.dir, 'before-start.duckdb');
+    copyFileSync(pristine, path);
+    // A WAL left by a process that died without closing: every open replays it, which holds the
+    // run in its checks for a while after it opened the file (the moment this test signals).
+    const script = `
+      const {openDuckDb} = await import(${JSON.stringify(join(ROOT, 'dist', 'warehouse', 'duckdb.js'))});
+      const w = await openDuckDb(${JSON.stringify(path)});
+      await w.query('CREATE TABLE scratch AS SELECT range AS n, range * 2 AS m FROM range(4000000)');
+      process.exit(0);`;
+    await execa('node', ['--input-type=module', '-e', script], {cwd: ROOT});
+    expect(existsSync(`${path}.wal`)).toBe(true);
+    const stateDir = join(box.dir, 'before-start-state');
+    const child = spawnBackfill(box, ['--config', config, '--warehouse', path, '--state-dir', stateDir, '--log-format', 'json', 'run', ...RUN_ARGS]);
+    await until('the run to open the warehouse', () => opens(child.pid!, path), 60_000, 5);
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.signal).toBeUndefined();
+    expect(result.exitCode).toBe(143);
+    const records = lines(String(result.stdout)).map((l) => JSON.parse(l) as Record);
+    expect(records).toEqual([expect.objectContaining({event: 'signal', message: 'SIGTERM: stopping before the run starts; nothing is written'})]);
+    expect(existsSync(stateDir)).toBe(false);
+  }, SLOW);
+});
+

@@ -7,7 +7,8 @@ import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {UsageError, WarehouseBusyError} from '../src/errors.js';
 import {acquireLock, lockFilePath, lockHolder} from '../src/state/lock.js';
-import {StateStore, stateFilePath} from '../src/state/store.js';
+import {prepareStateDir, StateDirError} from '../src/state/dir.js';
+import {corruptStateNotice, recoverStateFile, StateStore, stateFilePath} from '../src/state/store.js';
 import {tempDir, type TempDir} from './runner-support.js';
 
 let tmp: TempDir;
@@ -36,29 +37,80 @@ describe('state store', () => {
     expect(JSON.parse(readFileSync(stateFilePath(tmp.dir), 'utf8')).warehouses['/w/a.duckdb'].paused).toEqual(['ml_feature_store']);
   });
 
-  it('moves a corrupt file aside with a clear message instead of resetting it', () => {
+  it('reads a corrupt file as empty, and the first write keeps it aside instead of resetting it', () => {
     const file = stateFilePath(tmp.dir);
-    mkdirSync(tmp.dir, {recursive: true});
-    writeFileSync(file, '{"version": 1, "warehouses": {"x": {"paused": ["nope"');
-    let error: unknown;
-    try {
-      new StateStore(tmp.dir);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(/state file .*state\.json is corrupt .* kept as .*state\.json\.corrupt-/);
+    const garbage = '{"version": 1, "warehouses": {"x": {"paused": ["nope"';
+    writeFileSync(file, garbage);
+    const store = new StateStore(tmp.dir);
+    // The warehouse is the truth: nothing paused, nothing to resume; and reading moved nothing.
+    expect(store.paused('x')).toEqual([]);
+    expect(store.active('x')).toBeNull();
+    expect(readdirSync(tmp.dir)).toEqual(['state.json']);
+    expect(corruptStateNotice(tmp.dir)).toMatch(/state file .*state\.json is corrupt \(.*\); the next run keeps it aside .*paused flags, the resume point of an interrupted run and the run history will be lost/);
+    // A write never overwrites it: it goes aside byte for byte, then a new file starts.
+    store.setPaused('x', ['player_game_summary'], true);
     const aside = readdirSync(tmp.dir).find((f) => f.startsWith('state.json.corrupt-'))!;
-    expect(readFileSync(join(tmp.dir, aside), 'utf8')).toBe('{"version": 1, "warehouses": {"x": {"paused": ["nope"');
-    // The next open starts clean, and the kept copy is untouched.
-    expect(new StateStore(tmp.dir).paused('x')).toEqual([]);
-    expect(existsSync(join(tmp.dir, aside))).toBe(true);
+    expect(readFileSync(join(tmp.dir, aside), 'utf8')).toBe(garbage);
+    expect(new StateStore(tmp.dir).paused('x')).toEqual(['player_game_summary']);
   });
 
-  it('treats valid JSON of the wrong shape as corrupt too', () => {
-    mkdirSync(tmp.dir, {recursive: true});
+  it('recoverStateFile keeps a corrupt file aside and says in one printable line what was lost', () => {
+    const file = stateFilePath(tmp.dir);
+    const garbage = Buffer.concat([Buffer.from([0, 1, 2, 0x1b, 0xff, 0xfe]), Buffer.alloc(1_000_000, 0x07)]);
+    writeFileSync(file, garbage);
+    const line = recoverStateFile(tmp.dir)!;
+    expect(line).toMatch(/^the state file .*state\.json was corrupt \(.*\); it is kept as .*state\.json\.corrupt-.* and a new one is started: its paused flags, the resume point of an interrupted run and the run history are lost; the work goes on from what the warehouse holds$/);
+    // Garbage does not reach the message raw (issue 15.9): short, no control bytes.
+    expect(line.length).toBeLessThan(500);
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\ufffd]/);
+    const aside = readdirSync(tmp.dir).find((f) => f.startsWith('state.json.corrupt-'))!;
+    expect(readFileSync(join(tmp.dir, aside)).equals(garbage)).toBe(true);
+    expect(existsSync(file)).toBe(false);
+    expect(recoverStateFile(tmp.dir)).toBeNull(); // nothing more to recover
+  });
+
+  it('treats valid JSON of the wrong shape as corrupt too, naming where', () => {
     writeFileSync(stateFilePath(tmp.dir), JSON.stringify({version: 1, warehouses: {x: {paused: ['not_a_table'], active: null, history: []}}}));
-    expect(() => new StateStore(tmp.dir)).toThrow(/corrupt \(warehouses\.x\.paused\.0/);
+    expect(corruptStateNotice(tmp.dir)).toMatch(/corrupt \(warehouses\.x\.paused\.0/);
+    expect(new StateStore(tmp.dir).paused('x')).toEqual([]);
+  });
+
+  it('reading state creates nothing: no directory, no file', () => {
+    const dir = join(tmp.dir, 'not-yet');
+    const store = new StateStore(dir);
+    expect(store.paused('x')).toEqual([]);
+    expect(store.active('x')).toBeNull();
+    expect(store.history('x')).toEqual([]);
+    expect(corruptStateNotice(dir)).toBeNull();
+    expect(existsSync(dir)).toBe(false);
+    // A state dir path under a regular file holds nothing either: reads as empty.
+    writeFileSync(join(tmp.dir, 'plain-file'), 'x');
+    expect(new StateStore(join(tmp.dir, 'plain-file', 'state')).paused('x')).toEqual([]);
+  });
+});
+
+describe('a state dir that cannot be written', () => {
+  it('is one StateDirError line that says what is wrong and what to do, for the store and the lock', () => {
+    writeFileSync(join(tmp.dir, 'plain-file'), 'x');
+    const under = join(tmp.dir, 'plain-file', 'state');
+    const expected = new RegExp(`^the state dir ${under} cannot be created: ${join(tmp.dir, 'plain-file')} is a file, not a directory: remove or rename it, or point --state-dir \\(or BACKFILL_STATE_DIR\\) at a directory this user can write$`);
+    for (const write of [
+      () => new StateStore(under).setPaused('x', ['player_game_summary'], true),
+      () => acquireLock(under, '/w/a.duckdb', {range: null, runId: null}),
+      () => prepareStateDir(under),
+    ]) {
+      let error: unknown;
+      try {
+        write();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(StateDirError);
+      expect(error).toBeInstanceOf(UsageError); // exit 2
+      expect((error as Error).message).toMatch(expected);
+    }
+    const itself = join(tmp.dir, 'plain-file');
+    expect(() => prepareStateDir(itself)).toThrow(new RegExp(`^the state dir ${itself} is a file, not a directory`));
   });
 });
 

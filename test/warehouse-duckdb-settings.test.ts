@@ -1,6 +1,6 @@
-// The DuckDB adapter's instance settings (one thread per query, no automatic checkpoint after each
-// commit) and what they must not cost: a committed write survives a process that dies without
-// closing the warehouse, since it is in the WAL until the checkpoint on close.
+// The DuckDB adapter's instance settings (one thread per query, no automatic checkpoint before the
+// WAL reaches 128 MB) and what they must not cost: a committed write survives a process that dies
+// without closing the warehouse, since it is in the WAL until the checkpoint on close.
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -33,12 +33,12 @@ async function settings(file: string, readOnly: boolean): Promise<Record<string,
 }
 
 describe('DuckDB instance settings', () => {
-  it('runs each query on one thread and checkpoints only past 1 GB of WAL, read-write and read-only', async () => {
+  it('runs each query on one thread and checkpoints only past 128 MB of WAL, read-write and read-only', async () => {
     const file = tempFile();
     for (const readOnly of [false, true]) {
       const values = await settings(file, readOnly);
       expect(values.threads).toBe('1');
-      expect(values.checkpoint_threshold).toBe('953.6 MiB'); // 1GB = 10⁹ bytes
+      expect(values.checkpoint_threshold).toBe('122.0 MiB'); // 128MB = 128·10⁶ bytes
     }
   });
 

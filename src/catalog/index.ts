@@ -1,5 +1,6 @@
 // Lookups over the catalog: by table name or short name, by phase, and the dependency closure.
 import {UsageError} from '../errors.js';
+import {quoted} from '../quote.js';
 import {ALL_TABLES, DERIVED_TABLES} from './tables.js';
 import type {DerivedTable, DerivedTableName, Table} from './types.js';
 
@@ -17,7 +18,7 @@ export function resolveTable(nameOrShort: string): DerivedTable {
   const table = byName.get(nameOrShort.trim().toLowerCase());
   if (!table) {
     const known = DERIVED_TABLES.map((t) => t.short).join(', ');
-    throw new UsageError(`unknown table or processor "${nameOrShort}" (known: ${known}, or their table names)`);
+    throw new UsageError(`unknown table or processor ${quoted(nameOrShort)} (known: ${known}, or their table names)`);
   }
   return table;
 }

@@ -1,6 +1,8 @@
 // The command line (SPEC §4 is the contract): global options, then one module per subcommand.
 import {Command, CommanderError, Option} from 'commander';
 import {UsageError} from '../errors.js';
+import {markWorkStarted} from '../headless/signals.js';
+import {clipped} from '../quote.js';
 import {describeError} from '../warehouse/errors.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
 import {COMMANDS} from './commands/index.js';
@@ -16,6 +18,23 @@ function ignoreClosedStdout(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+}
+
+/** A last bound on any one-line message: values are cut where they are quoted, this catches the rest. */
+const MESSAGE_MAX = 1000;
+
+/**
+ * commander's message as one line; it quotes what was typed (`unknown option '--x'`), so each
+ * word is cut like any echoed value: a 10 MB argument is not a 10 MB line.
+ */
+function parseErrorLine(text: string): string {
+  return text
+    .trim()
+    .replace(/^error: /, '')
+    .split(/\s+/)
+    .map((word) => clipped(word))
+    .join(' ')
+    .slice(0, MESSAGE_MAX);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -35,10 +54,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     // commander recognises program options anywhere unless positional options are enabled.
     .exitOverride()
     // Parse errors are one line, like every other bad input.
-    .configureOutput({outputError: (text, write) => write(`backfill: ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)\n`)});
+    .configureOutput({outputError: (text, write) => write(`backfill: ${parseErrorLine(text)} (see --help)\n`)});
 
   const run = async (action: (context: CliContext) => Promise<number>) => {
     const context = createContext(program.opts<GlobalOptions>());
+    markWorkStarted();
     exitCode = await action(context);
   };
   for (const module of COMMANDS) module.register(program, run);
@@ -54,12 +74,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`backfill: ${error.message}\n`);
+      process.stderr.write(`backfill: ${clipped(error.message, MESSAGE_MAX)}\n`);
       return 2;
     }
     // The work failed (a warehouse error, a bug): one line for the operator, the stack on demand.
     if (process.env.BACKFILL_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
-    process.stderr.write(`backfill: ${describeError(error)} (BACKFILL_DEBUG=1 shows the stack)\n`);
+    process.stderr.write(`backfill: ${clipped(describeError(error), MESSAGE_MAX)} (BACKFILL_DEBUG=1 shows the stack)\n`);
     return 1;
   }
 }

@@ -3,13 +3,14 @@
 import {resolveTableList, tablesOfPhase, DERIVED_TABLES, type DerivedTable} from '../catalog/index.js';
 import {addDays, parseIsoDate, type DateRange, type IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
+import {quoted} from '../quote.js';
 
 /** A whole number ≥ 1 written in decimal digits: "0", "-1", "1.5", "abc", "2x" are refused. */
 export function parsePositiveInt(value: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
-    throw new UsageError(`${flag} "${value}" is not a whole number between 1 and ${max}`);
+    throw new UsageError(`${flag} ${quoted(value)} is not a whole number between 1 and ${max}`);
   }
   return Number(text);
 }
@@ -18,7 +19,7 @@ export function parsePhase(value: string | undefined): 3 | 4 | undefined {
   if (value === undefined) return undefined;
   if (value.trim() === '3') return 3;
   if (value.trim() === '4') return 4;
-  throw new UsageError(`--phase "${value}" must be 3 or 4`);
+  throw new UsageError(`--phase ${quoted(value)} must be 3 or 4`);
 }
 
 /**

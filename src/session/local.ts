@@ -314,11 +314,16 @@ export class LocalSession extends SessionStore implements Session {
         tables: tables.map(derivedTable),
         onProgress: (p) => this.setState({activity: `${label}: ${p.done}/${p.total} checks`}),
       });
-      saveLastValidation(this.options.stateDir, report, this.key); // for `backfill report`
       const failed = report.results.filter((r) => !r.passed);
       this.log(report.passed ? 'info' : 'warn', report.passed ? `validation passed: ${report.results.length} checks` : `validation: ${failed.length} of ${report.results.length} checks failed`);
       for (const r of failed) this.log('warn', `${r.check} ${r.table}: ${r.message}`);
       this.setState({validation: report, activity: null});
+      // Shown first: a state dir that cannot be written costs `backfill report` the results, not the operator.
+      try {
+        saveLastValidation(this.options.stateDir, report, this.key);
+      } catch (error) {
+        this.log('warn', `the validation results are shown but not kept for \`backfill report\`: ${describeError(error)}`);
+      }
     } catch (error) {
       this.log('error', `validation failed to run: ${describeError(error)}`);
       this.setState({activity: null});

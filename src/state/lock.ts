@@ -2,12 +2,14 @@
 // time, range). A second console or a cron `backfill run` is refused with that name; a lock whose
 // process is gone (crash, kill -9) is taken over.
 import {createHash, randomBytes} from 'node:crypto';
-import {linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
+import {linkSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {join} from 'node:path';
 import type {DateRange} from '../dates.js';
 import {WarehouseBusyError} from '../errors.js';
 import {processExists} from '../processes.js';
+import {clipped} from '../quote.js';
+import {makeDirectory, writingStateDir} from './dir.js';
 
 export interface LockHolder {
   readonly pid: number;
@@ -32,7 +34,10 @@ export function lockFilePath(stateDir: string, warehouseKey: string): string {
 
 function readHolder(file: string): LockHolder | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder> | null;
+    // Not a holder we wrote (damaged, or someone else's file): it names nobody, so it is stale.
+    if (typeof holder?.pid !== 'number' || typeof holder.host !== 'string' || typeof holder.startedAt !== 'string') return null;
+    return holder as LockHolder;
   } catch {
     return null; // gone, or half-written by a writer that died: treated as stale below
   }
@@ -45,9 +50,10 @@ function isStale(holder: LockHolder | null): boolean {
   return !processExists(holder.pid);
 }
 
+/** The holder in a message; the lock file is only JSON on disk, so its strings are cut. */
 export function describeHolder(holder: LockHolder): string {
-  const range = holder.range ? `, range ${holder.range.start} → ${holder.range.end}` : '';
-  return `pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}${range}`;
+  const range = holder.range ? `, range ${clipped(String(holder.range.start), 10)} → ${clipped(String(holder.range.end), 10)}` : '';
+  return `pid ${holder.pid} on ${clipped(holder.host)}, started ${clipped(holder.startedAt, 30)}${range}`;
 }
 
 /**
@@ -58,7 +64,6 @@ export function describeHolder(holder: LockHolder): string {
  */
 export function acquireLock(stateDir: string, warehouseKey: string, info: {range: DateRange | null; runId: string | null}): WarehouseLock {
   const file = lockFilePath(stateDir, warehouseKey);
-  mkdirSync(join(stateDir, 'locks'), {recursive: true, mode: 0o700});
   const holder: LockHolder = {
     pid: process.pid,
     host: hostname(),
@@ -70,7 +75,11 @@ export function acquireLock(stateDir: string, warehouseKey: string, info: {range
   // The lock appears whole or not at all: written aside, then linked into place (link never
   // overwrites). An O_EXCL create would show an empty file for a moment, which reads as stale.
   const draft = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(draft, JSON.stringify(holder), {mode: 0o600});
+  // An unwritable state dir is one line with what to do (StateDirError), not a raw EACCES.
+  writingStateDir(stateDir, () => {
+    makeDirectory(join(stateDir, 'locks'));
+    writeFileSync(draft, JSON.stringify(holder), {mode: 0o600});
+  });
   try {
     return takeLock(file, draft, holder, warehouseKey);
   } finally {

@@ -2,134 +2,89 @@
 // paused processors and the history of runs with per-batch rows and durations. One `conf` JSON
 // file under --state-dir, written atomically (temp file, fsync, rename). The warehouse stays the
 // truth for what is covered; this file only says what was asked and what is held.
-import {existsSync, readFileSync, renameSync} from 'node:fs';
-import {join} from 'node:path';
+// Reading never writes: conf creates its directory and file when constructed, so it is built on
+// the first write only (`run --dry-run`, `status` and a refused run leave no state behind).
 import Conf from 'conf';
-import {z} from 'zod';
 import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
-import type {DateRange} from '../dates.js';
-import {UsageError} from '../errors.js';
-import {derivedTableName, runRequestSchema} from '../runner/request.js';
-import type {RunRequest, RunState} from '../runner/types.js';
+import {makeDirectory, StateDirError, writingStateDir} from './dir.js';
+import {corruptStateFound, corruptStateKeptAside, parseStateText, readStateText, setAsideCorruptFile, stateFilePath, type StateFileContent} from './file.js';
+import {EMPTY_STATE, type ActiveRun, type RunRecord, type StateFile, type WarehouseState} from './schema.js';
 
-const STATE_FILE = 'state';
+export {stateFilePath} from './file.js';
+export type {ActiveRun, BatchRecord, RunRecord} from './schema.js';
+
 const HISTORY_LIMIT = 20;
 
-const tableName = derivedTableName;
-const range = z.object({start: z.string(), end: z.string()});
-const request = runRequestSchema;
-
-const batchRecord = z.object({
-  processor: tableName,
-  start: z.string(),
-  end: z.string(),
-  dates: z.number(),
-  rows: z.number(),
-  durationMs: z.number(),
-  attempts: z.number(),
-  status: z.enum(['done', 'failed', 'cancelled']),
-  error: z.string().optional(),
-});
-
-const activeRun = z.object({
-  runId: z.string(),
-  pid: z.number(),
-  startedAt: z.string(),
-  boundary: z.string(),
-  request,
-  /** 'running' while a process works on it; 'stopped' after a quit that kept it resumable. */
-  status: z.enum(['running', 'stopped']),
-  batchesPlanned: z.number(),
-  /** Game dates each processor has built in this run (what a resumed --force run skips). */
-  done: z.record(z.string(), z.array(z.string())),
-});
-
-const runRecord = z.object({
-  runId: z.string(),
-  range,
-  processors: z.array(tableName),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  state: z.string(),
-  jobs: z.number(),
-  batches: z.array(batchRecord),
-});
-
-const warehouseState = z.object({
-  paused: z.array(tableName),
-  active: activeRun.nullable(),
-  history: z.array(runRecord),
-});
-
-const stateSchema = z.object({
-  version: z.literal(1),
-  warehouses: z.record(z.string(), warehouseState),
-});
-
-export type BatchRecord = z.infer<typeof batchRecord>;
-export type ActiveRun = Omit<z.infer<typeof activeRun>, 'request'> & {request: RunRequest};
-export type RunRecord = Omit<z.infer<typeof runRecord>, 'state' | 'range'> & {state: RunState; range: DateRange};
-type WarehouseState = {paused: DerivedTableName[]; active: ActiveRun | null; history: RunRecord[]};
-type StateFile = {version: 1; warehouses: Record<string, WarehouseState>};
-
-export function stateFilePath(stateDir: string): string {
-  return join(stateDir, `${STATE_FILE}.json`);
+function emptyWarehouse(): WarehouseState {
+  return {paused: [], active: null, history: []};
 }
 
-/**
- * A file that is not valid JSON or not our shape is moved aside (never overwritten) and the
- * operator told where it went; the next start begins with empty state.
- */
-function checkExistingFile(file: string): void {
-  if (!existsSync(file)) return;
-  let problem: string | null = null;
+/** The file's text for a reader; a file this user may not read is said in one line. */
+function textOf(stateDir: string): string | null {
+  const file = stateFilePath(stateDir);
   try {
-    const parsed = stateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      problem = `${issue.path.join('.') || '(top level)'}: ${issue.message}`;
-    }
+    return readStateText(file);
   } catch (error) {
-    problem = (error as Error).message.split('\n')[0];
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new StateDirError(`cannot read the state file ${file} (${code}): fix its permissions, or point --state-dir (or BACKFILL_STATE_DIR) elsewhere`);
   }
-  if (problem === null) return;
-  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(file, aside);
-  throw new UsageError(
-    `the state file ${file} is corrupt (${problem}); it was kept as ${aside} and a new one will be started: ` +
-      'paused flags and interrupted runs recorded in it are not applied',
-  );
+}
+
+function contentOf(stateDir: string): StateFileContent {
+  return parseStateText(textOf(stateDir));
 }
 
 export class StateStore {
-  private readonly conf: Conf<StateFile>;
+  private conf: Conf<StateFile> | null = null;
+  /** The last text read and what it held: a run rewrites the file every 250 ms, parse it once. */
+  private cached: {readonly text: string | null; readonly content: StateFileContent} | null = null;
 
-  /** Opens the store in `stateDir`; a corrupt file is a UsageError after being moved aside. */
-  constructor(readonly stateDir: string) {
-    checkExistingFile(stateFilePath(stateDir));
-    this.conf = new Conf<StateFile>({
-      projectName: 'backfill',
-      cwd: stateDir,
-      configName: STATE_FILE,
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-      defaults: {version: 1, warehouses: {}},
-    });
-  }
+  /** Opens the store in `stateDir`; nothing is created until something is written. */
+  constructor(readonly stateDir: string) {}
 
   get path(): string {
-    return this.conf.path;
+    return stateFilePath(this.stateDir);
+  }
+
+  private content(): StateFileContent {
+    const text = textOf(this.stateDir);
+    if (this.cached?.text !== text) this.cached = {text, content: parseStateText(text)};
+    return this.cached.content;
+  }
+
+  /** A corrupt file reads as empty: its flags and resume point are lost, the warehouse decides. */
+  private load(): StateFile {
+    const content = this.content();
+    return content.kind === 'valid' ? content.state : EMPTY_STATE;
   }
 
   private read(key: string): WarehouseState {
-    const all = this.conf.get('warehouses') ?? {};
-    return all[key] ?? {paused: [], active: null, history: []};
+    return this.load().warehouses[key] ?? emptyWarehouse();
   }
 
   private write(key: string, update: (state: WarehouseState) => WarehouseState): void {
-    const all = {...(this.conf.get('warehouses') ?? {})};
-    all[key] = update(all[key] ?? {paused: [], active: null, history: []});
-    this.conf.set('warehouses', all);
+    writingStateDir(this.stateDir, () => {
+      const content = this.content();
+      // Never overwrite a corrupt file: it goes aside first (recoverStateFile says so in one line).
+      if (content.kind === 'corrupt') setAsideCorruptFile(this.path);
+      const all = {...(content.kind === 'valid' ? content.state.warehouses : {})};
+      all[key] = update(all[key] ?? emptyWarehouse());
+      this.writer().set('warehouses', all);
+    });
+  }
+
+  private writer(): Conf<StateFile> {
+    if (this.conf) return this.conf;
+    makeDirectory(this.stateDir);
+    this.conf = new Conf<StateFile>({
+      projectName: 'backfill',
+      cwd: this.stateDir,
+      configName: 'state',
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+      defaults: EMPTY_STATE,
+    });
+    return this.conf;
   }
 
   paused(key: string): DerivedTableName[] {
@@ -163,4 +118,22 @@ export class StateStore {
       return {...s, active, history: [...others, record].slice(-HISTORY_LIMIT)};
     });
   }
+}
+
+/**
+ * For a command about to write state: a corrupt state file is kept aside now, and the returned
+ * line (null when the file is fine) tells the operator what was lost. The work goes on.
+ */
+export function recoverStateFile(stateDir: string): string | null {
+  const content = contentOf(stateDir);
+  if (content.kind !== 'corrupt') return null;
+  const file = stateFilePath(stateDir);
+  const aside = writingStateDir(stateDir, () => setAsideCorruptFile(file));
+  return corruptStateKeptAside(file, content.problem, aside);
+}
+
+/** For a command that writes nothing (a dry run): the same news, with the file left in place. */
+export function corruptStateNotice(stateDir: string): string | null {
+  const content = contentOf(stateDir);
+  return content.kind === 'corrupt' ? corruptStateFound(stateFilePath(stateDir), content.problem) : null;
 }

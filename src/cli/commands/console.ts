@@ -6,6 +6,8 @@ import {existsSync} from 'node:fs';
 import type {Command} from 'commander';
 import {UsageError} from '../../errors.js';
 import {progressLines} from '../../headless/progress.js';
+import {clipped} from '../../quote.js';
+import {prepareStateDir} from '../../state/dir.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
@@ -34,6 +36,7 @@ export async function openDefault(context: CliContext): Promise<number> {
     // Ink and React load while the host starts (two processes, two cores): a faster first frame.
     const ui = import('../../ui/index.js');
     ui.catch(() => undefined);
+    prepareStateDir(context.stateDir); // the host's log, lock and socket go there
     const session = await consoleSession(context);
     const {openConsole} = await ui;
     const exit = await openConsole(session);
@@ -54,7 +57,7 @@ export const consoleCommand: CommandModule = {
       .action(() => {
         if (program.args.length > 0) {
           const names = program.commands.map((c) => c.name()).join(', ');
-          throw new UsageError(`unknown command '${program.args[0]}' (commands: ${names})`);
+          throw new UsageError(`unknown command '${clipped(program.args[0])}' (commands: ${names})`);
         }
         return run(openDefault);
       });

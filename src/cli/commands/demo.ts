@@ -7,6 +7,7 @@ import {acquireLock, type WarehouseLock} from '../../state/lock.js';
 import {parseIsoDate} from '../../dates.js';
 import {createDemoWarehouse, DEFAULT_DEMO_SEED} from '../../demo/index.js';
 import {UsageError} from '../../errors.js';
+import {quoted} from '../../quote.js';
 import type {CommandModule} from '../main.js';
 
 interface DemoFlags {
@@ -18,7 +19,7 @@ interface DemoFlags {
 export function parseSeed(value: string | undefined): number {
   if (value === undefined) return DEFAULT_DEMO_SEED;
   const seed = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed "${value}" is not an integer`);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed ${quoted(value)} is not an integer`);
   return seed;
 }
 

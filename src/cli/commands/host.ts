@@ -9,6 +9,7 @@ import {eventRecord, formatRecord, noticeRecord} from '../../headless/records.js
 import {onStopSignals} from '../../headless/signals.js';
 import type {RunSnapshot} from '../../runner/types.js';
 import type {LocalSession} from '../../session/local.js';
+import {recoverStateFile} from '../../state/store.js';
 import {describeRef} from '../../warehouse/ref.js';
 import {openLocalSession} from '../local-session.js';
 import type {CliContext} from '../context.js';
@@ -52,6 +53,8 @@ export async function host(context: CliContext): Promise<number> {
     const record = eventRecord(event);
     if (record) context.out(formatRecord(record, context.logFormat));
   });
+  const recovered = recoverStateFile(context.stateDir); // a corrupt state file must not stop the console
+  if (recovered) session.announce(recovered, 'warn');
   const server = await serveForAttach(context, session, (level, message) => session.announce(message, level), true);
   if (!server) {
     await session.close('detach');

@@ -5,15 +5,19 @@ import type {Command} from 'commander';
 import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
 import {MAX_BATCH_SIZE, MAX_WORKERS} from '../../limits.js';
-import {onStopSignals} from '../../headless/signals.js';
-import {printRun, progressIntervalFromEnv, type Printer} from '../../headless/printer.js';
+import {finishOnSignals, onSignals, onStopSignals, signalExitCode} from '../../headless/signals.js';
+import {printRun, progressIntervalFromEnv} from '../../headless/printer.js';
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
 import {findInterruptedRun, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import type {SessionServer} from '../../attach/server.js';
+import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
 import type {RunRequest, RunSnapshot} from '../../runner/types.js';
+import {prepareStateDir} from '../../state/dir.js';
+import {corruptStateNotice, recoverStateFile} from '../../state/store.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
@@ -60,7 +64,7 @@ async function requireGameDates(warehouse: Warehouse, range: DateRange): Promise
 }
 
 /** Runs one LocalRun to its end with the printer and the signal handlers attached. */
-async function follow(context: CliContext, handle: LocalRun, onSignal: (printer: Printer) => void = () => {}): Promise<RunSnapshot> {
+async function follow(context: CliContext, handle: LocalRun, onSignal: (signal: NodeJS.Signals) => void = () => {}): Promise<RunSnapshot> {
   const printer = printRun(handle, {
     format: context.logFormat,
     write: context.out,
@@ -69,7 +73,7 @@ async function follow(context: CliContext, handle: LocalRun, onSignal: (printer:
   const removeHandlers = onStopSignals({
     stop(signal) {
       printer.print(noticeRecord('warn', 'signal', `${signal}: stopping after the batches in flight; the run stays resumable (send it again to cancel them)`));
-      onSignal(printer);
+      onSignal(signal);
       void handle.stop();
     },
     cancel(signal) {
@@ -108,6 +112,7 @@ async function checkRange(context: CliContext, range: DateRange): Promise<string
  */
 async function runInConsole(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
   await checkRange(context, request.range);
+  prepareStateDir(context.stateDir); // the host's log, lock and socket go there
   const session = await consoleSession(context);
   const before = session.getState().run;
   if (!session.owner.control || isRunActive(before)) {
@@ -130,37 +135,75 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
 
 /**
  * Without a terminal: log lines. The run goes through a local session so that it is also served
- * on the warehouse's socket (`backfill attach` from another SSH session).
+ * on the warehouse's socket (`backfill attach` from another SSH session). Signals: before the
+ * first run starts, a stop closes what is open and exits 130/143 (nothing was written); during a
+ * run, the first stops it resumable and a second cancels (`follow`); once the work has ended,
+ * the close (DuckDB's checkpoint) is finished first, and the exit code is the run's.
  */
 async function runHeadless(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
   const log = (level: LogRecord['level'], event: string, message: string) => context.out(formatRecord(noticeRecord(level, event, message), context.logFormat));
-  const key = await checkRange(context, request.range);
-  // A processor paused before this run started (a saved flag) would hold a cron job forever: then
-  // the run ends resumable when only paused work is left. A pause sent during the run (from an
-  // attached console) waits for its resume instead.
-  const savedPauses = pausedProcessors(context.stateDir, key).filter((name) => request.processors.includes(name));
-  if (savedPauses.length) {
-    log('warn', 'paused', `${savedPauses.join(', ')} paused by an earlier run: this run ends, resumable, when only their work is left (resume them in the console, or \`backfill attach\`)`);
-  }
-  const session = await openLocalSession(context, {stopWhenOnlyPaused: savedPauses.length > 0});
-  const server = await serveForAttach(context, session, (level, message) => log(level, 'attach', message));
+  let stopSignal: NodeJS.Signals | null = null;
+  let started = false;
+  const removeStopHandler = onSignals((signal) => {
+    stopSignal ??= signal;
+    log('warn', 'signal', started ? `${signal}: stopping; the run stays resumable` : `${signal}: stopping before the run starts; nothing is written`);
+  });
+  let session: LocalSession | null = null;
+  let server: SessionServer | null = null;
+  let outcome: string | null = null;
   try {
+    const key = await checkRange(context, request.range);
+    // A processor paused before this run started (a saved flag) would hold a cron job forever: then
+    // the run ends resumable when only paused work is left. A pause sent during the run (from an
+    // attached console) waits for its resume instead.
+    const savedPauses = pausedProcessors(context.stateDir, key).filter((name) => request.processors.includes(name));
+    if (stopSignal) return signalExitCode(stopSignal);
+    session = await openLocalSession(context, {stopWhenOnlyPaused: savedPauses.length > 0});
+    if (stopSignal) return signalExitCode(stopSignal);
+    // The warehouse is open for writing: now the state dir may be created and written.
+    prepareStateDir(context.stateDir);
+    const recovered = recoverStateFile(context.stateDir);
+    if (recovered) log('warn', 'state', recovered);
+    if (savedPauses.length) {
+      log('warn', 'paused', `${savedPauses.join(', ')} paused by an earlier run: this run ends, resumable, when only their work is left (resume them in the console, or \`backfill attach\`)`);
+    }
+    const live = session;
+    server = await serveForAttach(context, live, (level, message) => log(level, 'attach', message));
     if (clampedFrom) {
       log('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`);
     }
-    let stopped = false;
+    if (stopSignal) return signalExitCode(stopSignal);
+    const runOne = async (r: RunRequest) => {
+      started = true;
+      const handle = (await live.startRun(r))!;
+      const following = follow(context, handle, (signal) => (stopSignal ??= signal));
+      if (stopSignal) void handle.stop(); // the signal came while it was being planned
+      const snapshot = await following;
+      outcome = snapshot.state;
+      return snapshot;
+    };
     const interrupted = findInterruptedRun(context.stateDir, key);
     if (interrupted) {
       // The session resumes the interrupted run (its own request) when asked to start.
       log('info', 'resume', `resuming the interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end})`);
-      const resumed = await follow(context, (await session.startRun(interrupted.request))!, () => (stopped = true));
-      if (stopped || resumed.state !== 'completed' || sameRequest(interrupted.request, request)) return exitCodeOf(resumed);
+      const resumed = await runOne(interrupted.request);
+      if (resumed.state !== 'completed' || sameRequest(interrupted.request, request)) return exitCodeOf(resumed);
+      if (stopSignal) return 1; // this request did not start: the next run does it
       log('info', 'resume', 'the interrupted run is complete; now running this request');
     }
-    return exitCodeOf(await follow(context, (await session.startRun(request))!));
+    return exitCodeOf(await runOne(request));
   } finally {
-    await server?.close();
-    await session.close('detach');
+    removeStopHandler();
+    // Closing checkpoints the warehouse: a signal now must not leave the WAL unchecked.
+    const removeFinish = finishOnSignals((signal) =>
+      log('warn', 'signal', `${signal}: ${outcome ? `the run has ended (${outcome})` : 'stopping'}; closing the warehouse (checkpoint) before exiting`),
+    );
+    try {
+      await server?.close();
+      await session?.close('detach');
+    } finally {
+      removeFinish();
+    }
   }
 }
 
@@ -170,6 +213,7 @@ export async function runBackfill(context: CliContext, options: RunOptions, wher
   if (options.dryRun) return dryRun(context, request, clampedFrom);
   if (options.detach) {
     await checkRange(context, request.range);
+    prepareStateDir(context.stateDir); // its log file goes there
     return detachRun(context);
   }
   if (context.interactive && where.console !== false) return runInConsole(context, request, clampedFrom);
@@ -184,6 +228,8 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     if (clampedFrom) {
       context.out(formatRecord(noticeRecord('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`), context.logFormat));
     }
+    const corrupt = corruptStateNotice(context.stateDir);
+    if (corrupt) context.out(formatRecord(noticeRecord('warn', 'state', corrupt), context.logFormat));
     const interrupted = findInterruptedRun(context.stateDir, context.warehouse.identity);
     if (interrupted) {
       context.out(`an interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end}) would be resumed first`);

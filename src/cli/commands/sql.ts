@@ -6,6 +6,7 @@ import {resolveTable} from '../../catalog/index.js';
 import type {DerivedTable} from '../../catalog/types.js';
 import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
+import {quoted} from '../../quote.js';
 import {bigquery, duckdb, withDatasets, type Dialect, type Engine} from '../../queries/dialect.js';
 import {processorFor} from '../../queries/processors/index.js';
 import {replaceRangeStatements} from '../../queries/write.js';
@@ -19,7 +20,7 @@ export const PLACEHOLDER_PROJECT = 'your-project';
 function parseEngine(value: string | undefined, fallback: Engine): Engine {
   if (value === undefined) return fallback;
   if (value === 'duckdb' || value === 'bigquery') return value;
-  throw new UsageError(`--engine "${value}" must be duckdb or bigquery`);
+  throw new UsageError(`--engine ${quoted(value)} must be duckdb or bigquery`);
 }
 
 function dialectFor(engine: Engine, context: CliContext): Dialect {

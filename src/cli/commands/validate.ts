@@ -1,7 +1,10 @@
 // `backfill validate [--from D] [--to D] [--tables a,b] [--json]`: the SPEC §5 checks.
-// Exit 0 when every check passes, 1 when one fails (2 for bad input, raised as UsageError).
+// Exit 0 when every check passes, 1 when one fails (2 for bad input, raised as UsageError). The
+// results are printed before they are kept for `report`: a state dir that cannot keep them costs
+// one warning line, not the results (the exit code still says what the checks found).
 import type {Command} from 'commander';
 import {formatValidation, saveLastValidation, shortName, validate, type ValidationProgress} from '../../validation/index.js';
+import {StateDirError} from '../../state/dir.js';
 import type {CommandModule} from '../main.js';
 import {resolveRange, selectTables} from '../options.js';
 
@@ -33,9 +36,15 @@ export const validateCommand: CommandModule = {
               : undefined;
             const report = await validate(warehouse, {range, tables, onProgress});
             if (onProgress) process.stderr.write('\r\x1b[2K');
-            saveLastValidation(context.stateDir, report, warehouse.description);
+            // The results first: a state dir that cannot keep them must not lose them.
             if (flags.json) context.out(JSON.stringify(report));
             else for (const line of formatValidation(report)) context.out(line);
+            try {
+              saveLastValidation(context.stateDir, report, warehouse.description);
+            } catch (error) {
+              if (!(error instanceof StateDirError)) throw error;
+              context.err(`backfill: warning: these results are not kept for \`backfill report\`: ${error.message}`);
+            }
             return report.passed ? 0 : 1;
           } finally {
             await warehouse.close();

@@ -1,0 +1,65 @@
+// The shape of the state file (`state.json` under --state-dir), one zod schema: per warehouse,
+// the paused processors, the run in progress (what a resumed run continues) and the run history.
+import {z} from 'zod';
+import type {DerivedTableName} from '../catalog/types.js';
+import type {DateRange} from '../dates.js';
+import {derivedTableName, runRequestSchema} from '../runner/request.js';
+import type {RunRequest, RunState} from '../runner/types.js';
+
+const tableName = derivedTableName;
+const range = z.object({start: z.string(), end: z.string()});
+
+const batchRecord = z.object({
+  processor: tableName,
+  start: z.string(),
+  end: z.string(),
+  dates: z.number(),
+  rows: z.number(),
+  durationMs: z.number(),
+  attempts: z.number(),
+  status: z.enum(['done', 'failed', 'cancelled']),
+  error: z.string().optional(),
+});
+
+const activeRun = z.object({
+  runId: z.string(),
+  pid: z.number(),
+  startedAt: z.string(),
+  boundary: z.string(),
+  request: runRequestSchema,
+  /** 'running' while a process works on it; 'stopped' after a quit that kept it resumable. */
+  status: z.enum(['running', 'stopped']),
+  batchesPlanned: z.number(),
+  /** Game dates each processor has built in this run (what a resumed --force run skips). */
+  done: z.record(z.string(), z.array(z.string())),
+});
+
+const runRecord = z.object({
+  runId: z.string(),
+  range,
+  processors: z.array(tableName),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  state: z.string(),
+  jobs: z.number(),
+  batches: z.array(batchRecord),
+});
+
+const warehouseState = z.object({
+  paused: z.array(tableName),
+  active: activeRun.nullable(),
+  history: z.array(runRecord),
+});
+
+export const stateSchema = z.object({
+  version: z.literal(1),
+  warehouses: z.record(z.string(), warehouseState),
+});
+
+export type BatchRecord = z.infer<typeof batchRecord>;
+export type ActiveRun = Omit<z.infer<typeof activeRun>, 'request'> & {request: RunRequest};
+export type RunRecord = Omit<z.infer<typeof runRecord>, 'state' | 'range'> & {state: RunState; range: DateRange};
+export type WarehouseState = {paused: DerivedTableName[]; active: ActiveRun | null; history: RunRecord[]};
+export type StateFile = {version: 1; warehouses: Record<string, WarehouseState>};
+
+export const EMPTY_STATE: StateFile = {version: 1, warehouses: {}};
