@@ -5,7 +5,7 @@ import {join, resolve} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {parseConfig} from '../src/config.js';
 import {startRun} from '../src/runner/index.js';
-import {KILL_GRACE_MS, runExternal} from '../src/runner/external.js';
+import {KILL_GRACE_MS, OUTPUT_LINE_MAX, runExternal} from '../src/runner/external.js';
 import type {DerivedTableName} from '../src/catalog/types.js';
 import type {DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {collect, ofType, scheduleOnlyWarehouse, tempDir, type TempDir} from './runner-support.js';
@@ -148,4 +148,21 @@ describe('cancelling an external command', () => {
     expect(lines).toContain('ignoring SIGTERM');
     expect(Date.now() - started).toBeGreaterThanOrEqual(KILL_GRACE_MS - 100);
   }, 30_000);
+});
+
+describe("an external command's output", () => {
+  it('reaches the log cut to a line and printable, however long or binary it is', async () => {
+    const lines: string[] = [];
+    const run = runExternal({
+      template: [process.execPath, '-e', "process.stdout.write('x'.repeat(100000) + '\\n\\u001b[2J\\u0007bell\\n')"],
+      start: '2021-11-01',
+      end: '2021-11-01',
+      env: {},
+      onLine: (_stream, line) => lines.push(line),
+    });
+    await run.done;
+    expect(lines).toHaveLength(2);
+    expect(lines[0].length).toBe(OUTPUT_LINE_MAX + 1); // the cut is marked with an ellipsis
+    expect(lines[1]).toBe('?[2J?bell');
+  });
 });

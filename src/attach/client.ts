@@ -4,6 +4,7 @@
 // already coalesced the state messages it forwards (see Session.subscribe).
 import {createConnection, type Socket} from 'node:net';
 import {UsageError} from '../errors.js';
+import {clipped} from '../quote.js';
 import {isRunFinished} from '../runner/types.js';
 import {answersWithData, SESSION_REQUESTS, type RequestPayload, type RequestReply, type RequestType} from '../session/requests.js';
 import {SessionStore} from '../session/store.js';
@@ -190,7 +191,7 @@ export function connectSession(socketPath: string, timeoutMs = 3000): Promise<Re
       }
       if (hello.type !== 'hello') return fail('the run did not greet (protocol mismatch)');
       if (hello.v !== PROTOCOL_VERSION) {
-        return fail(`the process holding the warehouse speaks attach protocol ${JSON.stringify(hello.v)}, this backfill ${PROTOCOL_VERSION}: use the version that started it, or stop it (resumable)`);
+        return fail(`the process holding the warehouse speaks attach protocol ${clipped(String(JSON.stringify(hello.v)))}, this backfill ${PROTOCOL_VERSION}: use the version that started it, or stop it (resumable)`);
       }
       const session = new RemoteSession(socket, hello.owner, hello);
       const rest = buffered.slice(newline + 1);

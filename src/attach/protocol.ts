@@ -3,6 +3,7 @@
 // server answers each one that carries an id with one `reply` (its data, or why it was refused).
 // Every message carries `v`; a peer that speaks another version is told so and dropped. Coverage
 // travels in its own message, only when it changed: it is the one large part of the state.
+import {clipped, quoted} from '../quote.js';
 import type {RunEvent} from '../runner/types.js';
 import {isRequestType, SESSION_REQUESTS, type RequestPayload, type RequestType, type SessionRequest} from '../session/requests.js';
 import type {SessionState} from '../session/types.js';
@@ -68,8 +69,8 @@ export function parseClientMessage(line: string): ParsedRequest | {readonly erro
   const {v, type, id: rawId, ...payload} = message as Record<string, unknown>;
   const id = Number.isSafeInteger(rawId) ? (rawId as number) : undefined;
   const withId = id === undefined ? {} : {id};
-  if (v !== PROTOCOL_VERSION) return {error: `unsupported protocol version ${JSON.stringify(v)} (this run speaks ${PROTOCOL_VERSION})`, ...withId};
-  if (!isRequestType(type)) return {error: `unknown request ${JSON.stringify(type)}`, ...withId};
+  if (v !== PROTOCOL_VERSION) return {error: `unsupported protocol version ${clipped(String(JSON.stringify(v)))} (this run speaks ${PROTOCOL_VERSION})`, ...withId};
+  if (!isRequestType(type)) return {error: `unknown request ${quoted(type)}`, ...withId};
   const parsed = SESSION_REQUESTS[type].payload.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

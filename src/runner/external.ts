@@ -3,6 +3,7 @@
 // Run without a shell in its own process group, so that pause (SIGSTOP) and cancel reach its
 // children too; its output is streamed line by line.
 import {createInterface} from 'node:readline';
+import {clipped} from '../quote.js';
 import type {Readable} from 'node:stream';
 import {execa} from 'execa';
 import type {IsoDate} from '../dates.js';
@@ -37,6 +38,9 @@ function permanent(message: string): ClassifiedError {
   return Object.assign(new Error(message), {retryKind: 'permanent' as const});
 }
 
+/** A line of a command's output longer than this is cut in the log. */
+export const OUTPUT_LINE_MAX = 2000;
+
 export function runExternal(options: ExternalOptions): ExternalRun {
   const [file, ...args] = expandCommand(options.template, options.start, options.end);
   const child = execa(file, args, {
@@ -51,7 +55,9 @@ export function runExternal(options: ExternalOptions): ExternalRun {
   const follow = (stream: Readable | null, name: 'stdout' | 'stderr') => {
     if (!stream) return Promise.resolve();
     const lines = createInterface({input: stream, crlfDelay: Infinity});
-    lines.on('line', (line) => {
+    lines.on('line', (raw) => {
+      // Someone else's bytes: cut and made printable before they reach a terminal or a log.
+      const line = clipped(raw, OUTPUT_LINE_MAX);
       if (name === 'stderr') lastErr.splice(0, lastErr.length, line);
       options.onLine(name, line);
     });
