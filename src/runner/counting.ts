@@ -1,7 +1,7 @@
 // Counts the jobs a run sends to the warehouse (the benchmark compares them between strategies;
 // on BigQuery each one is a billed, queued job).
 import type {DerivedTable, Table} from '../catalog/types.js';
-import type {Params, QueryOptions, Row, Warehouse, WriteResult} from '../warehouse/types.js';
+import type {Params, QueryOptions, Row, Warehouse, WriteOptions, WriteResult} from '../warehouse/types.js';
 
 export class CountingWarehouse implements Warehouse {
   jobs = 0;
@@ -37,8 +37,8 @@ export class CountingWarehouse implements Warehouse {
     this.jobs++;
     return this.inner.query(sql, params, options);
   }
-  replaceRange(table: DerivedTable, select: string, params: Params, options?: QueryOptions): Promise<WriteResult> {
-    this.jobs++;
+  replaceRange(table: DerivedTable, select: string, params: Params, options?: WriteOptions): Promise<WriteResult> {
+    this.jobs += 1 + (options?.before?.length ?? 0) + (options?.after?.length ?? 0);
     return this.inner.replaceRange(table, select, params, options);
   }
   deleteRange(table: DerivedTable, params: Params, options?: QueryOptions): Promise<number> {

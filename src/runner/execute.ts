@@ -6,7 +6,7 @@ import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, type IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
-import {dateParam, rangeParams, type Warehouse} from '../warehouse/types.js';
+import {dateParam, NO_STATISTICS, rangeParams, type JobStatistics, type Warehouse} from '../warehouse/types.js';
 import type {ClassifiedError} from '../warehouse/errors.js';
 import {runExternal, type ExternalRun} from './external.js';
 
@@ -28,12 +28,19 @@ export interface BatchContext {
   readonly onExternal: (run: ExternalRun | null) => void;
 }
 
-/** Rows written by the batch. */
-export async function executeBatch(work: BatchWork, context: BatchContext): Promise<number> {
-  return context.command ? executeExternal(work, context, context.command) : executeSql(work, context);
+/** What a batch did: the rows it wrote and, on BigQuery, what its write job cost. */
+export interface BatchResult {
+  readonly rows: number;
+  /** The write's job statistics; NO_STATISTICS on DuckDB and for an external command. */
+  readonly statistics: JobStatistics;
 }
 
-async function executeSql(work: BatchWork, {warehouse, signal}: BatchContext): Promise<number> {
+export async function executeBatch(work: BatchWork, context: BatchContext): Promise<BatchResult> {
+  if (context.command) return {rows: await executeExternal(work, context, context.command), statistics: NO_STATISTICS};
+  return executeSql(work, context);
+}
+
+async function executeSql(work: BatchWork, {warehouse, signal}: BatchContext): Promise<BatchResult> {
   const table = derivedTable(work.processor);
   const select = processorFor(table).select(warehouse.dialect);
   const result = await warehouse.replaceRange(table, select, rangeParams(work.start, work.end, work.runId), {
@@ -42,7 +49,7 @@ async function executeSql(work: BatchWork, {warehouse, signal}: BatchContext): P
     // while a retry, a requeue after pause or a resumed run is a new job, never an old one's result.
     job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`},
   });
-  return result.rowsWritten;
+  return {rows: result.rowsWritten, statistics: result.statistics};
 }
 
 async function executeExternal(work: BatchWork, context: BatchContext, command: readonly string[]): Promise<number> {

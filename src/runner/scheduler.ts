@@ -258,7 +258,7 @@ export class Scheduler {
     let outcome: {rows: number} | {error: unknown};
     try {
       const work = {processor: plan.processor, start: plan.start, end: plan.end, dates: plan.dates, attempt: batch.attempt, runId: this.options.runId};
-      const rows = await executeBatch(work, {
+      const {rows} = await executeBatch(work, {
         warehouse: this.options.warehouse,
         signal: abort.signal,
         command: proc.plan.command,

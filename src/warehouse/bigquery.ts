@@ -35,7 +35,7 @@ import {JobRunner, type JobIds} from './bigquery-run.js';
 import {Slots} from './bigquery-signals.js';
 import {spendPolicy} from './bigquery-spend.js';
 import {explainStrayRows} from './stray-rows.js';
-import {rangeParams, type Params, type QueryOptions, type Row, type Warehouse, type WriteResult} from './types.js';
+import {rangeParams, timestampParam, type Companion, type Params, type QueryOptions, type Row, type Warehouse, type WriteOptions, type WriteResult} from './types.js';
 
 export type {BigQueryClient, BigQueryJobHandle, JobPriority, QueryJobRequest} from './bigquery-client.js';
 
@@ -69,6 +69,12 @@ export interface DryRunResult {
 }
 
 type DmlField = 'insertedRowCount' | 'deletedRowCount';
+
+/** statistics.startTime (milliseconds since the epoch, as text) as ISO time. */
+function jobStartTime(metadata: unknown): string | null {
+  const ms = Number((metadata as {statistics?: {startTime?: string}})?.statistics?.startTime);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : null;
+}
 
 function dmlCount(metadata: unknown, field: DmlField): number {
   const stats = (metadata as {statistics?: {query?: {dmlStats?: Record<string, string>; numDmlAffectedRows?: string}}})?.statistics?.query;
@@ -114,19 +120,32 @@ export class BigQueryWarehouse implements Warehouse {
     return done.rows;
   }
 
-  async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
+  async replaceRange(table: DerivedTable, select: string, params: Params, options: WriteOptions = {}): Promise<WriteResult> {
     const [merge] = replaceRangeStatements(this.dialect, table, select);
     try {
       // The cap's dry run happens before the write slot is taken: it is no DML and may take a while.
       const cap = await this.jobs.cap(merge, params, options);
       return await this.withWriteSlot(table, options.signal, async () => {
+        const companions: Record<string, Row[]> = {};
+        await this.runCompanions(options.before, params, options, companions);
         const done = await this.run(merge, params, options, 'replace', 'deterministic', cap);
         const {metadata, statistics} = await this.jobs.statistics(done.job, done.jobId, done.cap);
-        return {rowsWritten: dmlCount(metadata, 'insertedRowCount'), statistics};
+        // BigQuery's own clock: the MERGE's start, when the rows it replaced were last current.
+        const replacedAt = jobStartTime(metadata) ?? new Date().toISOString();
+        await this.runCompanions(options.after, {...params, replaced_at: timestampParam(replacedAt)}, options, companions);
+        return {rowsWritten: dmlCount(metadata, 'insertedRowCount'), statistics, replacedAt, companions};
       });
     } catch (error) {
       // The MERGE is atomic: a failed one wrote nothing. A guard's verdict becomes one line.
       throw await explainStrayRows(this, table, select, params, options, error);
+    }
+  }
+
+  /** Each companion as its own job, in order, under the batch's job identity (a resubmission reuses it). */
+  private async runCompanions(list: readonly Companion[] | undefined, shared: Params, options: QueryOptions, into: Record<string, Row[]>): Promise<void> {
+    for (const c of list ?? []) {
+      const job = options.job ? {...options.job, step: `${options.job.step}_${c.name}`} : undefined;
+      into[c.name] = (await this.run(c.sql, {...shared, ...c.params}, {...options, ...(job ? {job} : {})}, 'companion', 'deterministic')).rows;
     }
   }
 

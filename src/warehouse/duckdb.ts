@@ -12,7 +12,7 @@ import {clipped} from '../quote.js';
 import {describeDisk, fileSize, formatSize, isDiskFull} from './disk.js';
 import {duckdbIdentity} from './ref.js';
 import {explainStrayRows} from './stray-rows.js';
-import {NO_STATISTICS, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteResult} from './types.js';
+import {NO_STATISTICS, timestampParam, type Companion, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteOptions, type WriteResult} from './types.js';
 
 export interface DuckDbOptions {
   readonly readOnly?: boolean;
@@ -127,16 +127,27 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  async replaceRange(table: DerivedTable, select: string, params: Params, options: QueryOptions = {}): Promise<WriteResult> {
+  async replaceRange(table: DerivedTable, select: string, params: Params, options: WriteOptions = {}): Promise<WriteResult> {
     const [remove, insert] = replaceRangeStatements(this.dialect, table, select);
+    const replacedAt = new Date().toISOString();
     try {
       return await this.withConnection(options.signal, async (connection) => {
         await connection.run('BEGIN TRANSACTION');
         try {
+          // One transaction: the companions (kept rows, build records) commit with the rows or not at all.
+          const companions: Record<string, Row[]> = {};
+          const runCompanions = async (list: readonly Companion[] | undefined, shared: Params) => {
+            for (const c of list ?? []) {
+              const all = {...shared, ...c.params};
+              companions[c.name] = toRows(await connection.runAndReadAll(c.sql, values(all, c.sql)));
+            }
+          };
+          await runCompanions(options.before, params);
           await connection.run(remove, values(params, remove));
           const inserted = await connection.run(insert, values(params, insert));
+          await runCompanions(options.after, {...params, replaced_at: timestampParam(replacedAt)});
           await connection.run('COMMIT');
-          return {rowsWritten: Number(inserted.rowsChanged), statistics: NO_STATISTICS};
+          return {rowsWritten: Number(inserted.rowsChanged), statistics: NO_STATISTICS, replacedAt, companions};
         } catch (error) {
           await connection.run('ROLLBACK').catch(() => undefined);
           throw error;

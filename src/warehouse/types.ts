@@ -67,10 +67,39 @@ export interface RetryDelays {
   readonly maxDelayMs: number;
 }
 
+/**
+ * A statement that travels with a batch's write (the rows it replaces kept for undo, the build
+ * record of its dates): run in the same atomic step as the replace where the engine has one. It
+ * gets the write's parameters (start_date, end_date, run_id), its own, and after the replace
+ * `replaced_at` (TIMESTAMP: when the replaced rows were last current, what BigQuery's time travel
+ * reads them as of).
+ */
+export interface Companion {
+  /** Names its result rows in WriteResult.companions (and its BigQuery job). */
+  readonly name: string;
+  readonly sql: string;
+  readonly params?: Params;
+}
+
+export interface WriteOptions extends QueryOptions {
+  /** DuckDB: inside the transaction, before the DELETE. BigQuery: jobs before the MERGE. */
+  readonly before?: readonly Companion[];
+  /**
+   * DuckDB: inside the same transaction, after the INSERT (a failure rolls the whole batch back).
+   * BigQuery: jobs right after the MERGE; a crash between the two leaves the MERGE done and these
+   * not, which each companion must tolerate (README: BigQuery's write path).
+   */
+  readonly after?: readonly Companion[];
+}
+
 export interface WriteResult {
   readonly rowsWritten: number;
   /** The write's job (BigQuery's MERGE), NO_STATISTICS on DuckDB. */
   readonly statistics: JobStatistics;
+  /** ISO time just before the replace: the rows it replaced were current then (the `replaced_at` parameter). */
+  readonly replacedAt: string;
+  /** The rows each companion statement returned, by its name. */
+  readonly companions: Readonly<Record<string, readonly Row[]>>;
 }
 
 export interface Warehouse {
@@ -86,7 +115,7 @@ export interface Warehouse {
    * of `select` (a SELECT of the table's columns without lineage, using the same parameters).
    * Re-running the same range never duplicates a row.
    */
-  replaceRange(table: DerivedTable, select: string, params: Params, options?: QueryOptions): Promise<WriteResult>;
+  replaceRange(table: DerivedTable, select: string, params: Params, options?: WriteOptions): Promise<WriteResult>;
   /** Deletes the rows of `table` in [start_date, end_date] (rollback). */
   deleteRange(table: DerivedTable, params: Params, options?: QueryOptions): Promise<number>;
   /** Creates datasets and tables that are missing; existing ones are left as they are. */
@@ -103,6 +132,10 @@ export interface Warehouse {
 
 export function dateParam(value: string): Param {
   return {type: 'DATE', value};
+}
+
+export function timestampParam(iso: string): Param {
+  return {type: 'TIMESTAMP', value: iso};
 }
 
 export function stringParam(value: string): Param {

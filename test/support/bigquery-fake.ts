@@ -47,6 +47,8 @@ export interface JobScript {
   totalBytesProcessed?: string;
   /** What jobs.get reports for the finished job. */
   statistics?: {totalBytesBilled?: string; totalSlotMs?: string; totalBytesProcessed?: string};
+  /** statistics.startTime: milliseconds since the epoch, as BigQuery writes it. */
+  startTime?: string;
 }
 
 export class FakeJob implements BigQueryJobHandle {
@@ -76,6 +78,7 @@ export class FakeJob implements BigQueryJobHandle {
       jobReference: {jobId: this.id},
       status: {state: 'DONE'},
       statistics: {
+        startTime: this.script.startTime,
         totalSlotMs: statistics.totalSlotMs,
         query: {
           dmlStats: this.script.dmlStats ?? {},
