@@ -41,6 +41,7 @@ export const configSchema = z
         nba_raw: z.string().min(1),
         nba_analytics: z.string().min(1),
         nba_precompute: z.string().min(1),
+        nba_backfill: z.string().min(1),
       })
       .partial()
       .strict()

@@ -9,7 +9,8 @@ export interface Column {
   readonly doc?: string;
 }
 
-export type Dataset = 'nba_orchestration' | 'nba_raw' | 'nba_analytics' | 'nba_precompute';
+/** `nba_backfill` holds the backfill's own bookkeeping in the warehouse (what built each date, what a run replaced). */
+export type Dataset = 'nba_orchestration' | 'nba_raw' | 'nba_analytics' | 'nba_precompute' | 'nba_backfill';
 
 /**
  * How much of an input a derived table needs for game date D:
