@@ -3,18 +3,7 @@
 // /proc/self/mounts; elsewhere the file's directory stands for it.
 import {readFileSync, realpathSync, statfsSync, statSync} from 'node:fs';
 import {dirname, sep} from 'node:path';
-
-/** Sizes as an operator reads them off `df -h`: '12.3 MiB', '1.5 GiB'. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+import {formatBytes} from './sizes.js';
 
 /** The longest mount point that holds `dir` (and its type), or null where /proc is not there. */
 function mountOf(dir: string): {readonly point: string; readonly type: string} | null {
@@ -49,7 +38,7 @@ export function describeDisk(file: string): string {
   try {
     const fs = statfsSync(dir);
     const kind = mount ? `${mount.type}, ` : '';
-    return `${name} (${kind}${formatSize(fs.blocks * fs.bsize)}, ${formatSize(fs.bavail * fs.bsize)} free)`;
+    return `${name} (${kind}${formatBytes(fs.blocks * fs.bsize)}, ${formatBytes(fs.bavail * fs.bsize)} free)`;
   } catch {
     return name;
   }

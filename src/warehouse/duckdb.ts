@@ -9,7 +9,8 @@ import {duckdb} from '../queries/dialect.js';
 import {dataGuardError} from '../queries/guards.js';
 import {deleteRangeStatement, replaceRangeStatements} from '../queries/write.js';
 import {clipped} from '../quote.js';
-import {describeDisk, fileSize, formatSize, isDiskFull} from './disk.js';
+import {describeDisk, fileSize, isDiskFull} from './disk.js';
+import {formatBytes} from './sizes.js';
 import {duckdbIdentity} from './ref.js';
 import {explainStrayRows} from './stray-rows.js';
 import {NO_STATISTICS, timestampParam, type Companion, type Params, type QueryOptions, type Row, type SqlValue, type Warehouse, type WriteOptions, type WriteResult} from './types.js';
@@ -86,10 +87,10 @@ export function checkpointError(file: string, error: Error, walBytes: number): E
   if (isDiskFull(message)) {
     return new Error(
       `the warehouse ${file} could not be checkpointed: ${describeDisk(file)} is full; ` +
-        `free ${formatSize(walBytes + CHECKPOINT_METADATA_BYTES)} there (its WAL's size and room for metadata) and run \`backfill run\` again: ${kept}`,
+        `free ${formatBytes(walBytes + CHECKPOINT_METADATA_BYTES)} there (its WAL's size and room for metadata) and run \`backfill run\` again: ${kept}`,
     );
   }
-  return new Error(`the warehouse ${file} could not be checkpointed (${clipped(message, 300)}); its WAL is ${formatSize(walBytes)}: ${kept}`);
+  return new Error(`the warehouse ${file} could not be checkpointed (${clipped(message, 300)}); its WAL is ${formatBytes(walBytes)}: ${kept}`);
 }
 
 function describeOpenError(file: string, error: Error): Error {
