@@ -64,12 +64,13 @@ export async function renderConsole(session: FakeSession, options: RenderOptions
     Object.defineProperty(instance.stdout, 'columns', {value: c, configurable: true});
     Object.defineProperty(instance.stdout, 'rows', {value: r, configurable: true});
     instance.stdout.emit('resize');
-    // Spinners render on their own, so a new frame is not enough: wait for one at the new width
-    // (the status bar spans it, all but the last column) or the too-small notice.
+    // Spinners render on their own, so a new frame is not enough: wait for one drawn at the new
+    // size (no line wider than all but the last column) or the too-small notice.
     const deadline = Date.now() + 2000;
     const fits = () => {
       const text = stripVTControlCharacters(instance.lastFrame() ?? '');
-      return text.split('\n')[0].length === c - 1 || text.includes('Terminal too small');
+      const drawnSince = instance.frames.length > before;
+      return drawnSince && (text.split('\n').every((line) => line.length <= c - 1) || text.includes('Terminal too small'));
     };
     while (!fits() && Date.now() < deadline) await tick(5);
     await settle(before);
