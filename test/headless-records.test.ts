@@ -5,7 +5,7 @@ import {printRun} from '../src/headless/printer.js';
 import {eventRecord, formatRecord, progressRecord, summaryRecords} from '../src/headless/records.js';
 import type {ProcessorProgress, RunEvent, RunHandle, RunSnapshot} from '../src/runner/types.js';
 
-const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'message'];
+const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
 const time = '2026-01-17T03:00:00.000Z';
 const batch = {processor: 'player_game_summary', start: '2021-11-01', end: '2021-11-30', dates: 29, attempt: 2} as const;
 
