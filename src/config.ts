@@ -6,8 +6,9 @@ import {resolveTable} from './catalog/index.js';
 import type {DerivedTableName} from './catalog/types.js';
 import {parseIsoDate} from './dates.js';
 import {UsageError} from './errors.js';
-import {MAX_BATCH_SIZE, MAX_PROCESSOR_WORKERS, MAX_WORKERS} from './limits.js';
+import {MAX_BATCH_SIZE, MAX_PROCESSOR_WORKERS, MAX_WORKERS, PRIORITIES, RUN_ORDERS} from './limits.js';
 import {clipped, quoted} from './quote.js';
+import {parseSize} from './warehouse/sizes.js';
 
 /** A real calendar date in YYYY-MM-DD form (also the attach protocol's dates). */
 export const isoDate = z.string().refine((v) => {
@@ -18,6 +19,19 @@ export const isoDate = z.string().refine((v) => {
     return false;
   }
 }, 'a real date in YYYY-MM-DD form');
+
+/** Bytes written with a unit (`2TB`, `500GB`, `10MiB`), read as a number of bytes (src/warehouse/sizes.ts). */
+const size = z
+  .string()
+  .max(64)
+  .transform((text, ctx) => {
+    try {
+      return parseSize(text, 'size');
+    } catch {
+      ctx.addIssue({code: 'custom', message: 'expected a positive size with a unit, e.g. 500GB or 2TB (B, KB ... PB; KiB ... PiB)'});
+      return z.NEVER;
+    }
+  });
 
 const processorSettings = z
   .object({
@@ -52,6 +66,16 @@ export const configSchema = z
     boundary: isoDate.optional(),
     /** Global limit on batches in flight across processors. */
     workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
+    /** Which batches start first (`--order`). */
+    order: z.enum(RUN_ORDERS).optional(),
+    /** BigQuery only (ignored on DuckDB, like project and datasets): bytes billed the whole run may reach (`--budget`). */
+    budget: size.optional(),
+    /** BigQuery only: a fixed maximumBytesBilled per job instead of the dry-run estimate × bytesMargin (`--max-bytes-per-job`). */
+    maxBytesPerJob: size.optional(),
+    /** BigQuery only: each job's cap is its dry-run estimate times this (default 1.5). */
+    bytesMargin: z.number().min(1).max(100).optional(),
+    /** BigQuery only: job priority (`--priority`). */
+    priority: z.enum(PRIORITIES).optional(),
     /** Per processor, by table name or short name. */
     processors: z.record(z.string(), processorSettings).optional(),
   })

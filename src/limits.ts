@@ -7,3 +7,11 @@ export const MAX_BATCH_SIZE = 400;
 export const MAX_WORKERS = 64;
 /** Batches in flight for one processor (config `processors.X.workers`). */
 export const MAX_PROCESSOR_WORKERS = 32;
+
+/** Which batches start first (`--order`, config `order`): the oldest dates (default) or the newest. */
+export const RUN_ORDERS = ['oldest-first', 'newest-first'] as const;
+export type RunOrder = (typeof RUN_ORDERS)[number];
+
+/** BigQuery job priority as the command line and the config write it (`--priority`, config `priority`). */
+export const PRIORITIES = ['interactive', 'batch'] as const;
+export type Priority = (typeof PRIORITIES)[number];

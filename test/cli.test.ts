@@ -133,8 +133,10 @@ describe('run', SLOW, () => {
     const result = await backfill(box, ['--config', config, '--warehouse', path, '--log-format', 'json', 'run', '--batch-size', '15']);
     expect(result.exitCode).toBe(0);
     const records = lines(result.stdout).map((l) => JSON.parse(l));
-    const fields = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'message'];
+    const fields = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
     for (const r of records) expect(Object.keys(r).sort()).toEqual([...fields].sort());
+    // DuckDB bills nothing: the spend fields are there, null.
+    for (const r of records) expect([r.bytes_processed, r.bytes_billed, r.slot_ms]).toEqual([null, null, null]);
     const finished = records.filter((r) => r.event === 'batch-finished');
     expect(finished.length).toBeGreaterThanOrEqual(10 * 3); // 44 game dates in batches of 15, ten processors
     for (const r of finished) {

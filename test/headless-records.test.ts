@@ -5,7 +5,7 @@ import {printRun} from '../src/headless/printer.js';
 import {eventRecord, formatRecord, progressRecord, summaryRecords} from '../src/headless/records.js';
 import type {ProcessorProgress, RunEvent, RunHandle, RunSnapshot} from '../src/runner/types.js';
 
-const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'message'];
+const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
 const time = '2026-01-17T03:00:00.000Z';
 const batch = {processor: 'player_game_summary', start: '2021-11-01', end: '2021-11-30', dates: 29, attempt: 2} as const;
 
@@ -66,6 +66,39 @@ describe('records', () => {
     expect(failed[0]).toMatchObject({level: 'error'});
     expect(failed[0].message).toContain('last error: boom');
     expect(summaryRecords(snapshot('interrupted'), time).at(-1)!.message).toContain('resumable: run `backfill run` again');
+  });
+});
+
+describe('spend (BigQuery job statistics)', () => {
+  const statistics = {jobId: 'backfill_run-1_pgs', bytesProcessed: 3 * 2 ** 30, bytesBilled: 3 * 2 ** 30 + 2 ** 20, slotMs: 45_000, estimatedBytes: 3 * 2 ** 30, bytesCap: 4.5 * 2 ** 30};
+
+  it("a batch's line and record carry its job's bytes processed, bytes billed and slot-ms", () => {
+    const finished = eventRecord({type: 'batch-finished', time, runId: 'run-1', batch, rows: 8123, durationMs: 1234, statistics})!;
+    expect(finished).toMatchObject({bytes_processed: 3 * 2 ** 30, bytes_billed: 3 * 2 ** 30 + 2 ** 20, slot_ms: 45_000});
+    expect(formatRecord(finished, 'text')).toBe(`${time} INFO  PGS 2021-11-01..2021-11-30 done: 8123 rows in 1.2s; 3.0 GiB processed, 3.0 GiB billed, 45000 slot-ms`);
+    // DuckDB's statistics are all null: the line is as before, the fields null.
+    const duck = eventRecord({type: 'batch-finished', time, runId: 'run-1', batch, rows: 1, durationMs: 5, statistics: {...statistics, jobId: null, bytesProcessed: null, bytesBilled: null, slotMs: null}})!;
+    expect(duck).toMatchObject({bytes_processed: null, bytes_billed: null, slot_ms: null});
+    expect(duck.message).toBe('PGS 2021-11-01..2021-11-30 done: 1 rows in 0.0s');
+  });
+
+  it('the budget pause is one warn record with the billed bytes, for others to notify on', () => {
+    const paused = eventRecord({type: 'budget-paused', time, runId: 'run-1', budget: 2 * 2 ** 40, billed: 2 * 2 ** 40 + 2 ** 30, estimate: 2 ** 40})!;
+    expect(Object.keys(paused)).toEqual(FIELDS);
+    expect(paused).toMatchObject({event: 'budget-paused', level: 'warn', processor: null, bytes_billed: 2 * 2 ** 40 + 2 ** 30});
+    expect(paused.message).toMatch(/^budget reached: 2\.0 TiB billed of the 2\.0 TiB budget \(estimate 1\.0 TiB\); every processor is paused, resumably: resume them in the console \(R\) or with `backfill attach`/);
+  });
+
+  it('summary and progress carry the processor\'s spend so far, the outcome the run\'s against its estimate and budget', () => {
+    const spend = {bytesProcessed: 2 ** 30, bytesBilled: 2 * 2 ** 30, slotMs: 1_000};
+    expect(progressRecord(progress({spend}), time)).toMatchObject({bytes_billed: 2 * 2 ** 30, slot_ms: 1_000});
+    const done = {...snapshot('completed'), spend: {...spend, estimate: 3 * 2 ** 30, budget: 4 * 2 ** 30, budgetReached: false}};
+    done.processors = [progress({status: 'done', datesDone: 200, spend})];
+    const records = summaryRecords(done, time);
+    expect(records[0]).toMatchObject({event: 'summary', bytes_billed: 2 * 2 ** 30});
+    expect(records[0].message).toContain('1500 rows; 1.0 GiB processed, 2.0 GiB billed, 1000 slot-ms');
+    expect(records.at(-1)).toMatchObject({event: 'run-finished', bytes_billed: 2 * 2 ** 30, bytes_processed: 2 ** 30, slot_ms: 1_000});
+    expect(records.at(-1)!.message).toMatch(/; 1\.0 GiB processed, 2\.0 GiB billed, 1000 slot-ms \(estimate 3\.0 GiB\), budget 4\.0 GiB$/);
   });
 });
 

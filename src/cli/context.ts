@@ -6,10 +6,11 @@ import {loadConfig, type Config, DEFAULT_START} from '../config.js';
 import {parseIsoDate, today, type IsoDate} from '../dates.js';
 import {UsageError, WarehouseBusyError} from '../errors.js';
 import {describeHolder, lockHolder} from '../state/lock.js';
+import {bigQueryJobArgs, bigQueryJobSettings, type BigQueryJobFlags} from './bigquery-options.js';
 import {bigQuerySettings, openRef, warehouseRef, type BigQuerySettings, type WarehouseRef} from '../warehouse/ref.js';
 import type {Warehouse} from '../warehouse/types.js';
 
-export interface GlobalOptions {
+export interface GlobalOptions extends BigQueryJobFlags {
   readonly warehouse?: string;
   readonly target?: 'duckdb' | 'bigquery';
   readonly project?: string;
@@ -68,7 +69,8 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
   const config = loadConfig(options.config);
   const target = options.target ?? config.target ?? 'duckdb';
   const duckdbPath = resolve(options.warehouse ?? env.BACKFILL_WAREHOUSE ?? config.warehouse ?? defaultWarehousePath(env));
-  const bigquery = bigQuerySettings({project: options.project ?? config.project, location: options.location ?? config.location, datasets: config.datasets}, env);
+  const jobs = bigQueryJobSettings(options, config, target);
+  const bigquery = bigQuerySettings({project: options.project ?? config.project, location: options.location ?? config.location, datasets: config.datasets, jobs}, env);
   const warehouse = warehouseRef(target, duckdbPath, bigquery);
   const stateDir = resolve(options.stateDir ?? env.BACKFILL_STATE_DIR ?? defaultStateDir(env));
   const boundary = config.boundary ? parseIsoDate(config.boundary) : today();
@@ -89,6 +91,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
       ...(options.config ? ['--config', resolve(options.config)] : []),
       ...(bigquery.project ? ['--project', bigquery.project] : []),
       ...(bigquery.location ? ['--location', bigquery.location] : []),
+      ...bigQueryJobArgs(options),
     ],
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

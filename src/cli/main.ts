@@ -2,6 +2,7 @@
 import {Command, CommanderError, Option} from 'commander';
 import {UsageError} from '../errors.js';
 import {markWorkStarted} from '../headless/signals.js';
+import {PRIORITIES} from '../limits.js';
 import {clipped} from '../quote.js';
 import {describeError} from '../warehouse/errors.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
@@ -48,6 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--location <loc>', 'BigQuery location')
     .option('--config <file>', 'configuration file (JSON)')
     .option('--state-dir <dir>', 'where run state lives (env BACKFILL_STATE_DIR)')
+    .option('--max-bytes-per-job <size>', "BigQuery: every job's maximumBytesBilled, e.g. 500GB (default: its dry-run estimate x 1.5)")
+    .addOption(new Option('--priority <priority>', 'BigQuery: job priority (batch waits for idle slots)').choices(PRIORITIES))
     .option('--no-tty', 'no console: log lines only (automatic when stdout is not a terminal)')
     .addOption(new Option('--log-format <format>', 'headless log lines').choices(['text', 'json']).default('text'))
     // Global options are accepted after the subcommand too (`backfill status --warehouse x`):

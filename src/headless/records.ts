@@ -1,9 +1,13 @@
 // One log record per thing an operator (or a script) wants to see: the run's events, a periodic
 // progress line per processor, and the summary. Field names are a contract for `--log-format json`
-// consumers; every record carries all of them (null when they do not apply).
+// consumers; every record carries all of them (null when they do not apply). The spend fields
+// (bytes_processed, bytes_billed, slot_ms) are BigQuery's job statistics: a batch's on
+// batch-finished, a processor's so far on progress and summary, the run's on budget-paused and
+// run-finished; null on DuckDB, whose jobs bill nothing.
 import {formatDuration} from '../figures.js';
-import {eventText} from '../runner/event-text.js';
-import type {BatchRef, LogLevel, ProcessorProgress, RunEvent, RunSnapshot} from '../runner/types.js';
+import {formatBytes} from '../warehouse/sizes.js';
+import {eventText, spendText} from '../runner/event-text.js';
+import type {BatchRef, LogLevel, ProcessorProgress, RunEvent, RunSnapshot, Spend} from '../runner/types.js';
 
 export interface LogRecord {
   readonly time: string;
@@ -17,6 +21,12 @@ export interface LogRecord {
   readonly rows: number | null;
   readonly duration_ms: number | null;
   readonly attempt: number | null;
+  /** totalBytesProcessed of the batch's job, or the processor's or run's sum so far. */
+  readonly bytes_processed: number | null;
+  /** totalBytesBilled, likewise (what on-demand pricing charges). */
+  readonly bytes_billed: number | null;
+  /** totalSlotMs, likewise. */
+  readonly slot_ms: number | null;
   /** The human-readable line (the text format prints it after time and level). */
   readonly message: string;
 }
@@ -32,8 +42,15 @@ function record(fields: Partial<LogRecord> & Pick<LogRecord, 'time' | 'level' | 
     rows: fields.rows ?? null,
     duration_ms: fields.duration_ms ?? null,
     attempt: fields.attempt ?? null,
+    bytes_processed: fields.bytes_processed ?? null,
+    bytes_billed: fields.bytes_billed ?? null,
+    slot_ms: fields.slot_ms ?? null,
     message: fields.message,
   };
+}
+
+function spendFields(spend: Spend | undefined): Partial<LogRecord> {
+  return spend ? {bytes_processed: spend.bytesProcessed, bytes_billed: spend.bytesBilled, slot_ms: spend.slotMs} : {};
 }
 
 /** A line of the command itself (a signal received, a clamped range, a resumed run). */
@@ -53,7 +70,7 @@ export function eventRecord(event: RunEvent): LogRecord | null {
     case 'batch-failed':
       return record({...base, ...batchFields(event.batch)});
     case 'batch-finished':
-      return record({...base, ...batchFields(event.batch), rows: event.rows, duration_ms: event.durationMs});
+      return record({...base, ...batchFields(event.batch), rows: event.rows, duration_ms: event.durationMs, ...spendFields(event.statistics)});
     case 'batch-retry':
       return record({...base, ...batchFields(event.batch), duration_ms: event.delayMs});
     case 'concurrency-changed':
@@ -64,6 +81,8 @@ export function eventRecord(event: RunEvent): LogRecord | null {
       return record({...base, processor: event.processor});
     case 'log':
       return record({...base, processor: event.processor ?? null});
+    case 'budget-paused':
+      return record({...base, bytes_billed: event.billed});
     case 'run-finished':
       return null;
   }
@@ -81,8 +100,8 @@ export function progressRecord(p: ProcessorProgress, time: string): LogRecord | 
   const eta = p.etaSeconds !== null ? `, eta ${formatDuration(p.etaSeconds)}` : '';
   const failed = p.datesFailed ? `, ${p.datesFailed} failed` : '';
   return record({
-    time, level: 'info', event: 'progress', processor: p.name, rows: p.rowsWritten,
-    message: `${p.short} ${p.status}: ${p.datesDone}/${p.datesTotal} game dates (${pct}%)${failed}, ${p.rowsWritten} rows, ${p.running.length} in flight${rate}${eta}`,
+    time, level: 'info', event: 'progress', processor: p.name, rows: p.rowsWritten, ...spendFields(p.spend),
+    message: `${p.short} ${p.status}: ${p.datesDone}/${p.datesTotal} game dates (${pct}%)${failed}, ${p.rowsWritten} rows, ${p.running.length} in flight${rate}${eta}${spendText(p.spend, 'log')}`,
   });
 }
 
@@ -93,9 +112,9 @@ export function summaryRecords(snapshot: RunSnapshot, time: string): LogRecord[]
     if (p.status === 'idle') continue;
     records.push(
       record({
-        time, level: p.status === 'failed' ? 'error' : 'info', event: 'summary', processor: p.name, rows: p.rowsWritten,
+        time, level: p.status === 'failed' ? 'error' : 'info', event: 'summary', processor: p.name, rows: p.rowsWritten, ...spendFields(p.spend),
         message: `${p.short.padEnd(4)} ${p.status}: ${p.datesDone}/${p.datesTotal} game dates, ${p.rowsWritten} rows` +
-          (p.retries ? `, ${p.retries} retries` : '') + (p.lastError ? `; last error: ${p.lastError}` : ''),
+          (p.retries ? `, ${p.retries} retries` : '') + spendText(p.spend, 'log') + (p.lastError ? `; last error: ${p.lastError}` : ''),
       }),
     );
   }
@@ -108,12 +127,22 @@ export function summaryRecords(snapshot: RunSnapshot, time: string): LogRecord[]
     record({
       time, level: snapshot.state === 'completed' ? 'info' : snapshot.state === 'failed' ? 'error' : 'warn',
       event: 'run-finished', start: snapshot.range?.start ?? null, end: snapshot.range?.end ?? null, rows: t.rowsWritten,
-      duration_ms: elapsed,
+      duration_ms: elapsed, ...spendFields(snapshot.spend),
       message: `run ${snapshot.runId ?? ''} ${snapshot.state}: ${t.datesDone}/${t.datesTotal} game dates, ${t.batchesDone} batches done, ` +
-        `${t.batchesFailed} failed, ${t.rowsWritten} rows` + (elapsed !== null ? ` in ${formatDuration(elapsed / 1000)}` : '') + resumable,
+        `${t.batchesFailed} failed, ${t.rowsWritten} rows` + (elapsed !== null ? ` in ${formatDuration(elapsed / 1000)}` : '') + runSpendText(snapshot) + resumable,
     }),
   );
   return records;
+}
+
+/** '; 3.5 GiB processed, 3.5 GiB billed, ... slot-ms of the 3.0 GiB estimate, budget 3.0 GiB (reached)' */
+function runSpendText(snapshot: RunSnapshot): string {
+  const spend = snapshot.spend;
+  const text = spendText(spend, 'log');
+  if (!spend || !text) return text;
+  const estimate = spend.estimate !== null ? ` (estimate ${formatBytes(spend.estimate)})` : '';
+  const budget = spend.budget !== null ? `, budget ${formatBytes(spend.budget)}${spend.budgetReached ? ' (reached)' : ''}` : '';
+  return `${text}${estimate}${budget}`;
 }
 
 export function formatRecord(r: LogRecord, format: 'text' | 'json'): string {

@@ -4,7 +4,8 @@
 // said, so the two cannot drift apart.
 import {shortName} from '../catalog/index.js';
 import {formatCount, formatDuration, formatSeconds, shortRange} from '../figures.js';
-import type {BatchRef, LogLevel, RunEvent} from './types.js';
+import {formatBytes} from '../warehouse/sizes.js';
+import type {BatchRef, LogLevel, RunEvent, Spend} from './types.js';
 
 export type EventStyle = 'pane' | 'log';
 
@@ -19,6 +20,8 @@ interface Style {
   startDetail(b: BatchRef): string;
   /** The level of routine progress lines (the pane hides debug lines unless asked). */
   routine: LogLevel;
+  /** What the budget pause tells the operator to do. */
+  resumeHint: string;
 }
 
 const STYLES: Readonly<Record<EventStyle, Style>> = {
@@ -29,6 +32,7 @@ const STYLES: Readonly<Record<EventStyle, Style>> = {
     ms: (ms) => formatDuration(ms / 1000),
     startDetail: (b) => (b.attempt > 1 ? ` (attempt ${b.attempt})` : ''),
     routine: 'debug',
+    resumeHint: 'R resumes them past it',
   },
   log: {
     batch: (b) => `${shortName(b.processor)} ${b.start}..${b.end}`,
@@ -37,8 +41,20 @@ const STYLES: Readonly<Record<EventStyle, Style>> = {
     ms: formatSeconds,
     startDetail: (b) => ` (${b.dates} game date${b.dates === 1 ? '' : 's'}${b.attempt > 1 ? `, attempt ${b.attempt}` : ''})`,
     routine: 'info',
+    resumeHint: 'resume them in the console (R) or with `backfill attach` to go on past it; a headless run with no console attached stops here, resumable',
   },
 };
+
+/**
+ * A batch's (or a total's) job statistics: '; 1.2 GiB processed, 1.2 GiB billed, 45000 slot-ms',
+ * empty where the engine reports none (DuckDB, an external command).
+ */
+export function spendText(spend: Spend | undefined, style: EventStyle): string {
+  if (!spend || (spend.bytesProcessed === null && spend.bytesBilled === null && spend.slotMs === null)) return '';
+  const bytes = (n: number | null) => (n === null ? '?' : formatBytes(n));
+  const slots = spend.slotMs === null ? '?' : STYLES[style].count(spend.slotMs);
+  return `; ${bytes(spend.bytesProcessed)} processed, ${bytes(spend.bytesBilled)} billed, ${slots} slot-ms`;
+}
 
 export interface EventText {
   readonly level: LogLevel;
@@ -63,7 +79,7 @@ export function eventText(event: RunEvent, style: EventStyle): EventText | null 
     case 'batch-started':
       return say(s.routine, `${s.batch(event.batch)} started${s.startDetail(event.batch)}`);
     case 'batch-finished':
-      return say('info', `${s.batch(event.batch)} done: ${s.dates(event.batch.dates)}${s.count(event.rows)} rows in ${s.ms(event.durationMs)}`);
+      return say('info', `${s.batch(event.batch)} done: ${s.dates(event.batch.dates)}${s.count(event.rows)} rows in ${s.ms(event.durationMs)}${spendText(event.statistics, style)}`);
     case 'batch-retry':
       return say('warn', `${s.batch(event.batch)} ${event.kind} error on attempt ${event.batch.attempt}, retrying in ${s.ms(event.delayMs)}: ${event.error}`);
     case 'batch-failed':
@@ -79,6 +95,10 @@ export function eventText(event: RunEvent, style: EventStyle): EventText | null 
     case 'log':
       if (event.level === 'debug' && style === 'log') return null;
       return say(event.level, event.processor ? `${shortName(event.processor)} ${event.message}` : event.message);
+    case 'budget-paused': {
+      const estimate = event.estimate === null ? '' : ` (estimate ${formatBytes(event.estimate)})`;
+      return say('warn', `budget reached: ${formatBytes(event.billed)} billed of the ${formatBytes(event.budget)} budget${estimate}; every processor is paused, resumably: ${s.resumeHint}`);
+    }
     case 'run-finished': {
       if (style === 'log') return null;
       const t = event.snapshot.totals;

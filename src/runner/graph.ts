@@ -149,6 +149,13 @@ export class BatchGraph {
     return first;
   }
 
+  /** A processor's latest ready batch (ids are in date order): what newest-first starts. */
+  lastReady(processor: DerivedTableName): number | undefined {
+    let last: number | undefined;
+    for (const id of this.ready.get(processor) ?? []) if (last === undefined || id > last) last = id;
+    return last;
+  }
+
   /** Batches (and their game dates) in a state, of one processor or of the whole run. */
   tally(state: BatchState, processor?: DerivedTableName): {batches: number; dates: number} {
     const tally = processor ? this.tallies.get(processor) : this.total;

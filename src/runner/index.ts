@@ -28,10 +28,14 @@ import type {IsoDate} from '../dates.js';
 import {acquireLock, lockHolder, type WarehouseLock} from '../state/lock.js';
 import {StateStore, type ActiveRun} from '../state/store.js';
 import type {Warehouse} from '../warehouse/types.js';
+import {describeError} from '../warehouse/errors.js';
+import type {JobStatistics} from '../warehouse/types.js';
+import {checkBudget, planEstimate} from './budget.js';
 import {CountingWarehouse} from './counting.js';
 import {RunJournal} from './journal.js';
 import {planBatchCount, planRun, type Plan} from './plan.js';
 import {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
+import {SpendMeter} from './spend.js';
 import {Supervisor} from './supervisor.js';
 import type {RunEvent, RunHandle, RunIntent, RunRequest, RunSnapshot} from './types.js';
 
@@ -42,7 +46,10 @@ export type {BatchIdRun, UnplannedInput} from './gates.js';
 export {LookbackIndex, type CoverageLookback, type LookbackBlocker} from './lookback.js';
 export {isRunActive, isRunFinished} from './types.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
-export {sameRequest} from './request.js';
+export {sameRequest, withRunDefaults} from './request.js';
+export {BudgetError, budgetRefusal, checkBudget, checkRequestBudget, formatBudget} from './budget.js';
+export {NEWEST_FIRST} from './plan.js';
+export {addSpend, NO_SPEND, spendOf} from './spend.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
 export type {ActiveRun, RunRecord} from '../state/store.js';
 export type * from './types.js';
@@ -116,6 +123,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   let supervisor: Supervisor;
   let plan: Plan;
   let journal: RunJournal;
+  const notices: string[] = [];
   try {
     plan = options.plan ?? await planRun({
       warehouse,
@@ -125,11 +133,18 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       // A forced run rebuilds covered dates, so the warehouse cannot tell what it already did.
       alreadyDone: resume && request.force ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
     });
+    // Where the engine bills: the plan's estimate (for the status bar), which must fit a new run's budget.
+    const cost = await planEstimate(warehouse, plan, (error) => notices.push(`no dry-run estimate of the plan (${describeError(error)}): spend is shown without one`));
+    if (!resume) checkBudget(plan, cost);
     const previous = resume ? store.history(key).find((r) => r.runId === runId) : undefined;
+    const spend = warehouse.engine === 'bigquery'
+      ? new SpendMeter({processors: plan.processors.map((p) => p.name), budget: plan.request.budget ?? null, estimate: cost?.bytes ?? null, previous: previous?.batches})
+      : null;
     journal = new RunJournal(store, key, {
       runId,
       boundary: plan.boundary,
-      request,
+      request: plan.request,
+      billing: spend ? {estimate: spend.run().estimate, budget: spend.run().budget} : null,
       range: plan.range ?? plan.requested,
       batchesPlanned: planBatchCount(plan) + (resume?.batchesPlanned ?? 0),
       done: resume?.done,
@@ -142,6 +157,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       retry: {...DEFAULT_RETRY, ...options.warehouse.retryDelays, ...options.retry},
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,
+      spend,
       hooks: {
         onBatchSettled: (b) =>
           journal.batchSettled(b.processor, b.plan, {
@@ -150,6 +166,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
             attempts: b.attempts,
             status: b.status,
             ...(b.error ? {error: b.error} : {}),
+            ...statisticsFields(b.statistics),
           }),
         onPausedChanged: (names, paused) => store.setPaused(key, names, paused),
       },
@@ -166,6 +183,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   });
   setImmediate(() => {
     if (resume) supervisor.log('info', `resuming ${runId} (started ${resume.startedAt}): ${planBatchCount(plan)} batches left`);
+    for (const notice of notices) supervisor.log('warn', notice);
     supervisor.start();
   });
   return {
@@ -181,6 +199,13 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
     jobs: () => warehouse.jobs,
     finished: done,
   };
+}
+
+/** A batch's job statistics in its history record: only what the engine reported (nothing on DuckDB). */
+function statisticsFields(statistics: JobStatistics | null): {bytesProcessed?: number | null; bytesBilled?: number | null; slotMs?: number | null; jobId?: string | null} {
+  if (!statistics || (statistics.jobId === null && statistics.bytesBilled === null)) return {};
+  const {jobId, bytesProcessed, bytesBilled, slotMs} = statistics;
+  return {jobId, bytesProcessed, bytesBilled, slotMs};
 }
 
 /** Forgets an interrupted run (the operator chose not to resume it); returns what was forgotten. */

@@ -5,6 +5,7 @@ import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import type {ActiveRun, BatchRecord, RunRecord, StateStore} from '../state/store.js';
 import type {PlannedBatch} from './plan.js';
+import {addSpend, NO_SPEND, spendOf} from './spend.js';
 import type {RunRequest, RunState} from './types.js';
 
 export class RunJournal {
@@ -16,7 +17,17 @@ export class RunJournal {
   constructor(
     private readonly store: StateStore,
     private readonly warehouseKey: string,
-    init: {runId: string; boundary: IsoDate; request: RunRequest; range: DateRange; batchesPlanned: number; done?: Record<string, IsoDate[]>; previous?: RunRecord},
+    init: {
+      runId: string;
+      boundary: IsoDate;
+      request: RunRequest;
+      range: DateRange;
+      batchesPlanned: number;
+      done?: Record<string, IsoDate[]>;
+      previous?: RunRecord;
+      /** Where the engine bills: the estimate and budget the record's spend is kept against. */
+      billing?: {readonly estimate: number | null; readonly budget: number | null} | null;
+    },
     private readonly intervalMs = 250,
   ) {
     const startedAt = init.previous?.startedAt ?? new Date().toISOString();
@@ -40,11 +51,24 @@ export class RunJournal {
       jobs: init.previous?.jobs ?? 0,
       batches: [...(init.previous?.batches ?? [])],
     };
+    this.billing = init.billing ?? null;
+    this.updateSpend();
     this.flush();
+  }
+
+  private readonly billing: {readonly estimate: number | null; readonly budget: number | null} | null;
+
+  /** The record's spend: its batches' totals (earlier segments included), where the engine bills. */
+  private updateSpend(): void {
+    if (!this.billing) return;
+    const total = this.record.batches.reduce((sum, b) => addSpend(sum, spendOf(b)), NO_SPEND);
+    const {estimate, budget} = this.billing;
+    this.record.spend = {...total, estimate, budget, budgetReached: budget !== null && (total.bytesBilled ?? 0) >= budget};
   }
 
   batchSettled(processor: DerivedTableName, plan: PlannedBatch, outcome: Omit<BatchRecord, 'processor' | 'start' | 'end' | 'dates'>): void {
     this.record.batches.push({processor, start: plan.start, end: plan.end, dates: plan.dates.length, ...outcome});
+    this.updateSpend();
     if (outcome.status === 'done') this.active.done[processor] = [...(this.active.done[processor] ?? []), ...plan.dates];
     this.later();
   }

@@ -6,11 +6,13 @@ import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
 import {addDays, type DateRange, type IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
+import type {RunOrder} from '../limits.js';
 import {coveredDates, gameCalendar, type GameDate} from '../queries/coverage.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {globalWorkers, limitsFor} from './defaults.js';
 import {gatesOf, type BatchIdRun, type UnplannedInput} from './gates.js';
 import {LookbackIndex} from './lookback.js';
+import {withRunDefaults} from './request.js';
 import type {RunRequest} from './types.js';
 
 export interface PlannedBatch {
@@ -59,7 +61,13 @@ export interface Plan {
   readonly createdAt: string;
   readonly force: boolean;
   readonly globalWorkers: number;
-  /** What was asked; the run of this plan journals it, so that a resumed run asks it again. */
+  /**
+   * Which batches start first. Batch ids stay in date order either way (the gates name them);
+   * newest-first cuts each season's batches from its latest date, so the batch that starts first
+   * is a whole one, and the scheduler starts the latest ready batch. Lookback still gates.
+   */
+  readonly order: RunOrder;
+  /** What was asked (order and budget filled from the config); the run of this plan journals it, so that a resumed run asks it again. */
   readonly request: RunRequest;
   readonly processors: readonly ProcessorPlan[];
   readonly missing: readonly MissingInput[];
@@ -82,13 +90,17 @@ function inCatalogOrder(names: readonly DerivedTableName[]): DerivedTableName[] 
 
 /**
  * Consecutive game dates, at most `size` per batch, never across two seasons: lookback reads the
- * batch's season, so a batch spanning two seasons would pay for both.
+ * batch's season, so a batch spanning two seasons would pay for both. Counted from the oldest date,
+ * or from the newest for newest-first (a season's partial batch is then its earliest); returned
+ * in date order either way.
  */
-function cut(processor: DerivedTableName, dates: readonly GameDate[], size: number): UngatedBatch[] {
+function cut(processor: DerivedTableName, dates: readonly GameDate[], size: number, order: RunOrder): UngatedBatch[] {
+  const newest = order === 'newest-first';
   const batches: UngatedBatch[] = [];
   let chunk: GameDate[] = [];
   const flush = () => {
     if (chunk.length === 0) return;
+    if (newest) chunk.reverse();
     batches.push({
       processor,
       start: chunk[0].date,
@@ -98,12 +110,12 @@ function cut(processor: DerivedTableName, dates: readonly GameDate[], size: numb
     });
     chunk = [];
   };
-  for (const date of dates) {
+  for (const date of newest ? [...dates].reverse() : dates) {
     if (chunk.length === size || (chunk.length > 0 && chunk[0].season !== date.season)) flush();
     chunk.push(date);
   }
   flush();
-  return batches;
+  return newest ? batches.reverse() : batches;
 }
 
 /** Every game date the warehouse knows before the boundary, in order. */
@@ -111,7 +123,9 @@ export async function calendarBefore(warehouse: Warehouse, boundary: IsoDate): P
   return gameCalendar(warehouse, addDays(boundary, -1));
 }
 
-export async function planRun({warehouse, config, boundary, request, alreadyDone = {}}: PlanOptions): Promise<Plan> {
+export async function planRun({warehouse, config, boundary, request: asked, alreadyDone = {}}: PlanOptions): Promise<Plan> {
+  const request = withRunDefaults(asked, config, warehouse.engine);
+  const order = request.order ?? 'oldest-first';
   if (request.processors.length === 0) throw new UsageError('no processor selected');
   if (request.batchSize !== undefined && !(Number.isInteger(request.batchSize) && request.batchSize >= 1)) {
     throw new UsageError(`--batch-size ${request.batchSize} must be a whole number of game dates, 1 or more`);
@@ -165,7 +179,7 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
   }
 
   const limits = new Map(names.map((name) => [name, limitsFor(name, config, request)]));
-  const cuts = names.map((name) => cut(name, calendar.filter((g) => toBuild.get(name)!.has(g.date)), limits.get(name)!.batchSize));
+  const cuts = names.map((name) => cut(name, calendar.filter((g) => toBuild.get(name)!.has(g.date)), limits.get(name)!.batchSize, order));
   // Ids follow plan order (processors, then dates); the gates name batches by them.
   const gates = gatesOf(cuts.flat(), lookback, isCovered);
   let next = 0;
@@ -203,6 +217,7 @@ export async function planRun({warehouse, config, boundary, request, alreadyDone
     boundary,
     force,
     globalWorkers: globalWorkers(config, request),
+    order,
     request,
     processors,
     missing,
@@ -226,11 +241,15 @@ function sampleDates(dates: readonly IsoDate[]): string {
   return dates.length <= 3 ? dates.join(', ') : `${dates[0]} … ${dates[dates.length - 1]} (${dates.length} dates)`;
 }
 
+/** What newest-first means, said by `run --dry-run` and the console's confirmation. */
+export const NEWEST_FIRST = 'newest first: the latest ready batch starts first; a phase 4 batch still waits for its inputs (lookback)';
+
 /** The plan as text for `run --dry-run` and the console's confirmation. */
 export function formatPlan(plan: Plan): string[] {
   const lines: string[] = [];
   const range = plan.range ? `${plan.range.start} → ${plan.range.end}` : 'nothing (the range is on or after the boundary)';
   lines.push(`plan: ${range}${plan.force ? ' (--force: covered dates are rebuilt)' : ''}; boundary ${plan.boundary} (not written on or after)`);
+  if (plan.order === 'newest-first') lines.push(`  ${NEWEST_FIRST}`);
   if (plan.range && plan.range.end !== plan.requested.end) lines.push(`  the requested end ${plan.requested.end} was cut at the boundary`);
   const header = ['processor', 'phase', 'dates', 'games', 'skipped', 'batches', 'size', 'workers', 'kind'];
   const rows = plan.processors.map((p) => [

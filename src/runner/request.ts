@@ -5,7 +5,9 @@
 import {z} from 'zod';
 import {DERIVED_TABLE_NAMES} from '../catalog/types.js';
 import {isoDate} from '../config.js';
-import {MAX_BATCH_SIZE, MAX_WORKERS} from '../limits.js';
+import type {Config} from '../config.js';
+import {MAX_BATCH_SIZE, MAX_WORKERS, RUN_ORDERS} from '../limits.js';
+import type {Engine} from '../queries/dialect.js';
 import type {RunRequest} from './types.js';
 
 export const derivedTableName = z.enum(DERIVED_TABLE_NAMES);
@@ -18,7 +20,21 @@ export const runRequestSchema = z.object({
   force: z.boolean().optional(),
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
   workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
+  order: z.enum(RUN_ORDERS).optional(),
+  /** Bytes (parseSize's result: a positive whole number). */
+  budget: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 });
+
+/**
+ * The request as it runs: its order and (where the engine bills) its budget filled from the
+ * config when the request does not say, so that the run journals them and a resumed run keeps
+ * them whatever the config says by then. A console's selection carries neither: the host's
+ * config gives them.
+ */
+export function withRunDefaults(request: RunRequest, config: Config, engine: Engine): RunRequest {
+  const budget = request.budget ?? (engine === 'bigquery' ? config.budget : undefined);
+  return {...request, order: request.order ?? config.order ?? 'oldest-first', ...(budget !== undefined ? {budget} : {})};
+}
 
 export function sameRequest(a: RunRequest, b: RunRequest): boolean {
   const names = (r: RunRequest) => [...r.processors].sort().join(',');

@@ -1,10 +1,11 @@
 // The scheduler loop: starts ready batches of the graph within each processor's worker limit
-// (lowered on quota errors by its ConcurrencyControl) and the global one, earliest dates first;
-// retries with backoff timers; applies pause, cancel and stop to the batches in flight; ends the
-// run when nothing left may start. It decides when a batch moves and moves it only through the
+// (lowered on quota errors by its ConcurrencyControl) and the global one, earliest dates first
+// (latest first for a newest-first plan); retries with backoff timers; applies pause, cancel and
+// stop to the batches in flight; pauses every processor when the billed bytes reach the budget
+// (spend.ts); ends the run when nothing left may start. It decides when a batch moves and moves it only through the
 // transition function; what follows from a move (readiness, failures downstream) is the graph's.
 import type {DerivedTableName} from '../catalog/types.js';
-import type {Warehouse} from '../warehouse/types.js';
+import type {JobStatistics, Warehouse} from '../warehouse/types.js';
 import {classifyError, describeError} from '../warehouse/errors.js';
 import {executeBatch} from './execute.js';
 import type {ExternalRun} from './external.js';
@@ -12,6 +13,7 @@ import type {BatchGraph} from './graph.js';
 import type {Plan, ProcessorPlan} from './plan.js';
 import {ConcurrencyControl, mayRetry, retryDelay, type RetryPolicy} from './retry.js';
 import {runSnapshot} from './snapshot.js';
+import type {SpendMeter} from './spend.js';
 import {transitions, type Attempts, type RunEventDraft, type SettledBatch, type Transit} from './transitions.js';
 import {isRunActive, type RunSnapshot, type RunState} from './types.js';
 
@@ -35,6 +37,7 @@ interface BatchRun extends Attempts {
   attempt: number;
   rows: number;
   durationMs: number;
+  statistics: JobStatistics | null;
   abort: AbortController | null;
   external: ExternalRun | null;
   timer: NodeJS.Timeout | null;
@@ -48,6 +51,8 @@ export interface SchedulerOptions {
   readonly retry: RetryPolicy;
   readonly paused: ReadonlySet<DerivedTableName>;
   readonly stopWhenOnlyPaused: boolean;
+  /** What the batches billed and the budget; null where the engine bills nothing. */
+  readonly spend: SpendMeter | null;
   readonly random?: () => number;
   readonly emit: (event: RunEventDraft) => void;
   readonly onBatchSettled?: (batch: SettledBatch) => void;
@@ -86,7 +91,7 @@ export class Scheduler {
       this.byName.set(plan.name, proc);
       return proc;
     });
-    this.batches = Array.from({length: this.graph.size}, () => ({attempt: 0, rows: 0, durationMs: 0, abort: null, external: null, timer: null}));
+    this.batches = Array.from({length: this.graph.size}, () => ({attempt: 0, rows: 0, durationMs: 0, statistics: null, abort: null, external: null, timer: null}));
     this.transit = transitions({graph: this.graph, attempts: (id) => this.batches[id], emit: options.emit, onBatchSettled: options.onBatchSettled});
   }
 
@@ -104,6 +109,7 @@ export class Scheduler {
       processors: this.processors,
       graph: this.graph,
       attempt: (id) => this.batches[id].attempt,
+      spend: this.options.spend,
     });
   }
 
@@ -193,16 +199,19 @@ export class Scheduler {
     batch.timer = null;
   }
 
-  /** Starts ready batches, earliest dates first, within the limits; ends the run when nothing is left. */
+  /** Starts ready batches, earliest dates first (or latest), within the limits; ends the run when nothing is left. */
   private schedule(): void {
     if (!isRunActive(this.state)) return; // not started yet, or over
     if (!this.stopping && !this.cancelAll) {
+      const newest = this.options.plan.order === 'newest-first';
+      // Ties go to the processor first in plan order (upstream first) either way.
+      const before = (a: number, b: number) => (newest ? this.graph.batch(a).end > this.graph.batch(b).end : this.graph.batch(a).start < this.graph.batch(b).start);
       while (this.inFlight < this.options.plan.globalWorkers) {
         let best: number | undefined;
         for (const proc of this.processors) {
           if (proc.paused || proc.cancelled || proc.running.size >= proc.control.current) continue;
-          const next = this.graph.firstReady(proc.plan.name);
-          if (next !== undefined && (best === undefined || this.graph.batch(next).start < this.graph.batch(best).start)) best = next;
+          const next = newest ? this.graph.lastReady(proc.plan.name) : this.graph.firstReady(proc.plan.name);
+          if (next !== undefined && (best === undefined || before(next, best))) best = next;
         }
         if (best === undefined) break;
         void this.run(best);
@@ -255,10 +264,10 @@ export class Scheduler {
     proc.firstStartedAt ??= Date.now();
     this.transit(id, {to: 'running'});
     const started = Date.now();
-    let outcome: {rows: number} | {error: unknown};
+    let outcome: {rows: number; statistics: JobStatistics} | {error: unknown};
     try {
       const work = {processor: plan.processor, start: plan.start, end: plan.end, dates: plan.dates, attempt: batch.attempt, runId: this.options.runId};
-      const {rows} = await executeBatch(work, {
+      outcome = await executeBatch(work, {
         warehouse: this.options.warehouse,
         signal: abort.signal,
         command: proc.plan.command,
@@ -268,7 +277,6 @@ export class Scheduler {
           if (child && proc.paused) child.pause();
         },
       });
-      outcome = {rows};
     } catch (error) {
       outcome = {error};
     }
@@ -281,11 +289,13 @@ export class Scheduler {
 
     if ('rows' in outcome) {
       batch.rows = outcome.rows;
+      batch.statistics = outcome.statistics;
       proc.rows += outcome.rows;
       proc.lastFinishedAt = Date.now();
-      this.transit(id, {to: 'done', rows: outcome.rows, durationMs});
+      this.transit(id, {to: 'done', rows: outcome.rows, durationMs, statistics: outcome.statistics});
       const raised = proc.control.onSuccess();
       if (raised) this.options.emit({type: 'concurrency-changed', processor: plan.processor, ...raised, reason: 'no quota error lately'});
+      if (this.options.spend?.record(plan.processor, outcome.statistics)) this.budgetReached();
     } else if (abortedBy === 'pause' && !proc.cancelled) {
       // Rolled back by the engine (or committed just before: rerunning it is idempotent).
       batch.attempt--;
@@ -297,6 +307,13 @@ export class Scheduler {
       this.failed(id, proc, outcome.error);
     }
     this.schedule();
+  }
+
+  /** The billed bytes reached the budget: every processor pauses, resumably (the operator resumes past it). */
+  private budgetReached(): void {
+    const spend = this.options.spend!.run();
+    this.options.emit({type: 'budget-paused', budget: spend.budget!, billed: spend.bytesBilled ?? 0, estimate: spend.estimate});
+    this.pause(this.processors, true);
   }
 
   private log(processor: DerivedTableName, message: string): void {

@@ -1,8 +1,10 @@
-// A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA),
-// read from the graph's tallies and the scheduler's per-processor records.
+// A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA and,
+// where the engine bills, spend), read from the graph's tallies, the scheduler's per-processor
+// records and the spend meter.
 import type {DateRange} from '../dates.js';
 import type {BatchGraph} from './graph.js';
 import type {ProcessorRun} from './scheduler.js';
+import type {SpendMeter} from './spend.js';
 import {batchRef} from './transitions.js';
 import type {ProcessorProgress, ProcessorStatus, RunSnapshot, RunState} from './types.js';
 
@@ -15,6 +17,8 @@ export interface RunView {
   readonly processors: readonly ProcessorRun[];
   readonly graph: BatchGraph;
   readonly attempt: (id: number) => number;
+  /** Null where the engine bills nothing: the snapshot then has no spend at all. */
+  readonly spend: SpendMeter | null;
 }
 
 export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
@@ -33,10 +37,11 @@ export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
       batchesDone: view.graph.tally('done').batches,
       batchesFailed: view.graph.tally('failed').batches,
     },
+    ...(view.spend ? {spend: view.spend.run()} : {}),
   };
 }
 
-function progressOf(proc: ProcessorRun, {graph, attempt}: RunView, now: number): ProcessorProgress {
+function progressOf(proc: ProcessorRun, {graph, attempt, spend}: RunView, now: number): ProcessorProgress {
   const name = proc.plan.name;
   const datesTotal = graph.dates(name);
   const datesDone = graph.tally('done', name).dates;
@@ -69,5 +74,6 @@ function progressOf(proc: ProcessorRun, {graph, attempt}: RunView, now: number):
     throughput,
     etaSeconds: throughput && open ? Math.round(remaining / throughput) : open ? null : 0,
     lastError: proc.lastError,
+    ...(spend ? {spend: spend.processor(name)} : {}),
   };
 }

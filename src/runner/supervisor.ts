@@ -10,6 +10,7 @@ import {BatchGraph} from './graph.js';
 import type {Plan} from './plan.js';
 import type {RetryPolicy} from './retry.js';
 import {Scheduler, type ProcessorRun} from './scheduler.js';
+import type {SpendMeter} from './spend.js';
 import type {RunEventDraft, SettledBatch} from './transitions.js';
 import type {LogLevel, RunEvent, RunIntent, RunSnapshot} from './types.js';
 
@@ -28,6 +29,8 @@ export interface SupervisorOptions {
   readonly paused: readonly DerivedTableName[];
   /** End the run (state 'interrupted') when only paused processors' work is left. */
   readonly stopWhenOnlyPaused: boolean;
+  /** What the batches bill, against the estimate and the budget; null where the engine bills nothing. */
+  readonly spend?: SpendMeter | null;
   readonly hooks?: SupervisorHooks;
   readonly random?: () => number;
 }
@@ -49,6 +52,7 @@ export class Supervisor {
       retry: options.retry,
       paused: new Set(options.paused),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused,
+      spend: options.spend ?? null,
       ...(options.random ? {random: options.random} : {}),
       emit: (event) => this.emit(event),
       onBatchSettled: (batch) => hooks?.onBatchSettled?.(batch),

@@ -4,6 +4,7 @@
 // batch-failed event and one journal record, whoever decided it: an error, a missing input, an
 // input that failed, the safety net.
 import type {DerivedTableName} from '../catalog/types.js';
+import type {JobStatistics} from '../warehouse/types.js';
 import type {BatchGraph, Move} from './graph.js';
 import {isSettled} from './graph.js';
 import type {PlannedBatch} from './plan.js';
@@ -19,6 +20,8 @@ export interface Attempts {
   readonly rows: number;
   /** Over every attempt. */
   readonly durationMs: number;
+  /** The write job's statistics of the attempt that finished it; null (or absent) until then. */
+  readonly statistics?: JobStatistics | null;
 }
 
 export interface SettledBatch {
@@ -29,13 +32,15 @@ export interface SettledBatch {
   readonly durationMs: number;
   readonly attempts: number;
   readonly error: string | null;
+  /** What its write job cost (null unless it is done). */
+  readonly statistics: JobStatistics | null;
 }
 
 /** A requested move, with what its event says. */
 export type Transition =
   | {readonly to: 'ready'}
   | {readonly to: 'running'}
-  | {readonly to: 'done'; readonly rows: number; /** This attempt's. */ readonly durationMs: number}
+  | {readonly to: 'done'; readonly rows: number; /** This attempt's. */ readonly durationMs: number; readonly statistics?: JobStatistics}
   | {readonly to: 'backoff'; readonly error: string; readonly kind: 'transient' | 'quota'; readonly delayMs: number}
   /** `log`: an error line said right after the batch-failed event. */
   | {readonly to: 'failed'; readonly error: string; readonly log?: string}
@@ -60,7 +65,7 @@ export function transitions({graph, attempts, emit, onBatchSettled}: TransitionC
     const tried = attempts(move.id);
     const ref = () => batchRef(batch, tried.attempt);
     if (move.to === 'running') emit({type: 'batch-started', batch: ref()});
-    else if (move.to === 'done' && transition?.to === 'done') emit({type: 'batch-finished', batch: ref(), rows: transition.rows, durationMs: transition.durationMs});
+    else if (move.to === 'done' && transition?.to === 'done') emit({type: 'batch-finished', batch: ref(), rows: transition.rows, durationMs: transition.durationMs, ...(transition.statistics ? {statistics: transition.statistics} : {})});
     else if (move.to === 'backoff' && transition?.to === 'backoff') emit({type: 'batch-retry', batch: ref(), error: transition.error, kind: transition.kind, delayMs: transition.delayMs});
     else if (move.to === 'failed') {
       emit({type: 'batch-failed', batch: ref(), error: move.reason ?? 'failed'});
@@ -75,6 +80,7 @@ export function transitions({graph, attempts, emit, onBatchSettled}: TransitionC
         durationMs: tried.durationMs,
         attempts: tried.attempt,
         error: move.reason,
+        statistics: tried.statistics ?? null,
       });
     }
   };

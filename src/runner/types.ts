@@ -3,6 +3,8 @@
 // predicates live here too, so that every consumer asks "is it active / finished" the same way.
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
+import type {RunOrder} from '../limits.js';
+import type {JobStatistics} from '../warehouse/types.js';
 
 export type ProcessorStatus =
   | 'idle' // not part of the run
@@ -42,6 +44,25 @@ export interface ProcessorProgress {
   readonly throughput: number | null;
   readonly etaSeconds: number | null;
   readonly lastError: string | null;
+  /** What its batches billed so far; absent where the engine bills nothing (DuckDB). */
+  readonly spend?: Spend;
+}
+
+/** Job statistics summed over batches: null until a batch reported the figure (external commands do not). */
+export interface Spend {
+  readonly bytesProcessed: number | null;
+  readonly bytesBilled: number | null;
+  readonly slotMs: number | null;
+}
+
+/** A run's spend: its batches' totals (earlier segments of a resumed run included), against its estimate and budget. */
+export interface RunSpend extends Spend {
+  /** The plan's dry-run estimate in bytes (plus what was billed before a resume), null when it could not be made. */
+  readonly estimate: number | null;
+  /** Bytes billed at which the run pauses every processor (RunRequest.budget), null for none. */
+  readonly budget: number | null;
+  /** The billed bytes reached the budget during this run (the budget-paused event was sent). */
+  readonly budgetReached: boolean;
 }
 
 export type RunState = 'idle' | 'running' | 'stopping' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
@@ -79,6 +100,8 @@ export interface RunSnapshot {
     readonly batchesDone: number;
     readonly batchesFailed: number;
   };
+  /** Absent where the engine bills nothing (DuckDB). */
+  readonly spend?: RunSpend;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -93,13 +116,15 @@ export type RunEvent = EventBase &
   (
     | {readonly type: 'run-started'; readonly range: DateRange; readonly processors: readonly DerivedTableName[]; readonly batches: number}
     | {readonly type: 'batch-started'; readonly batch: BatchRef}
-    | {readonly type: 'batch-finished'; readonly batch: BatchRef; readonly rows: number; readonly durationMs: number}
+    | {readonly type: 'batch-finished'; readonly batch: BatchRef; readonly rows: number; readonly durationMs: number; /** Its write job's (every figure null on DuckDB and for a command; absent from older hosts). */ readonly statistics?: JobStatistics}
     | {readonly type: 'batch-retry'; readonly batch: BatchRef; readonly error: string; readonly kind: 'transient' | 'quota'; readonly delayMs: number}
     | {readonly type: 'batch-failed'; readonly batch: BatchRef; readonly error: string}
     | {readonly type: 'concurrency-changed'; readonly processor: DerivedTableName; readonly from: number; readonly to: number; readonly reason: string}
     | {readonly type: 'processor-paused' | 'processor-resumed' | 'processor-cancelled'; readonly processor: DerivedTableName}
     | {readonly type: 'external-output'; readonly processor: DerivedTableName; readonly stream: 'stdout' | 'stderr'; readonly line: string}
     | {readonly type: 'log'; readonly level: LogLevel; readonly message: string; readonly processor?: DerivedTableName}
+    /** The billed bytes reached the budget: every processor was paused (processor-paused events follow), resumably. */
+    | {readonly type: 'budget-paused'; readonly budget: number; readonly billed: number; readonly estimate: number | null}
     | {readonly type: 'run-finished'; readonly state: RunState; readonly snapshot: RunSnapshot}
   );
 
@@ -126,6 +151,10 @@ export interface RunRequest {
   /** Overrides of the per-processor defaults. */
   readonly batchSize?: number;
   readonly workers?: number;
+  /** Which batches start first (default oldest-first, or the config's `order`). */
+  readonly order?: RunOrder;
+  /** BigQuery: bytes billed at which every processor pauses (default the config's `budget`). */
+  readonly budget?: number;
 }
 
 /** Coverage for the grid: JSON-friendly so that a live run can serve it to attached consoles. */

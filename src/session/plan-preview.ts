@@ -10,13 +10,14 @@ import type {PlanPreview} from './requests.js';
 /**
  * Everything that decides what the run does: the batches with their dates and games and the
  * gates the planner gave them (the planned batches each waits for, the inputs nobody builds), each
- * processor's limits and command. The creation time is not part of it.
+ * processor's limits and command, the order they start in. The creation time is not part of it.
  */
 export function planIdentity(plan: Plan): string {
   const what = {
     boundary: plan.boundary,
     range: plan.range,
     force: plan.force,
+    order: plan.order,
     globalWorkers: plan.globalWorkers,
     processors: plan.processors.map((p) => ({
       name: p.name,
@@ -61,6 +62,8 @@ export function previewOf(plan: Plan, context: PreviewContext): PlanPreview {
     blocked: plan.missing.map((m) => ({processor: m.processor, input: m.input, dates: [...m.dates]})),
     resumesFirst: context.resumesFirst,
     estimate: context.estimate,
+    order: plan.order,
+    budget: plan.request.budget ?? null,
     hasWork: batches > 0,
     replaces: context.replaces ?? null,
   };

@@ -4,6 +4,7 @@
 // is one entry here and one handler in LocalSession (see src/attach/protocol.ts for the wire).
 import {z} from 'zod';
 import {isoDate} from '../config.js';
+import {RUN_ORDERS} from '../limits.js';
 import type {DateRange} from '../dates.js';
 import {dateRangeSchema, derivedTableName, runRequestSchema} from '../runner/request.js';
 import type {RunIntent, RunRequest} from '../runner/types.js';
@@ -43,6 +44,10 @@ const planPreview = z.object({
   resumesFirst: z.object({runId: z.string(), range: dateRange}).nullable(),
   /** Null where the engine does not bill (DuckDB). */
   estimate: planCost.nullable(),
+  /** Which batches start first. */
+  order: z.enum(RUN_ORDERS),
+  /** Bytes billed at which the run pauses (BigQuery), null for none: the estimate must fit it. */
+  budget: z.number().nullable(),
   /** False when every date is covered: nothing to start. */
   hasWork: z.boolean(),
   /** The plan id this one replaces: the operator approved that one, and the warehouse changed since. */

@@ -19,6 +19,21 @@ const batchRecord = z.object({
   attempts: z.number(),
   status: z.enum(['done', 'failed', 'cancelled']),
   error: z.string().optional(),
+  /** The write job's statistics, where the engine reports them (BigQuery); absent on DuckDB. */
+  jobId: z.string().nullable().optional(),
+  bytesProcessed: z.number().nullable().optional(),
+  bytesBilled: z.number().nullable().optional(),
+  slotMs: z.number().nullable().optional(),
+});
+
+/** A run's spend where the engine bills: its batches' totals, the plan's estimate and the budget. */
+const runSpend = z.object({
+  bytesProcessed: z.number().nullable(),
+  bytesBilled: z.number().nullable(),
+  slotMs: z.number().nullable(),
+  estimate: z.number().nullable(),
+  budget: z.number().nullable(),
+  budgetReached: z.boolean(),
 });
 
 const activeRun = z.object({
@@ -43,6 +58,7 @@ const runRecord = z.object({
   state: z.string(),
   jobs: z.number(),
   batches: z.array(batchRecord),
+  spend: runSpend.optional(),
 });
 
 const warehouseState = z.object({
@@ -57,6 +73,7 @@ export const stateSchema = z.object({
 });
 
 export type BatchRecord = z.infer<typeof batchRecord>;
+export type RunSpendRecord = z.infer<typeof runSpend>;
 export type ActiveRun = Omit<z.infer<typeof activeRun>, 'request'> & {request: RunRequest};
 export type RunRecord = Omit<z.infer<typeof runRecord>, 'state' | 'range'> & {state: RunState; range: DateRange};
 export type WarehouseState = {paused: DerivedTableName[]; active: ActiveRun | null; history: RunRecord[]};

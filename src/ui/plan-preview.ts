@@ -3,8 +3,10 @@
 // total before the detail. Pure: the dialog shows as many of these lines as fit.
 import {shortName} from '../catalog/index.js';
 import type {IsoDate} from '../dates.js';
+import {NEWEST_FIRST} from '../runner/plan.js';
 import type {PlanPreview} from '../session/types.js';
 import {formatCostTotal, formatPlanCost} from '../warehouse/cost-format.js';
+import {formatBytes} from '../warehouse/sizes.js';
 
 /** The start confirmation's plan: null while the session computes it. */
 export type PreviewState = PlanPreview | {readonly error: string} | null;
@@ -13,6 +15,13 @@ const short = shortName;
 
 function sampleDates(dates: readonly IsoDate[]): string {
   return dates.length <= 3 ? dates.join(', ') : `${dates[0]} … ${dates[dates.length - 1]} (${dates.length} dates)`;
+}
+
+/** Whether the estimate fits the run's budget; over it, the host refuses the start (y says why). */
+function budgetLine(estimate: number, budget: number): string {
+  return estimate <= budget
+    ? `budget ${formatBytes(budget)}: the estimate fits; every processor pauses if the billed bytes reach it`
+    : `over the budget of ${formatBytes(budget)}: the run will not start; raise the budget or select less`;
 }
 
 export function planPreviewLines(preview: PreviewState | undefined): string[] {
@@ -26,8 +35,11 @@ export function planPreviewLines(preview: PreviewState | undefined): string[] {
       ? `${totals.batches} batches, ${totals.dates} processor-dates${lookback}, at most ${totals.workers} at once`
       : 'nothing to build: every game date of the selection is covered',
     ...preview.blocked.map((b) => `blocked: ${short(b.processor)} needs ${short(b.input)} on ${sampleDates(b.dates)}, which is not covered and not in the plan`),
+    ...(preview.order === 'newest-first' ? [NEWEST_FIRST] : []),
     ...(resumesFirst ? [`the interrupted run ${resumesFirst.runId} (${resumesFirst.range.start} → ${resumesFirst.range.end}) is resumed first`] : []),
   ];
-  if (estimate) lines.push(`BigQuery ${formatCostTotal(estimate)}`, ...formatPlanCost(estimate).slice(0, -1).map((line) => line.trim()));
+  if (estimate) lines.push(`BigQuery ${formatCostTotal(estimate)}`);
+  if (estimate && preview.budget !== null) lines.push(budgetLine(estimate.bytes, preview.budget));
+  if (estimate) lines.push(...formatPlanCost(estimate).slice(0, -1).map((line) => line.trim()));
   return lines;
 }

@@ -1,12 +1,13 @@
 // The completion report (the seed's generate_final_coverage_report.py, improved): per season and
 // month, per table, covered / expected game dates; totals; feature store statistics; the last
-// validation. Gathered as data first (tests compare it with direct queries), then printed.
+// validation; what the runs billed on BigQuery. Gathered as data first (tests compare it with direct queries), then printed.
 import {DERIVED_TABLES, mlFeatureStore} from '../catalog/tables.js';
 import {monthOf, type DateRange} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
 import {rangePredicate} from '../queries/write.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {loadLastValidation, type LastValidation} from './lastValidation.js';
+import {spendLines, spendSummary, type SpendSummary} from './spend-report.js';
 import {failureLines, headline, rawSourcesLines, shortName, validationMatrix} from './summary.js';
 
 export interface MonthCoverage {
@@ -39,6 +40,8 @@ export interface CompletionReport {
   readonly totals: readonly TableTotal[];
   readonly featureStore: FeatureStoreStats;
   readonly lastValidation: LastValidation;
+  /** What the runs of the history in this range billed (BigQuery); null when nothing did. */
+  readonly spend: SpendSummary | null;
 }
 
 async function featureStoreStats(warehouse: Warehouse, range: DateRange): Promise<FeatureStoreStats> {
@@ -90,6 +93,7 @@ export async function buildCompletionReport(
     })),
     featureStore: await featureStoreStats(warehouse, range),
     lastValidation: loadLastValidation(options.stateDir, warehouse.description),
+    spend: spendSummary(options.stateDir, warehouse.description, range),
   };
 }
 
@@ -145,6 +149,8 @@ export function formatCompletionReport(report: CompletionReport): string {
   lines.push(
     ...grid(['column', 'nulls', 'rate'], fs.nullRates.map((r) => [r.column, String(r.nulls), percent(r.nulls, fs.rows)])).map((l) => `    ${l}`),
   );
+
+  lines.push('', 'SPEND (BigQuery job statistics of the runs in the history that touched the range)', ...spendLines(report.spend));
 
   lines.push('', 'LAST VALIDATION');
   const last = report.lastValidation;

@@ -5,8 +5,20 @@
 // share one. The adapters take their `description` from the same functions.
 import {basename, resolve} from 'node:path';
 import type {Dataset} from '../catalog/types.js';
+import type {JobPriority} from './bigquery-client.js';
 import {checkDatasetNames, checkProjectId} from './identifiers.js';
 import type {Warehouse} from './types.js';
+
+/**
+ * How every job of the adapter is submitted, whichever command opens it (a run, its host,
+ * validate, rollback): its priority and its spend cap (src/warehouse/bigquery-spend.ts).
+ */
+export interface BigQueryJobSettings {
+  readonly priority?: JobPriority;
+  /** A fixed maximumBytesBilled (--max-bytes-per-job) instead of the dry-run estimate × bytesMargin. */
+  readonly maxBytesPerJob?: number;
+  readonly bytesMargin?: number;
+}
 
 /** The BigQuery settings, checked: also what `sql --engine bigquery` prints statements for. */
 export interface BigQuerySettings {
@@ -14,6 +26,7 @@ export interface BigQuerySettings {
   readonly project: string | undefined;
   readonly location: string | undefined;
   readonly datasets: Partial<Record<Dataset, string>>;
+  readonly jobs: BigQueryJobSettings;
 }
 
 export type WarehouseRef =
@@ -40,13 +53,17 @@ export function bigqueryIdentity(project: string | undefined): string {
  * --engine bigquery` prints them into SQL). The environment's project counts only when no
  * option or config names one.
  */
-export function bigQuerySettings(given: {readonly project?: string; readonly location?: string; readonly datasets?: Partial<Record<string, string>>}, env: NodeJS.ProcessEnv): BigQuerySettings {
+export function bigQuerySettings(
+  given: {readonly project?: string; readonly location?: string; readonly datasets?: Partial<Record<string, string>>; readonly jobs?: BigQueryJobSettings},
+  env: NodeJS.ProcessEnv,
+): BigQuerySettings {
   const explicit = given.project !== undefined ? checkProjectId(given.project) : undefined;
   const fromEnv = env.GOOGLE_CLOUD_PROJECT || undefined;
   return {
     project: explicit ?? (fromEnv !== undefined ? checkProjectId(fromEnv, 'GOOGLE_CLOUD_PROJECT') : undefined),
     location: given.location,
     datasets: checkDatasetNames(given.datasets ?? {}),
+    jobs: given.jobs ?? {},
   };
 }
 
@@ -68,7 +85,7 @@ export function describeRef(ref: WarehouseRef): string {
 export async function openRef(ref: WarehouseRef, options: OpenOptions): Promise<Warehouse> {
   if (ref.engine === 'bigquery') {
     const {openBigQuery} = await import('./bigquery.js');
-    return openBigQuery({project: ref.project, location: ref.location, datasets: ref.datasets, env: options.env});
+    return openBigQuery({project: ref.project, location: ref.location, datasets: ref.datasets, env: options.env, ...ref.jobs});
   }
   const {openDuckDb} = await import('./duckdb.js');
   return openDuckDb(ref.path, {readOnly: options.readOnly === true});

@@ -80,6 +80,8 @@ export function planPreviewOf(totals: {batches: number; dates: number; workers: 
     blocked: [],
     resumesFirst: null,
     estimate: null,
+    order: 'oldest-first',
+    budget: null,
     hasWork: totals.batches > 0,
     replaces: null,
     ...patch,

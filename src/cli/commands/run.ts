@@ -1,17 +1,20 @@
 // `backfill run`: plans and runs the backfill; headless it reports as log lines (src/headless).
 // An interrupted run of the same warehouse is resumed first, so a cron job that runs the same
 // command every night picks up where a crash or a kill left off.
-import type {Command} from 'commander';
+import {Option, type Command} from 'commander';
 import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
-import {MAX_BATCH_SIZE, MAX_WORKERS} from '../../limits.js';
+import {MAX_BATCH_SIZE, MAX_WORKERS, RUN_ORDERS, type RunOrder} from '../../limits.js';
+import {stopWhenBudgetPausedAlone} from '../../headless/budget-stop.js';
 import {finishOnSignals, onSignals, onStopSignals, signalExitCode} from '../../headless/signals.js';
 import {printRun, progressIntervalFromEnv} from '../../headless/printer.js';
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
-import {findInterruptedRun, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {checkBudget, checkRequestBudget, findInterruptedRun, formatBudget, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {parseSize} from '../../warehouse/sizes.js';
+import {refuseOnDuckDb} from '../bigquery-options.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
@@ -36,6 +39,8 @@ export interface RunOptions {
   readonly force?: boolean;
   readonly dryRun?: boolean;
   readonly detach?: boolean;
+  readonly budget?: string;
+  readonly order?: RunOrder;
 }
 
 /** Everything that can be checked without the warehouse: bad input fails before anything opens. */
@@ -44,6 +49,8 @@ export function requestFrom(context: CliContext, options: RunOptions): {request:
   const tables = selectTables(options.processors, phase);
   const batchSize = parsePositiveInt(options.batchSize, '--batch-size', MAX_BATCH_SIZE);
   const workers = parsePositiveInt(options.workers, '--workers', MAX_WORKERS);
+  const budget = options.budget !== undefined ? parseSize(options.budget, '--budget') : undefined;
+  if (budget !== undefined && context.warehouse.engine === 'duckdb') throw refuseOnDuckDb('--budget');
   const {range, clampedFrom} = resolveRange(options, context);
   const request: RunRequest = {
     range,
@@ -51,6 +58,8 @@ export function requestFrom(context: CliContext, options: RunOptions): {request:
     ...(options.force ? {force: true} : {}),
     ...(batchSize !== undefined ? {batchSize} : {}),
     ...(workers !== undefined ? {workers} : {}),
+    ...(options.order !== undefined ? {order: options.order} : {}),
+    ...(budget !== undefined ? {budget} : {}),
   };
   return clampedFrom ? {request, clampedFrom} : {request};
 }
@@ -93,13 +102,15 @@ export function exitCodeOf(snapshot: RunSnapshot): number {
 }
 
 /**
- * Bad ranges fail before anything is written: a read-only look at the schedule. Returns the
- * warehouse's key in the state store (where an interrupted run is found).
+ * Bad ranges and a plan over its budget fail before anything is written: a read-only look at the
+ * schedule (and, with a budget, the plan's dry-run estimate). Returns the warehouse's key in the
+ * state store (where an interrupted run is found).
  */
-async function checkRange(context: CliContext, range: DateRange): Promise<string> {
+async function checkRange(context: CliContext, request: RunRequest): Promise<string> {
   const warehouse = await context.openWarehouse({readOnly: true});
   try {
-    await requireGameDates(warehouse, range);
+    await requireGameDates(warehouse, request.range);
+    await checkRequestBudget({warehouse, config: context.config, boundary: context.boundary, request});
     return context.warehouse.identity;
   } finally {
     await warehouse.close();
@@ -111,7 +122,7 @@ async function checkRange(context: CliContext, range: DateRange): Promise<string
  * Exit 0 only when the run completed before the operator left.
  */
 async function runInConsole(context: CliContext, request: RunRequest, clampedFrom: string | undefined): Promise<number> {
-  await checkRange(context, request.range);
+  await checkRange(context, request);
   prepareStateDir(context.stateDir); // the host's log, lock and socket go there
   const session = await consoleSession(context);
   const before = session.getState().run;
@@ -152,7 +163,7 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
   let server: SessionServer | null = null;
   let outcome: string | null = null;
   try {
-    const key = await checkRange(context, request.range);
+    const key = await checkRange(context, request);
     // A processor paused before this run started (a saved flag) would hold a cron job forever: then
     // the run ends resumable when only paused work is left. A pause sent during the run (from an
     // attached console) waits for its resume instead.
@@ -177,6 +188,7 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
       started = true;
       const handle = (await live.startRun(r))!;
       const following = follow(context, handle, (signal) => (stopSignal ??= signal));
+      stopWhenBudgetPausedAlone(handle, () => server?.clients() ?? 0, (message) => log('warn', 'budget', message));
       if (stopSignal) void handle.stop(); // the signal came while it was being planned
       const snapshot = await following;
       outcome = snapshot.state;
@@ -212,7 +224,7 @@ export async function runBackfill(context: CliContext, options: RunOptions, wher
   const {request, clampedFrom} = requestFrom(context, options);
   if (options.dryRun) return dryRun(context, request, clampedFrom);
   if (options.detach) {
-    await checkRange(context, request.range);
+    await checkRange(context, request);
     prepareStateDir(context.stateDir); // its log file goes there
     return detachRun(context);
   }
@@ -239,6 +251,9 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
     const cost = await estimatePlanCost(warehouse, plan);
     if (cost) for (const line of formatPlanCost(cost)) context.out(line);
+    // What the run would say before starting: over its budget is exit 2, as `run` would be.
+    checkBudget(plan, cost);
+    if (plan.request.budget !== undefined && cost) context.out(`  budget ${formatBudget(plan.request.budget)}: the estimate fits`);
     return 0;
   } finally {
     await warehouse.close();
@@ -257,6 +272,8 @@ export const runCommand: CommandModule = {
       .option('--batch-size <n>', 'game dates per batch (default per processor)')
       .option('--workers <n>', 'batches in flight per processor')
       .option('--force', 'rebuild dates that are already covered')
+      .addOption(new Option('--order <order>', 'which batches start first (default oldest-first)').choices(RUN_ORDERS))
+      .option('--budget <size>', 'BigQuery: bytes billed the run may reach, e.g. 2TB; over it at the plan, nothing starts; reached, every processor pauses')
       .option('--dry-run', 'print the plan (batches per processor) and write nothing')
       .option('--detach', 'run in the background, headless, logging to a file; prints the pid, the log and how to attach')
       .action((options: RunOptions) => run((context) => runBackfill(context, options)));

@@ -1,9 +1,10 @@
-// Shown when a run ends: how it ended, what it wrote, which processors failed, and the offer to
-// validate what it wrote.
+// Shown when a run ends: how it ended, what it wrote (on BigQuery: what it billed, in all and per
+// processor), which processors failed, and the offer to validate what it wrote.
 import {Box, Text} from 'ink';
 import type {RunSnapshot} from '../../runner/types.js';
 import {formatCount, formatDuration} from '../../figures.js';
 import {truncate} from '../format.js';
+import {runSpendStatus, spendFigures} from '../spend-text.js';
 import {useTheme} from '../theme.js';
 
 export function summaryLines(run: RunSnapshot): string[] {
@@ -12,8 +13,15 @@ export function summaryLines(run: RunSnapshot): string[] {
   const lines = [
     `${t.datesDone}/${t.datesTotal} dates, ${formatCount(t.rowsWritten)} rows, ${t.batchesDone} batches, ${t.batchesFailed} failed${seconds !== null ? `, ${formatDuration(seconds)}` : ''}`,
   ];
+  const total = spendFigures(run.spend);
+  if (total) lines.push(`${total}; ${runSpendStatus(run)}`);
   const failed = run.processors.filter((p) => p.status === 'failed');
   for (const p of failed) lines.push(`${p.short} failed ${p.datesFailed} dates: ${p.lastError ?? 'see the log'}`);
+  // Last: the per-processor detail is what a short terminal can lose.
+  for (const p of run.processors) {
+    const figures = p.status === 'idle' ? null : spendFigures(p.spend);
+    if (figures) lines.push(`${p.short.padEnd(4)} ${figures}`);
+  }
   return lines;
 }
 

@@ -1,9 +1,11 @@
-// Top line: the warehouse, the run's overall progress and what the session is busy with.
+// Top line: the warehouse, the run's overall progress, on BigQuery its spend (billed against the
+// estimate and the budget), and what the session is busy with.
 import {Box, Text} from 'ink';
 import type {RunSnapshot} from '../../runner/types.js';
 import {useSessionSlice} from '../console-stores.js';
 import {formatCount, formatDuration} from '../../figures.js';
 import {formatPercent, truncate} from '../format.js';
+import {runSpendStatus} from '../spend-text.js';
 import {useTheme} from '../theme.js';
 
 export function runProgressText(run: RunSnapshot | null): string {
@@ -22,6 +24,8 @@ export function StatusBar({width}: {readonly width: number}) {
   const activity = useSessionSlice((s) => s.activity);
   const attached = useSessionSlice((s) => s.attached);
   const parts = [`backfill ${warehouse}${attached ? ' (attached)' : ''}`, runProgressText(run)];
+  const spend = runSpendStatus(run);
+  if (spend) parts.push(spend);
   if (activity) parts.push(activity);
   const text = truncate(parts.join(' | '), width, theme.ellipsis);
   return (
