@@ -4,14 +4,17 @@
 // run when nothing left may start. It decides when a batch moves and moves it only through the
 // transition function; what follows from a move (readiness, failures downstream) is the graph's.
 import type {DerivedTableName} from '../catalog/types.js';
-import type {Warehouse} from '../warehouse/types.js';
+import type {AttemptOutcome, AttemptRecord} from '../state/attempts.js';
+import type {JobStatistics, Warehouse} from '../warehouse/types.js';
 import {classifyError, describeError} from '../warehouse/errors.js';
+import {attemptRecord} from './attempt-record.js';
 import {executeBatch} from './execute.js';
 import type {ExternalRun} from './external.js';
 import type {BatchGraph} from './graph.js';
 import type {Plan, ProcessorPlan} from './plan.js';
 import {ConcurrencyControl, mayRetry, retryDelay, type RetryPolicy} from './retry.js';
 import {runSnapshot} from './snapshot.js';
+import {ThroughputSeries} from './throughput.js';
 import {transitions, type Attempts, type RunEventDraft, type SettledBatch, type Transit} from './transitions.js';
 import {isRunActive, type RunSnapshot, type RunState} from './types.js';
 
@@ -28,6 +31,8 @@ export interface ProcessorRun {
   firstStartedAt: number | null;
   lastFinishedAt: number | null;
   lastError: string | null;
+  /** Dates per second over the last minutes (the console's sparkline). */
+  readonly series: ThroughputSeries;
 }
 
 /** A batch's attempts and what is in flight for it. */
@@ -52,6 +57,12 @@ export interface SchedulerOptions {
   readonly emit: (event: RunEventDraft) => void;
   readonly onBatchSettled?: (batch: SettledBatch) => void;
   readonly onPausedChanged?: (names: readonly DerivedTableName[], paused: boolean) => void;
+  /** Every attempt as it ends, for the history (src/state/attempts.ts). */
+  readonly onAttempt?: (attempt: AttemptRecord) => void;
+  /** Past dates per second per processor (the history): the ETA before this run measured its own. */
+  readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
+  /** Interval of the throughput series (default 10 s). */
+  readonly throughputIntervalMs?: number;
   readonly onFinished: (snapshot: RunSnapshot) => void;
 }
 
@@ -82,6 +93,7 @@ export class Scheduler {
         firstStartedAt: null,
         lastFinishedAt: null,
         lastError: null,
+        series: new ThroughputSeries(options.throughputIntervalMs),
       };
       this.byName.set(plan.name, proc);
       return proc;
@@ -104,6 +116,7 @@ export class Scheduler {
       processors: this.processors,
       graph: this.graph,
       attempt: (id) => this.batches[id].attempt,
+      pastRates: this.options.pastRates,
     });
   }
 
@@ -253,12 +266,13 @@ export class Scheduler {
     proc.running.add(id);
     this.inFlight++;
     proc.firstStartedAt ??= Date.now();
+    proc.series.start(proc.firstStartedAt);
     this.transit(id, {to: 'running'});
     const started = Date.now();
-    let outcome: {rows: number} | {error: unknown};
+    let outcome: {rows: number; statistics: JobStatistics} | {error: unknown};
     try {
       const work = {processor: plan.processor, start: plan.start, end: plan.end, dates: plan.dates, attempt: batch.attempt, runId: this.options.runId};
-      const {rows} = await executeBatch(work, {
+      const result = await executeBatch(work, {
         warehouse: this.options.warehouse,
         signal: abort.signal,
         command: proc.plan.command,
@@ -268,7 +282,7 @@ export class Scheduler {
           if (child && proc.paused) child.pause();
         },
       });
-      outcome = {rows};
+      outcome = {rows: result.rows, statistics: result.statistics};
     } catch (error) {
       outcome = {error};
     }
@@ -278,23 +292,30 @@ export class Scheduler {
     this.inFlight--;
     batch.abort = null;
     const abortedBy = abort.signal.aborted ? (abort.signal.reason === 'pause' ? 'pause' : 'cancel') : null;
+    const attempt = batch.attempt;
+    const report = (ended: AttemptOutcome, extra: {rows?: number; statistics?: JobStatistics; error?: unknown} = {}) =>
+      this.options.onAttempt?.(attemptRecord({runId: this.options.runId, batch: plan, attempt, startedAt: started, durationMs, outcome: ended, ...extra, ...(extra.error !== undefined ? {kind: classifyError(extra.error)} : {})}));
 
     if ('rows' in outcome) {
       batch.rows = outcome.rows;
       proc.rows += outcome.rows;
       proc.lastFinishedAt = Date.now();
+      proc.series.record(plan.dates.length, proc.lastFinishedAt);
+      report('done', outcome);
       this.transit(id, {to: 'done', rows: outcome.rows, durationMs});
       const raised = proc.control.onSuccess();
       if (raised) this.options.emit({type: 'concurrency-changed', processor: plan.processor, ...raised, reason: 'no quota error lately'});
     } else if (abortedBy === 'pause' && !proc.cancelled) {
       // Rolled back by the engine (or committed just before: rerunning it is idempotent).
       batch.attempt--;
+      report('requeued');
       this.transit(id, {to: 'ready'});
       this.log(plan.processor, `${proc.plan.short} ${plan.start} → ${plan.end}: query cancelled by the pause; it runs again on resume`);
     } else if (abortedBy) {
+      report('cancelled');
       this.transit(id, {to: 'cancelled', reason: 'cancelled'});
     } else {
-      this.failed(id, proc, outcome.error);
+      report(this.failed(id, proc, outcome.error), {error: outcome.error});
     }
     this.schedule();
   }
@@ -303,8 +324,8 @@ export class Scheduler {
     this.options.emit({type: 'log', level: 'info', message, processor});
   }
 
-  /** An attempt failed: retry after a delay, requeue when stopping, or fail the batch for good. */
-  private failed(id: number, proc: ProcessorRun, error: unknown): void {
+  /** An attempt failed: retry after a delay, requeue when stopping, or fail the batch for good (what it did). */
+  private failed(id: number, proc: ProcessorRun, error: unknown): AttemptOutcome {
     const batch = this.batches[id];
     const plan = this.graph.batch(id);
     const kind = classifyError(error);
@@ -325,13 +346,14 @@ export class Scheduler {
         this.transit(id, {to: 'ready'});
         this.schedule();
       }, delayMs);
-      return;
+      return 'retry';
     }
     if (kind !== 'permanent' && this.stopping) {
       this.transit(id, {to: 'ready'}); // stopping: left for the resumed run rather than failed
-      return;
+      return 'requeued';
     }
     const log = `${proc.plan.short} ${plan.start} → ${plan.end} failed (${kind}): ${message}`;
     this.transit(id, {to: 'failed', error: message, log});
+    return 'failed';
   }
 }

@@ -1,6 +1,10 @@
-// A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA),
-// read from the graph's tallies and the scheduler's per-processor records.
+// A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA,
+// the throughput series of the last minutes), read from the graph's tallies and the scheduler's
+// per-processor records. The ETA is the estimate's model (estimate.ts): remaining dates at this
+// run's measured pace, or at this warehouse's past pace until a batch of this run finished.
+import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
+import {etaSeconds} from './estimate.js';
 import type {BatchGraph} from './graph.js';
 import type {ProcessorRun} from './scheduler.js';
 import {batchRef} from './transitions.js';
@@ -15,6 +19,8 @@ export interface RunView {
   readonly processors: readonly ProcessorRun[];
   readonly graph: BatchGraph;
   readonly attempt: (id: number) => number;
+  /** Past dates per second per processor, from the history (estimate.ts). */
+  readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
 }
 
 export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
@@ -36,7 +42,7 @@ export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
   };
 }
 
-function progressOf(proc: ProcessorRun, {graph, attempt}: RunView, now: number): ProcessorProgress {
+function progressOf(proc: ProcessorRun, {graph, attempt, pastRates}: RunView, now: number): ProcessorProgress {
   const name = proc.plan.name;
   const datesTotal = graph.dates(name);
   const datesDone = graph.tally('done', name).dates;
@@ -67,7 +73,9 @@ function progressOf(proc: ProcessorRun, {graph, attempt}: RunView, now: number):
     concurrency: proc.control.current,
     maxConcurrency: proc.control.max,
     throughput,
-    etaSeconds: throughput && open ? Math.round(remaining / throughput) : open ? null : 0,
+    etaSeconds: open ? etaSeconds(remaining, throughput, pastRates?.get(name) ?? null) : 0,
     lastError: proc.lastError,
+    rateSeries: proc.series.series(now),
+    rateIntervalSeconds: proc.series.intervalSeconds,
   };
 }

@@ -42,6 +42,9 @@ export interface ProcessorProgress {
   readonly throughput: number | null;
   readonly etaSeconds: number | null;
   readonly lastError: string | null;
+  /** Game dates per second over each of the last intervals, oldest first (the console's sparkline). */
+  readonly rateSeries: readonly number[];
+  readonly rateIntervalSeconds: number;
 }
 
 export type RunState = 'idle' | 'running' | 'stopping' | 'completed' | 'failed' | 'cancelled' | 'interrupted';

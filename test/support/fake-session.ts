@@ -144,6 +144,8 @@ export function progressOf(name: DerivedTableName, patch: Partial<ProcessorProgr
     throughput: null,
     etaSeconds: null,
     lastError: null,
+    rateSeries: [],
+    rateIntervalSeconds: 10,
     ...patch,
   };
 }
