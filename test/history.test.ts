@@ -80,6 +80,17 @@ describe('the attempt history', {timeout: 120_000}, () => {
     expect(lines(text.stdout)[1]).toMatch(/^PGS {2}\S+ #2 done .*rows\) run-/);
   });
 
+  it('run --dry-run estimates the duration from the past pace, or says there is no history yet', async () => {
+    const args = ['--warehouse', file, 'run', '--dry-run', '--force', '--from', '2021-10-19', '--to', '2021-10-30'];
+    const known = await backfill(box, ['--state-dir', stateDir(), ...args, '--processors', 'PGS']);
+    expect(known.exitCode, known.stderr).toBe(0);
+    expect(known.stdout).toMatch(/estimated duration: about \d+s from this warehouse's past pace \(PGS the slowest at [\d.]+ dates\/s\)/);
+    const partly = await backfill(box, ['--state-dir', stateDir(), ...args, '--processors', 'PGS,TOGS']);
+    expect(partly.stdout).toContain('no history yet for TOGS: not in the estimate');
+    const none = await backfill(box, ['--state-dir', join(temp.dir, 'fresh'), ...args, '--processors', 'PGS']);
+    expect(none.stdout).toContain('estimated duration: no history yet');
+  });
+
   it('reads without writing: no history, no state dir created', async () => {
     const result = await backfill(box, ['--warehouse', file, '--state-dir', join(temp.dir, 'none'), 'history', '--json']);
     expect(result.exitCode).toBe(0);

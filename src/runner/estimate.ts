@@ -10,6 +10,7 @@
 // processor without history has no estimate, and a plan with none at all says "no history yet".
 // During a run, the ETA is the remaining dates at this run's own measured pace once one of its
 // batches finished, at the past pace before that.
+import {shortName} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {AttemptRecord} from '../state/attempts.js';
 
@@ -73,4 +74,19 @@ export function estimateDuration(processors: readonly {readonly name: DerivedTab
 export function etaSeconds(remaining: number, observed: number | null, past: number | null): number | null {
   const rate = observed ?? past;
   return rate ? Math.round(remaining / rate) : null;
+}
+
+/**
+ * The estimate as words (the start confirmation and `run --dry-run`): the total first, then the
+ * processors without history, if some have it.
+ */
+export function estimateLines(estimate: DurationEstimate, format: (seconds: number) => string): string[] {
+  const unknown = estimate.processors.filter((p) => p.seconds === null).map((p) => shortName(p.name));
+  if (estimate.processors.length === 0) return [];
+  if (estimate.seconds === null) return ['estimated duration: no history yet (this warehouse has no finished batch of these processors)'];
+  const slowest = estimate.processors.find((p) => p.seconds === estimate.seconds)!;
+  const pace = `${shortName(slowest.name)} the slowest at ${slowest.datesPerSecond!.toFixed(2)} dates/s`;
+  const lines = [`estimated duration: about ${format(estimate.seconds)} from this warehouse's past pace (${pace})`];
+  if (unknown.length) lines.push(`no history yet for ${unknown.join(', ')}: not in the estimate`);
+  return lines;
 }

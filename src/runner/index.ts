@@ -45,7 +45,7 @@ export {LookbackIndex, type CoverageLookback, type LookbackBlocker} from './look
 export {isRunActive, isRunFinished} from './types.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
 export {sameRequest} from './request.js';
-export {estimateDuration, pastRates, type DurationEstimate, type ProcessorEstimate} from './estimate.js';
+export {estimateDuration, estimateLines, pastRates, type DurationEstimate, type ProcessorEstimate} from './estimate.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
 export type {ActiveRun, RunRecord} from '../state/store.js';
 export type * from './types.js';

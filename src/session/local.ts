@@ -13,6 +13,7 @@ import {
   abandonInterruptedRun,
   describeError,
   findInterruptedRun,
+  pastRates,
   planRun,
   setPaused,
   sameRequest,
@@ -23,6 +24,7 @@ import {
   type RetryPolicy,
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
+import {readAttempts} from '../state/attempts.js';
 import {acquireLock} from '../state/lock.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
 import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
@@ -181,7 +183,8 @@ export class LocalSession extends SessionStore implements Session {
   private async previewPlan(plan: Plan, replaces?: string): Promise<PlanPreview> {
     const interrupted = this.run ? null : findInterruptedRun(this.options.stateDir, this.key);
     const estimate = await estimatePlanCost(this.options.warehouse, plan);
-    return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, ...(replaces ? {replaces} : {})});
+    const rates = pastRates(readAttempts(this.options.stateDir, this.key));
+    return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, pastRates: rates, ...(replaces ? {replaces} : {})});
   }
 
   /**

@@ -26,6 +26,12 @@ const planCost: z.ZodType<PlanCost> = z.object({
   usd: z.number(),
 });
 
+/** How long the plan should take from this warehouse's past pace (src/runner/estimate.ts). */
+const durationEstimate = z.object({
+  seconds: z.number().nullable(),
+  processors: z.array(z.object({name: tableName, dates: count, datesPerSecond: z.number().nullable(), seconds: z.number().nullable()})),
+});
+
 /** What starting a request would do, computed where the warehouse is; src/ui/plan-preview.ts renders it. */
 const planPreview = z.object({
   /** The plan's identity (its batches, gates and boundary): `start` runs it only while it still holds. */
@@ -43,6 +49,8 @@ const planPreview = z.object({
   resumesFirst: z.object({runId: z.string(), range: dateRange}).nullable(),
   /** Null where the engine does not bill (DuckDB). */
   estimate: planCost.nullable(),
+  /** The duration estimate; absent from a host older than the history. */
+  duration: durationEstimate.optional(),
   /** False when every date is covered: nothing to start. */
   hasWork: z.boolean(),
   /** The plan id this one replaces: the operator approved that one, and the warehouse changed since. */

@@ -3,6 +3,8 @@
 // total before the detail. Pure: the dialog shows as many of these lines as fit.
 import {shortName} from '../catalog/index.js';
 import type {IsoDate} from '../dates.js';
+import {formatDuration} from '../figures.js';
+import {estimateLines} from '../runner/estimate.js';
 import type {PlanPreview} from '../session/types.js';
 import {formatCostTotal, formatPlanCost} from '../warehouse/cost-format.js';
 
@@ -27,6 +29,7 @@ export function planPreviewLines(preview: PreviewState | undefined): string[] {
       : 'nothing to build: every game date of the selection is covered',
     ...preview.blocked.map((b) => `blocked: ${short(b.processor)} needs ${short(b.input)} on ${sampleDates(b.dates)}, which is not covered and not in the plan`),
     ...(resumesFirst ? [`the interrupted run ${resumesFirst.runId} (${resumesFirst.range.start} → ${resumesFirst.range.end}) is resumed first`] : []),
+    ...(preview.hasWork && preview.duration ? estimateLines(preview.duration, formatDuration) : []),
   ];
   if (estimate) lines.push(`BigQuery ${formatCostTotal(estimate)}`, ...formatPlanCost(estimate).slice(0, -1).map((line) => line.trim()));
   return lines;

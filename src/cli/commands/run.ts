@@ -11,7 +11,9 @@ import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
-import {findInterruptedRun, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {estimateDuration, estimateLines, findInterruptedRun, formatPlan, isRunActive, pastRates, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {formatDuration} from '../../figures.js';
+import {readAttempts} from '../../state/attempts.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
@@ -236,6 +238,9 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     }
     const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
     for (const line of formatPlan(plan)) context.out(line);
+    const dates = plan.processors.map((p) => ({name: p.name, dates: p.batches.reduce((n, b) => n + b.dates.length, 0)}));
+    const duration = estimateDuration(dates, pastRates(readAttempts(context.stateDir, context.warehouse.identity)));
+    for (const line of estimateLines(duration, formatDuration)) context.out(line);
     // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
     const cost = await estimatePlanCost(warehouse, plan);
     if (cost) for (const line of formatPlanCost(cost)) context.out(line);
