@@ -31,8 +31,8 @@ describe('the duration estimate', () => {
     const estimate = estimateDuration([{name: 'player_game_summary', dates: 100}, {name: 'team_offense_game_summary', dates: 100}, {name: 'ml_feature_store', dates: 50}], rates);
     expect(estimate.seconds).toBe(50);
     expect(estimateLines(estimate, formatDuration)).toEqual([
-      "estimated duration: about 50s from this warehouse's past pace (PGS the slowest at 2.00 dates/s)",
-      'no history yet for MLFS: not in the estimate',
+      "estimated duration: about 50s at this warehouse's past pace",
+      'slowest: PGS at 2.00 dates/s; no history yet for MLFS (not in the estimate)',
     ]);
     expect(estimateLines(estimateDuration([{name: 'ml_feature_store', dates: 5}], rates, ), formatDuration)[0]).toMatch(/no history yet/);
   });

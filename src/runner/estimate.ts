@@ -83,10 +83,12 @@ export function etaSeconds(remaining: number, observed: number | null, past: num
 export function estimateLines(estimate: DurationEstimate, format: (seconds: number) => string): string[] {
   const unknown = estimate.processors.filter((p) => p.seconds === null).map((p) => shortName(p.name));
   if (estimate.processors.length === 0) return [];
-  if (estimate.seconds === null) return ['estimated duration: no history yet (this warehouse has no finished batch of these processors)'];
+  if (estimate.seconds === null) return ['estimated duration: no history yet (no finished batch of these processors here)'];
   const slowest = estimate.processors.find((p) => p.seconds === estimate.seconds)!;
-  const pace = `${shortName(slowest.name)} the slowest at ${slowest.datesPerSecond!.toFixed(2)} dates/s`;
-  const lines = [`estimated duration: about ${format(estimate.seconds)} from this warehouse's past pace (${pace})`];
-  if (unknown.length) lines.push(`no history yet for ${unknown.join(', ')}: not in the estimate`);
+  const unknownText = unknown.length ? `; no history yet for ${unknown.join(', ')} (not in the estimate)` : '';
+  const lines = [
+    `estimated duration: about ${format(estimate.seconds)} at this warehouse's past pace`,
+    `slowest: ${shortName(slowest.name)} at ${slowest.datesPerSecond!.toFixed(2)} dates/s${unknownText}`,
+  ];
   return lines;
 }

@@ -24,14 +24,15 @@ import {
   type RetryPolicy,
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
-import {readAttempts} from '../state/attempts.js';
+import {readAttempts, selectAttempts} from '../state/attempts.js';
 import {acquireLock} from '../state/lock.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
 import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {Coalesced} from './coalesce.js';
 import {planIdentity, previewOf} from './plan-preview.js';
-import {answersWithData, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
+import {statementOf} from './statement.js';
+import {answersWithData, HISTORY_REPLY_MAX, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
 import {SessionStore} from './store.js';
 import type {Session} from './types.js';
 
@@ -118,6 +119,8 @@ export class LocalSession extends SessionStore implements Session {
     intent: async ({intent}) => this.intent(intent),
     validate: ({range, tables}) => this.validate(range, tables),
     rollback: ({range, tables, rerun}) => this.rollback(range, tables, rerun),
+    history: async ({range, tables}) => ({attempts: selectAttempts(readAttempts(this.options.stateDir, this.key), {range, ...(tables ? {tables} : {})}).slice(-HISTORY_REPLY_MAX)}),
+    statement: async ({processor, range}) => statementOf(this.options.warehouse.dialect, this.options.config, processor, range),
   };
 
   /** Counts an action as pending until it settles; close() waits for it. */

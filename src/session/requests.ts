@@ -58,12 +58,39 @@ const planPreview = z.object({
 });
 export type PlanPreview = z.infer<typeof planPreview>;
 
+/** One batch attempt of the history (src/state/attempts.ts). */
+const attempt = z.object({
+  runId: z.string(),
+  processor: tableName,
+  start: isoDate,
+  end: isoDate,
+  dates: count,
+  attempt: count,
+  startedAt: z.string(),
+  durationMs: z.number(),
+  rows: z.number().nullable(),
+  outcome: z.enum(['done', 'retry', 'failed', 'cancelled', 'requeued']),
+  error: z.string().nullable(),
+  retryKind: z.enum(['transient', 'quota', 'permanent']).nullable(),
+  jobId: z.string().nullable(),
+  bytesProcessed: z.number().nullable(),
+  bytesBilled: z.number().nullable(),
+  slotMs: z.number().nullable(),
+});
+
+/** What a batch runs: the statements `backfill sql` prints for its range, or its external command. */
+const statement = z.object({kind: z.enum(['sql', 'command']), text: z.string()});
+
 const startReply = z.discriminatedUnion('started', [
   z.object({started: z.literal(true), runId: z.string()}),
   /** Not started: why, and the new plan when the approved one no longer matches the warehouse. */
   z.object({started: z.literal(false), reason: z.string(), preview: planPreview.nullable()}),
 ]);
 export type StartReply = z.infer<typeof startReply>;
+export type BatchStatement = z.infer<typeof statement>;
+
+/** Attempts in one history reply at most: a month of one-date batches retried many times fits. */
+export const HISTORY_REPLY_MAX = 2000;
 
 interface RequestSpec {
   readonly payload: z.ZodObject;
@@ -83,6 +110,10 @@ export const SESSION_REQUESTS = {
   validate: {payload: z.object({range: dateRange, tables})},
   /** Deletes the range of those tables (dependants first), then optionally rebuilds it. */
   rollback: {payload: z.object({range: dateRange, tables, rerun: z.boolean()}), control: true},
+  /** The attempts of batches touching the range (the newest HISTORY_REPLY_MAX), oldest first. */
+  history: {payload: z.object({range: dateRange, tables: tables.optional()}), reply: z.object({attempts: z.array(attempt)})},
+  /** The statement a batch of that range runs, rendered by the warehouse's own dialect. */
+  statement: {payload: z.object({processor: tableName, range: dateRange}), reply: statement},
 } as const satisfies Record<string, RequestSpec>;
 
 type Requests = typeof SESSION_REQUESTS;
