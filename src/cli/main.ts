@@ -5,7 +5,6 @@ import {markWorkStarted} from '../headless/signals.js';
 import {clipped} from '../quote.js';
 import {describeError} from '../warehouse/errors.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
-import {COMMANDS} from './commands/index.js';
 import {consoleCommand} from './commands/console.js';
 
 /** Each subcommand module adds itself to the program; `context()` resolves the global options. */
@@ -18,6 +17,26 @@ function ignoreClosedStdout(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+}
+
+/** Global options that take a value (the console's fast path skips them and their values). */
+const VALUE_OPTIONS = new Set(['--warehouse', '--target', '--project', '--location', '--config', '--state-dir', '--log-format', '--notify']);
+
+/**
+ * True when the command line names no subcommand (and asks no help): the console. It then loads
+ * none of the other commands' modules (DuckDB, the processors' SQL, validation): the first frame
+ * waits for nothing it does not draw.
+ */
+export function opensConsole(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return false;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!(arg.startsWith('--') && VALUE_OPTIONS.has(arg.slice(0, arg.indexOf('='))))) {
+      if (arg !== '--no-tty') return false; // a subcommand, a stray word, --help, -V, an unknown option
+    }
+  }
+  return true;
 }
 
 /** A last bound on any one-line message: values are cut where they are quoted, this catches the rest. */
@@ -61,7 +80,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     markWorkStarted();
     exitCode = await action(context);
   };
-  for (const module of COMMANDS) module.register(program, run);
+  const commands = opensConsole(argv.slice(2)) ? [] : (await import('./commands/index.js')).COMMANDS;
+  for (const module of commands) module.register(program, run);
   // Last: it lets the root take stray words (to refuse them), which subcommands must not inherit.
   consoleCommand.register(program, run);
 

@@ -52,6 +52,11 @@ export class ConsoleStores {
     for (const event of backlog) this.failures.apply(event);
     this.log.addNow(backlog);
     this.unsubscribe.push(
+      // A joined host's backlog: its lines and failures, not its news (no summary pops up for a past run).
+      session.subscribeBacklog?.((events) => {
+        for (const event of events) this.failures.apply(event);
+        this.log.addNow(events);
+      }) ?? (() => undefined),
       session.subscribeEvents((event) => {
         this.log.add(event);
         this.failures.apply(event);

@@ -1,17 +1,21 @@
 // `backfill` with no subcommand: on the embedded default, create the demo warehouse when there is
 // none (with progress), then open the console on a terminal (joining the run or console host
 // that holds the warehouse, else starting a host); without one, print the status grid and say
-// what to run instead of drawing a screen nobody can see.
+// what to run instead of drawing a screen nobody can see. The console draws at once, from the
+// last coverage it saw of this warehouse (marked "as of"), while its host starts; it loads no
+// more of the program than that needs (main.ts skips the other commands' modules for it).
 import {existsSync} from 'node:fs';
 import type {Command} from 'commander';
+import {PendingSession} from '../../attach/pending.js';
 import {UsageError} from '../../errors.js';
 import {progressLines} from '../../headless/progress.js';
 import {clipped} from '../../quote.js';
+import {loadCoverageSnapshot} from '../../state/coverage-cache.js';
 import {prepareStateDir} from '../../state/dir.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
-import {loadStatus, printStatus} from './status.js';
+import {keepCoverageSnapshot} from '../coverage-keeper.js';
 
 /** The demo's games are Final up to the day before the boundary (today unless configured). */
 async function createDemo(context: CliContext, file: string): Promise<void> {
@@ -33,16 +37,38 @@ export async function openDefault(context: CliContext): Promise<number> {
   const {warehouse} = context;
   if (warehouse.engine === 'duckdb' && !existsSync(warehouse.path)) await createDemo(context, warehouse.path);
   if (context.interactive) {
-    // Ink and React load while the host starts (two processes, two cores): a faster first frame.
-    const ui = import('../../ui/index.js');
-    ui.catch(() => undefined);
     prepareStateDir(context.stateDir); // the host's log, lock and socket go there
-    const session = await consoleSession(context);
-    const {openConsole} = await ui;
+    // The host starts (or is found) while Ink and React load and the first frame is drawn.
+    const connecting = consoleSession(context);
+    connecting.catch(() => undefined);
+    const cached = loadCoverageSnapshot(context.stateDir, context.warehouse.identity);
+    const session = new PendingSession(
+      {
+        warehouse: context.warehouse.label,
+        boundary: context.boundary,
+        coverage: cached,
+        run: null,
+        validation: null,
+        activity: 'connecting to the warehouse',
+        attached: false,
+        ...(cached ? {coverageAsOf: cached.takenAt} : {}),
+      },
+      connecting,
+    );
+    const kept = keepCoverageSnapshot(context, session);
+    const {openConsole} = await import('../../ui/index.js');
     const exit = await openConsole(session);
-    await leaveConsole(context, session, exit);
+    kept.stop();
+    const remote = session.remote ?? (await session.ready);
+    if (!remote) {
+      // Said again once the console's screen is gone, where the shell keeps it.
+      context.err(`backfill: ${session.unavailable}`);
+      return 2;
+    }
+    await leaveConsole(context, remote, exit);
     return exit === 'cancel' ? 1 : 0;
   }
+  const {loadStatus, printStatus} = await import('./status.js');
   printStatus(await loadStatus(context), context);
   context.out('');
   context.out('stdout is not a terminal, so no console: `backfill run` runs the backfill with log lines, `backfill status --json` prints this as JSON.');
