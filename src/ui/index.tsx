@@ -3,7 +3,7 @@
 //     it has already called session.close(mode) ('detach' for quit and detach, 'cancel' for cancel).
 //   showProgress(title, task) → runs a long task behind a progress bar (creating the demo).
 import {render, useApp} from 'ink';
-import {useCallback, type ReactNode} from 'react';
+import {useCallback, useEffect, type ReactNode} from 'react';
 import type {Session} from '../session/types.js';
 import {ConsoleApp} from './components/App.js';
 import {ConsoleStores, StoresContext} from './console-stores.js';
@@ -30,6 +30,8 @@ export interface ConsoleOptions {
   readonly alternateScreen?: boolean;
   /** Job log lines kept (default 1000). */
   readonly logLines?: number;
+  /** The console leaves by itself ('quit') once this settles (its session could not be reached). */
+  readonly closeWhen?: Promise<unknown>;
 }
 
 /** The providers every pane needs: the stores fed by the session and the theme. */
@@ -41,10 +43,17 @@ export function ConsoleProviders({stores, theme, children}: {readonly stores: Co
   );
 }
 
-function Root({stores, theme}: {readonly stores: ConsoleStores; readonly theme: Theme}) {
+function Root({stores, theme, closeWhen}: {readonly stores: ConsoleStores; readonly theme: Theme; readonly closeWhen?: Promise<unknown>}) {
   const {exit} = useApp();
   // The one exit point: the render instance resolves waitUntilExit with the result.
   const onExit = useCallback((result: ConsoleExit) => exit(result), [exit]);
+  useEffect(() => {
+    let live = true;
+    void closeWhen?.then(() => live && onExit('quit'));
+    return () => {
+      live = false;
+    };
+  }, [closeWhen, onExit]);
   return (
     <ConsoleProviders stores={stores} theme={theme}>
       <ConsoleApp onExit={onExit} />
@@ -62,7 +71,7 @@ export async function openConsole(session: Session, options: ConsoleOptions = {}
   const stores = new ConsoleStores(session, {log: {capacity: options.logLines ?? 1000}});
   const alternate = options.alternateScreen ?? stdout.isTTY === true;
   if (alternate) stdout.write('\x1b[?1049h\x1b[H');
-  const instance = render(<Root stores={stores} theme={theme} />, {
+  const instance = render(<Root stores={stores} theme={theme} {...(options.closeWhen ? {closeWhen: options.closeWhen} : {})} />, {
     stdout,
     stdin: options.stdin ?? process.stdin,
     stderr: options.stderr ?? process.stderr,

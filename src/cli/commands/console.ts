@@ -57,11 +57,12 @@ export async function openDefault(context: CliContext): Promise<number> {
     );
     const kept = keepCoverageSnapshot(context, session);
     const {openConsole} = await import('../../ui/index.js');
-    const exit = await openConsole(session);
+    // Unreachable (another process holds the warehouse, the host cannot start): the console leaves
+    // at once and the reason is printed where the shell keeps it.
+    const exit = await openConsole(session, {closeWhen: session.ready.then((remote) => (remote ? new Promise(() => undefined) : null))});
     kept.stop();
     const remote = session.remote ?? (await session.ready);
     if (!remote) {
-      // Said again once the console's screen is gone, where the shell keeps it.
       context.err(`backfill: ${session.unavailable}`);
       return 2;
     }

@@ -1,5 +1,5 @@
 // In place of the processors and the log when the console cannot have the warehouse: who holds it
-// and what reaches it, in full (wrapped, not cut), and that q leaves.
+// and what reaches it, in full (wrapped, not cut), for the moment before the console closes.
 import {Box, Text} from 'ink';
 import {useTheme} from '../theme.js';
 
@@ -13,7 +13,7 @@ export function Unavailable({message, width}: {readonly message: string; readonl
       <Text wrap="wrap" color={theme.color('red')}>
         {message}
       </Text>
-      <Text>q quits (exit 2); the grid above, if any, is the coverage last seen.</Text>
+      <Text>The console closes; this line stays in the shell (exit 2).</Text>
     </Box>
   );
 }
