@@ -69,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--state-dir <dir>', 'where run state lives (env BACKFILL_STATE_DIR)')
     .option('--no-tty', 'no console: log lines only (automatic when stdout is not a terminal)')
     .addOption(new Option('--log-format <format>', 'headless log lines').choices(['text', 'json']).default('text'))
+    .option('--notify <command>', 'run, headless or hosting, this command (no shell) when a run ends or a batch fails: one JSON line on its stdin')
     // Global options are accepted after the subcommand too (`backfill status --warehouse x`):
     // commander recognises program options anywhere unless positional options are enabled.
     .exitOverride()

@@ -22,7 +22,7 @@ export async function attachConsole(context: CliContext): Promise<number> {
   if (!context.interactive) throw new UsageError('attach needs a terminal; for scripts use `backfill status --json`');
   const session = await connectSession(path);
   const {openConsole} = await import('../../ui/index.js');
-  await leaveConsole(context, session, await openConsole(session));
+  await leaveConsole(context, session, await openConsole(session, {alerts: context.notify.terminal}));
   return 0;
 }
 

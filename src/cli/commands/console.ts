@@ -59,7 +59,7 @@ export async function openDefault(context: CliContext): Promise<number> {
     const {openConsole} = await import('../../ui/index.js');
     // Unreachable (another process holds the warehouse, the host cannot start): the console leaves
     // at once and the reason is printed where the shell keeps it.
-    const exit = await openConsole(session, {closeWhen: session.ready.then((remote) => (remote ? new Promise(() => undefined) : null))});
+    const exit = await openConsole(session, {alerts: context.notify.terminal, closeWhen: session.ready.then((remote) => (remote ? new Promise(() => undefined) : null))});
     kept.stop();
     const remote = session.remote ?? (await session.ready);
     if (!remote) {

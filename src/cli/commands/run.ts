@@ -27,6 +27,8 @@ import {detachRun} from '../background.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
 import {parsePhase, parsePositiveInt, resolveRange, selectTables} from '../options.js';
 import {serveForAttach} from '../serve.js';
+import {notifierFor} from '../notify.js';
+import type {CommandNotifier} from '../../notify/command.js';
 
 export interface RunOptions {
   readonly from?: string;
@@ -128,7 +130,7 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
   // refusal (a run already going) is in the host's log, which the console shows.
   void session.call('start', {request}).catch(() => undefined);
   const {openConsole} = await import('../../ui/index.js');
-  const exit = await openConsole(session);
+  const exit = await openConsole(session, {alerts: context.notify.terminal});
   await leaveConsole(context, session, exit);
   // This command's run, not one the host had finished before it (its start may have been refused).
   const last = session.getState().run;
@@ -152,6 +154,7 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
   });
   let session: LocalSession | null = null;
   let server: SessionServer | null = null;
+  let notifier: CommandNotifier | null = null;
   let outcome: string | null = null;
   try {
     const key = await checkRange(context, request.range);
@@ -170,6 +173,8 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
       log('warn', 'paused', `${savedPauses.join(', ')} paused by an earlier run: this run ends, resumable, when only their work is left (resume them in the console, or \`backfill attach\`)`);
     }
     const live = session;
+    notifier = notifierFor(context, (message) => log('warn', 'notify', message));
+    if (notifier) live.subscribeEvents((event) => notifier!.event(event));
     server = await serveForAttach(context, live, (level, message) => log(level, 'attach', message));
     if (clampedFrom) {
       log('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`);
@@ -203,6 +208,7 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
     try {
       await server?.close();
       await session?.close('detach');
+      await notifier?.drain(); // run-finished reaches the command before the process exits
     } finally {
       removeFinish();
     }
