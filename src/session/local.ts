@@ -53,6 +53,8 @@ export interface LocalSessionOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** End a run (resumable) when only paused processors' work is left, instead of waiting for a resume. */
   readonly stopWhenOnlyPaused?: boolean;
+  /** Interval of the processors' throughput series (default 10 s). */
+  readonly throughputIntervalMs?: number;
 }
 
 type Validate = typeof import('../validation/validate.js').validate;
@@ -240,7 +242,7 @@ export class LocalSession extends SessionStore implements Session {
     }
     this.starting = true;
     try {
-      const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused} = this.options;
+      const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused, throughputIntervalMs} = this.options;
       const interrupted = findInterruptedRun(stateDir, this.key);
       const queueAfter = interrupted !== null && !sameRequest(interrupted.request, request);
       if (interrupted) {
@@ -252,6 +254,8 @@ export class LocalSession extends SessionStore implements Session {
         ...(interrupted ? {resume: interrupted} : plan ? {plan} : {}),
         ...(retry ? {retry} : {}),
         ...(stopWhenOnlyPaused ? {stopWhenOnlyPaused} : {}),
+        ...(throughputIntervalMs ? {throughputIntervalMs} : {}),
+        onHistoryError: (error) => this.log('warn', `the attempt history is not kept: ${describeError(error)}`),
       });
       // Queued only once the run it follows exists: a start that failed leaves nothing behind.
       if (queueAfter) this.next = request;
