@@ -4,7 +4,7 @@
 // duration estimate.
 import {describe, expect, test} from 'vitest';
 import type {AttemptRecord} from '../src/state/attempts.js';
-import {coverageOf, FakeSession, planPreviewOf, runOf} from './support/fake-session.js';
+import {coverageOf, FakeSession, planPreviewOf, progressOf, runOf} from './support/fake-session.js';
 import {KEYS, renderConsole} from './support/render.js';
 
 const DEC = {start: '2021-12-01', end: '2021-12-31'};
@@ -102,6 +102,22 @@ describe('attempts in the console', () => {
     session.previewResult = planPreviewOf({batches: 6, dates: 27, workers: 4}, {duration: {seconds: null, processors: [{name: 'player_game_summary', dates: 27, datesPerSecond: null, seconds: null}]}});
     await ui.press('s');
     await ui.waitFor('estimated duration: no history yet');
+    ui.unmount();
+  });
+
+  test('the run summary lists each processor in a table (ink-table), failed first, as room allows', async () => {
+    const session = new FakeSession({coverage: coverageOf(DEC), run: runOf()});
+    const ui = await renderConsole(session, {rows: 40});
+    const finished = runOf({state: 'failed', finishedAt: '2022-03-01T10:02:05Z'}, [
+      progressOf('team_offense_game_summary', {status: 'done', datesDone: 27, rowsWritten: 1620}),
+      progressOf('player_game_summary', {status: 'failed', datesDone: 20, datesFailed: 7, retries: 2, lastError: 'permission denied'}),
+    ]);
+    session.set({run: finished});
+    session.emit({type: 'run-finished', time: '2022-03-01T10:02:05.000Z', runId: 'run-1', state: 'failed', snapshot: finished});
+    await ui.waitFor('Run failed');
+    const frame = ui.frame();
+    expect(frame).toMatch(/processor +status +dates +rows +retries +last error/);
+    expect(frame).toMatch(/PGS +failed +20\/27 +0 +2 +permission denied[\s\S]*TOGS +done +27\/27 +1,620 +0/);
     ui.unmount();
   });
 });

@@ -18,11 +18,12 @@ const ASCII: Record<string, string> = {'─': '-', '┌': '+', '┐': '+', '┬'
  * Column widths that fit `width`: every column gets its longest value, the last one what is left
  * (at least 4), and values are cut to their width.
  */
-export function fitRows(rows: readonly TableRow[], columns: readonly string[], width: number, padding = 1): TableRow[] {
+export function fitRows(rows: readonly TableRow[], columns: readonly string[], width: number, plain: boolean): TableRow[] {
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const separators = columns.length + 1;
-  const fixed = widths.slice(0, -1).reduce((n, w) => n + w + 2 * padding, 0);
-  const last = Math.max(4, width - fixed - separators - 2 * padding);
+  // Each cell is padded by a space either side; a rule (when drawn) takes a column between cells.
+  const separators = plain ? 0 : columns.length + 1;
+  const fixed = widths.slice(0, -1).reduce((n, w) => n + w + 2, 0);
+  const last = Math.max(4, width - fixed - separators - 2);
   widths[widths.length - 1] = Math.min(widths[widths.length - 1], last);
   return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, truncate(r[c] ?? '', widths[i])])));
 }
@@ -34,10 +35,11 @@ export function TextTable({rows, columns, width, plain = false}: {readonly rows:
   // collapses); columns stay apart by the cells' padding and, unless plain, a vertical rule.
   const Skeleton = ({children}: PropsWithChildren): ReactElement => {
     const text = String(children ?? '');
-    if (plain || RULES.test(text.replace(/ /g, '')) || text.trim() === '') return <></>;
+    if (RULES.test(text.replace(/ /g, '')) || text.trim() === '') return <></>;
+    if (plain) return <></>;
     return <Text dimColor={theme.capabilities.color}>{unicode ? text : text.replace(/./g, (ch) => ASCII[ch] ?? ch)}</Text>;
   };
   const Header = ({children}: PropsWithChildren): ReactElement => <Text bold>{children}</Text>;
   const Cell = ({children}: PropsWithChildren<{column: number}>): ReactElement => <Text>{children}</Text>;
-  return <Table data={fitRows(rows, columns, width)} columns={[...columns]} padding={1} skeleton={Skeleton} header={Header} cell={Cell} />;
+  return <Table data={fitRows(rows, columns, width, plain)} columns={[...columns]} padding={1} skeleton={Skeleton} header={Header} cell={Cell} />;
 }
