@@ -46,15 +46,18 @@ export async function run() {
         stdio: ['pipe', 'pipe', 'inherit'],
       });
       c.stdout.setEncoding('utf8');
-      // Each marker's first time, checked on every chunk (a frame is one write: incremental rendering is off).
+      // Each marker's first time, judged on everything written so far (a frame may span chunks):
+      // the cached grid says "coverage as of" in its status bar; the live one is a grid drawn after
+      // the last status bar that said so.
       const seen = {};
       c.stdout.on('data', (chunk) => {
         output += chunk;
         const at = (performance.now() - started) / 1000;
         const mark = (name, hit) => hit && seen[name] === undefined && (seen[name] = at);
-        mark('frame', chunk.includes('backfill '));
-        mark('cached', chunk.includes('Phase 3') && chunk.includes('coverage as of'));
-        mark('live', chunk.includes('Phase 3') && chunk.includes('no run yet') && !chunk.includes('as of'));
+        mark('frame', output.includes('backfill '));
+        mark('cached', output.includes('coverage as of') && output.includes('Phase 3'));
+        const status = output.lastIndexOf('no run yet');
+        mark('live', status > output.lastIndexOf('coverage as of') && output.indexOf('Phase 3', status) > 0);
       });
       return {child: c, seen, exited: new Promise((resolve) => c.on('exit', resolve))};
     };
@@ -71,9 +74,20 @@ export async function run() {
     const first = spawnConsole();
     const firstFrameCold = await untilSeen('the first frame (no snapshot)', first.seen, 'frame', 60_000);
     const liveCold = await untilSeen('the live coverage (no snapshot)', first.seen, 'live', 60_000);
+    await sleep(300);
     first.child.stdin.write('q');
-    await Promise.race([first.exited, sleep(20_000)]);
-    await sleep(1500); // its host lets go of the warehouse
+    const firstExit = await Promise.race([first.exited, sleep(20_000).then(() => 'timeout')]);
+    if (firstExit === 'timeout') throw new Error(`tui bench: the first console did not exit after q; last output: ${JSON.stringify(output.slice(-400))}`);
+    // Its host lets go of the warehouse (else the second console would join it, live at once).
+    const hostAlive = () => {
+      try {
+        execFileSync('pgrep', ['-f', `${env.BACKFILL_STATE_DIR} host`]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 150 && hostAlive(); i++) await sleep(100);
 
     // The second start draws the snapshot the first one kept, then the live coverage in place.
     const second = spawnConsole();

@@ -13,6 +13,7 @@ import {clipped} from '../../quote.js';
 import {loadCoverageSnapshot} from '../../state/coverage-cache.js';
 import {prepareStateDir} from '../../state/dir.js';
 import type {CliContext} from '../context.js';
+import {loadConsoleUi} from '../console-ui.js';
 import type {CommandModule} from '../main.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
 import {keepCoverageSnapshot} from '../coverage-keeper.js';
@@ -22,7 +23,7 @@ async function createDemo(context: CliContext, file: string): Promise<void> {
   const {createDemoWarehouse} = await import('../../demo/index.js');
   const title = `creating the demo warehouse ${file}`;
   if (context.interactive) {
-    const {showProgress} = await import('../../ui/index.js');
+    const {showProgress} = await loadConsoleUi();
     await showProgress(title, (report) =>
       createDemoWarehouse(file, {asOf: context.boundary, onProgress: (fraction, label) => report(Math.round(fraction * 1000), 1000, label)}),
     );
@@ -56,7 +57,7 @@ export async function openDefault(context: CliContext): Promise<number> {
       connecting,
     );
     const kept = keepCoverageSnapshot(context, session);
-    const {openConsole} = await import('../../ui/index.js');
+    const {openConsole} = await loadConsoleUi();
     // Unreachable (another process holds the warehouse, the host cannot start): the console leaves
     // at once and the reason is printed where the shell keeps it.
     const exit = await openConsole(session, {alerts: context.notify.terminal, closeWhen: session.ready.then((remote) => (remote ? new Promise(() => undefined) : null))});

@@ -22,6 +22,7 @@ import {prepareStateDir} from '../../state/dir.js';
 import {corruptStateNotice, recoverStateFile} from '../../state/store.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
+import {loadConsoleUi} from '../console-ui.js';
 import type {CommandModule} from '../main.js';
 import {detachRun} from '../background.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
@@ -129,7 +130,7 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
   // No preview here: the command line asked for this request, so the host plans it at start. A
   // refusal (a run already going) is in the host's log, which the console shows.
   void session.call('start', {request}).catch(() => undefined);
-  const {openConsole} = await import('../../ui/index.js');
+  const {openConsole} = await loadConsoleUi();
   const exit = await openConsole(session, {alerts: context.notify.terminal});
   await leaveConsole(context, session, exit);
   // This command's run, not one the host had finished before it (its start may have been refused).
