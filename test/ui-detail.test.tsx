@@ -117,7 +117,7 @@ describe('attempts in the console', () => {
     await ui.waitFor('Run failed');
     const frame = ui.frame();
     expect(frame).toMatch(/processor +status +dates +rows +retries +last error/);
-    expect(frame).toMatch(/PGS +failed +20\/27 +0 +2 +permission denied[\s\S]*TOGS +done +27\/27 +1,620 +0/);
+    expect(frame).toMatch(/✗ PGS +failed +20\/27 +0 +2 +permission denied[\s\S]*✓ TOGS +done +27\/27 +1,620 +0/);
     ui.unmount();
   });
 });

@@ -5,12 +5,14 @@ import {Box, Text} from 'ink';
 import type {ProcessorProgress, RunSnapshot} from '../../runner/types.js';
 import {formatCount, formatDuration} from '../../figures.js';
 import {truncate} from '../format.js';
-import {useTheme} from '../theme.js';
+import {useTheme, type Theme} from '../theme.js';
 import {TextTable, type TableRow} from './TextTable.js';
 
-/** One processor of the run as a row of the summary's table. */
-export function summaryRow(p: ProcessorProgress): TableRow {
-  return {processor: p.short, status: p.status, dates: `${p.datesDone}/${p.datesTotal}`, rows: formatCount(p.rowsWritten), retries: String(p.retries), 'last error': p.lastError ?? ''};
+const STATUS_STATE = {idle: 'none', queued: 'queued', running: 'running', paused: 'paused', failed: 'failed', done: 'done', cancelled: 'missing'} as const;
+
+/** One processor of the run as a row of the summary's table: its symbol says the state too. */
+export function summaryRow(p: ProcessorProgress, theme: Theme): TableRow {
+  return {processor: `${theme.symbol(STATUS_STATE[p.status])} ${p.short}`, status: p.status, dates: `${p.datesDone}/${p.datesTotal}`, rows: formatCount(p.rowsWritten), retries: String(p.retries), 'last error': p.lastError ?? ''};
 }
 
 const SUMMARY_COLUMNS = ['processor', 'status', 'dates', 'rows', 'retries', 'last error'];
@@ -34,7 +36,7 @@ export function RunSummary({run, width, height}: {readonly run: RunSnapshot; rea
   // The table takes what the lines leave: its heading and at least one processor.
   const room = height - 4 - body.length - 1;
   const processors = run.processors.filter((p) => p.status !== 'idle').sort((a, b) => Number(b.status === 'failed') - Number(a.status === 'failed'));
-  const rows = room >= 1 ? processors.slice(0, room).map(summaryRow) : [];
+  const rows = room >= 1 ? processors.slice(0, room).map((p) => summaryRow(p, theme)) : [];
   const tableHeight = rows.length ? rows.length + 1 : 0;
   return (
     <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color(ok ? 'green' : 'red')} paddingX={1} width={width} height={Math.min(height, body.length + tableHeight + 4)} overflow="hidden">
