@@ -7,8 +7,7 @@
 import {appendFileSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
 import {join} from 'node:path';
-import type {DerivedTableName} from '../catalog/types.js';
-import {DERIVED_TABLE_NAMES} from '../catalog/types.js';
+import {DERIVED_TABLE_NAMES, type DerivedTableName} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import {makeDirectory, writingStateDir} from './dir.js';
 
@@ -68,21 +67,27 @@ function parseLine(line: string): AttemptRecord | null {
   return value as AttemptRecord;
 }
 
+/** The last file read and what it held: the day view asks again after each batch, the file rarely changed. */
+let cache: {readonly file: string; readonly size: number; readonly mtimeMs: number; readonly attempts: readonly AttemptRecord[]} | null = null;
+
 /** Every attempt kept for the warehouse, oldest first; nothing when there is no file yet. */
 export function readAttempts(stateDir: string, warehouseKey: string): AttemptRecord[] {
-  let text: string;
+  const file = attemptsFile(stateDir, warehouseKey);
+  let stat;
   try {
-    text = readFileSync(attemptsFile(stateDir, warehouseKey), 'utf8');
+    stat = statSync(file);
   } catch {
     return [];
   }
-  const out: AttemptRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const record = parseLine(line);
-    if (record) out.push(record);
+  if (cache?.file === file && cache.size === stat.size && cache.mtimeMs === stat.mtimeMs) return [...cache.attempts];
+  let attempts: AttemptRecord[];
+  try {
+    attempts = readAttemptsFile(file);
+  } catch {
+    return [];
   }
-  return out;
+  cache = {file, size: stat.size, mtimeMs: stat.mtimeMs, attempts};
+  return [...attempts];
 }
 
 export interface AttemptQuery {
