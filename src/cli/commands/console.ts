@@ -18,6 +18,9 @@ import type {CommandModule} from '../main.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
 import {keepCoverageSnapshot} from '../coverage-keeper.js';
 
+/** How long a console left before its host answered waits for that answer (to say why it failed). */
+const LEAVE_WAIT_MS = 2000;
+
 /** The demo's games are Final up to the day before the boundary (today unless configured). */
 async function createDemo(context: CliContext, file: string): Promise<void> {
   const {createDemoWarehouse} = await import('../../demo/index.js');
@@ -62,7 +65,9 @@ export async function openDefault(context: CliContext): Promise<number> {
     // at once and the reason is printed where the shell keeps it.
     const exit = await openConsole(session, {alerts: context.notify.terminal, closeWhen: session.ready.then((remote) => (remote ? new Promise(() => undefined) : null))});
     kept.stop();
-    const remote = session.remote ?? (await session.ready);
+    // Left before the host answered: a host still starting exits by itself when nobody joins it.
+    const remote = session.remote ?? (await Promise.race([session.ready, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), LEAVE_WAIT_MS).unref())]));
+    if (remote === undefined) return 0;
     if (!remote) {
       context.err(`backfill: ${session.unavailable}`);
       return 2;
