@@ -82,7 +82,8 @@ describe('a permanent failure in tmux', () => {
       await sleep(300);
       text = screen();
     }
-    expect(text).toMatch(/PGS 2021-11-\d\d ✗ last attempt #1 FAILED/);
+    // The day's latest attempt, from the history (it arrives after the month view opened).
+    await waitFor('the latest attempt in the day view', (t) => /PGS 2021-11-\d\d ✗ last attempt #1 FAILED/.test(t), 10_000);
     keys('Enter');
     text = await waitForText('last attempt #1 FAILED (perm');
     expect(text.replace(/\n/g, "")).toContain(`exited with code 1: ${ERROR}`); // the whole error, wrapped to the width
