@@ -78,6 +78,16 @@ export const configSchema = z
     priority: z.enum(PRIORITIES).optional(),
     /** Per processor, by table name or short name. */
     processors: z.record(z.string(), processorSettings).optional(),
+    /** Who is called when a run ends or a batch fails for good (README: Notifications). */
+    notify: z
+      .object({
+        /** The console's bell and OSC 9 notification (default on; BACKFILL_NO_NOTIFY also turns it off). */
+        terminal: z.boolean().optional(),
+        /** Run for each notification, without a shell, the notification as one JSON line on stdin. */
+        command: z.array(z.string().min(1)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

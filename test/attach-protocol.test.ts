@@ -28,6 +28,8 @@ const SAMPLES: {[K in RequestType]: RequestPayload<K>} = {
   intent: {intent: {type: 'pause', processor: 'player_game_summary'}},
   validate: {range: DEC, tables: ['player_game_summary']},
   rollback: {range: DEC, tables: ['player_game_summary'], rerun: false},
+  history: {range: DEC, tables: ['player_game_summary']},
+  statement: {processor: 'player_game_summary', range: DEC},
 };
 
 /** A session whose handlers record what reached them; `refresh` waits until the test releases it. */
@@ -43,6 +45,8 @@ function recordingSession() {
     intent: async (p, o) => void record('intent', p, o),
     validate: async (p, o) => void record('validate', p, o),
     rollback: async (p, o) => void record('rollback', p, o),
+    history: async (p, o) => (record('history', p, o), {attempts: []}),
+    statement: async (p, o) => (record('statement', p, o), {kind: 'sql', text: 'SELECT 1'}),
   };
   const state: SessionState = {warehouse: 'w', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false};
   const session: Session = {

@@ -34,6 +34,8 @@ function relaySession() {
     intent: async ({intent}) => void intents.push(intent),
     validate: async () => undefined,
     rollback: async ({range, tables, rerun}) => void requests.push({rollback: {range, tables, rerun}}),
+    history: async () => ({attempts: []}),
+    statement: async () => ({kind: 'sql', text: 'SELECT 1'}),
   };
   const session: Session = {
     getState: () => state,

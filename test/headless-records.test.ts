@@ -13,7 +13,7 @@ function progress(overrides: Partial<ProcessorProgress> = {}): ProcessorProgress
   return {
     name: 'team_defensive_zone_analytics', short: 'TDZA', phase: 4, status: 'running', paused: false, datesTotal: 200,
     datesDone: 50, datesFailed: 0, rowsWritten: 1500, retries: 0, running: [], concurrency: 2, maxConcurrency: 2,
-    throughput: 2.5, etaSeconds: 60, lastError: null, ...overrides,
+    throughput: 2.5, etaSeconds: 60, lastError: null, rateSeries: [], rateIntervalSeconds: 10, ...overrides,
   };
 }
 

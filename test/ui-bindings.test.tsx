@@ -40,7 +40,6 @@ const SETUPS: Record<string, {readonly session: SessionName; readonly keys: read
 /** Every binding that can be off, where it is, and (part of) what it says then. */
 const DISABLED: readonly {readonly id: string; readonly setup: keyof typeof SETUPS; readonly reason: string}[] = [
   {id: 'drill', setup: 'no coverage yet', reason: 'no coverage yet'},
-  {id: 'drill', setup: 'idle, a month open', reason: 'the month is open: esc goes back to the grid'},
   {id: 'back', setup: 'idle grid', reason: 'esc goes back and never quits: q quits'},
   {id: 'select-months', setup: 'idle, a month open', reason: 'months are selected in the grid: esc goes back to it'},
   {id: 'mark-cell', setup: 'no coverage yet', reason: 'no coverage yet'},
@@ -145,7 +144,7 @@ describe('layers', () => {
   const char = (input: string, ctrl = false): KeySpec => ({input, ctrl});
 
   test('the stack, top first: Ctrl+C, closing, confirmation, help, filter editing, results panes, the keymap', () => {
-    expect(LAYERS.map((l) => l.id)).toEqual(['interrupt', 'closing', 'notice', 'confirm', 'help', 'filter', 'validation', 'summary', 'keymap']);
+    expect(LAYERS.map((l) => l.id)).toEqual(['interrupt', 'closing', 'notice', 'confirm', 'help', 'filter', 'validation', 'detail', 'summary', 'keymap']);
   });
 
   test('a confirmation swallows the keys that are not its answers', async () => {

@@ -8,7 +8,9 @@ import {UsageError} from '../errors.js';
 import {processExists} from '../processes.js';
 import {isRunActive, isRunFinished} from '../runner/types.js';
 import type {ConsoleExit} from '../ui/index.js';
+import {resolve} from 'node:path';
 import {startInBackground} from './background.js';
+import {describeProcess, fileHolder, holderMessage, type FileHolder} from './holder.js';
 import type {CliContext} from './context.js';
 
 /** How long leaving waits for the serving process to let go of the warehouse. */
@@ -19,24 +21,46 @@ const JOIN_TIMEOUT_MS = 10_000;
 export async function consoleSession(context: CliContext): Promise<RemoteSession> {
   const path = socketForContext(context);
   if (!(await isSocketLive(path))) {
-    const {failed, log} = await startInBackground(context, [...context.globalArgs, 'host'], 'console');
-    // Another console may have started its host first (still loading): then join that one.
-    if (failed && !(await servesWithin(path, JOIN_TIMEOUT_MS))) {
-      const reason = failed.reason.replace(/^backfill: /, '').replace(/ \(BACKFILL_DEBUG=1 shows the stack\)$/, '');
-      const message = `${reason} (log: ${log})`;
-      throw failed.code === 2 ? new UsageError(message) : new Error(message);
+    // Said at once when another process holds the file: a host started now could only fail.
+    const held = holderOf(context);
+    if (held && !servesHere(held, context)) throw new UsageError(holderMessage(context.warehouse.identity, held));
+    // A backfill of this state dir holds it without serving yet: another console's host, starting.
+    if (!held || !(await servesWithin(path, JOIN_TIMEOUT_MS))) {
+      const {failed, log} = await startInBackground(context, [...context.globalArgs, 'host'], 'console');
+      if (failed) await refusal(context, failed, log, path);
     }
   }
   return connectSession(path);
 }
 
+/** The holder of the DuckDB file, when the kernel says who (Linux); null for BigQuery or when unknown. */
+function holderOf(context: CliContext): FileHolder | null {
+  return context.warehouse.engine === 'duckdb' ? fileHolder(context.warehouse.path) : null;
+}
+
+const servesHere = (holder: FileHolder, context: CliContext) => holder.isBackfill && holder.stateDir !== null && resolve(holder.stateDir) === resolve(context.stateDir);
+
+/**
+ * The host exited before serving. Two consoles starting at once: the second's host loses the race
+ * for the file to a host of this state dir, and joins it; any other holder is named at once.
+ */
+async function refusal(context: CliContext, failed: {readonly code: number; readonly reason: string}, log: string, path: string): Promise<void> {
+  const pid = /\bpid (\d+)/.exec(failed.reason)?.[1];
+  const holder = pid ? describeProcess(Number(pid)) : null;
+  if (holder && !servesHere(holder, context)) throw new UsageError(holderMessage(context.warehouse.identity, holder));
+  if ((holder || !pid) && (await servesWithin(path, holder ? JOIN_TIMEOUT_MS : 0))) return;
+  const reason = failed.reason.replace(/^backfill: /, '').replace(/ \(BACKFILL_DEBUG=1 shows the stack\)$/, '');
+  const message = `${reason} (log: ${log})`;
+  throw failed.code === 2 ? new UsageError(message) : new Error(message);
+}
+
 async function servesWithin(path: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (await isSocketLive(path)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (Date.now() >= deadline) return false;
+    await new Promise((done) => setTimeout(done, 200));
   }
-  return false;
 }
 
 async function released(pid: number, timeoutMs: number): Promise<boolean> {

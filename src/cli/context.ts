@@ -5,6 +5,7 @@ import {join, resolve} from 'node:path';
 import {loadConfig, type Config, DEFAULT_START} from '../config.js';
 import {parseIsoDate, today, type IsoDate} from '../dates.js';
 import {UsageError, WarehouseBusyError} from '../errors.js';
+import {terminalNotifyEnabled} from '../notify/terminal.js';
 import {describeHolder, lockHolder} from '../state/lock.js';
 import {bigQueryJobArgs, bigQueryJobSettings, type BigQueryJobFlags} from './bigquery-options.js';
 import {bigQuerySettings, openRef, warehouseRef, type BigQuerySettings, type WarehouseRef} from '../warehouse/ref.js';
@@ -20,6 +21,8 @@ export interface GlobalOptions extends BigQueryJobFlags {
   /** commander's `--no-tty` sets this to false. */
   readonly tty?: boolean;
   readonly logFormat?: 'text' | 'json';
+  /** `--notify CMD`: words separated by spaces, no shell (the config takes an argv list). */
+  readonly notify?: string;
 }
 
 export interface CliContext {
@@ -36,6 +39,8 @@ export interface CliContext {
   /** True when the console may be shown: stdout is a terminal and --no-tty was not given. */
   readonly interactive: boolean;
   readonly logFormat: 'text' | 'json';
+  /** The notify command (--notify, else the config's), null for none; whether the console rings. */
+  readonly notify: {readonly command: readonly string[] | null; readonly terminal: boolean};
   readonly env: NodeJS.ProcessEnv;
   /** The global options that give another process of this program the same warehouse and state. */
   readonly globalArgs: readonly string[];
@@ -65,6 +70,13 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateHome(env), 'backfill');
 }
 
+/** `--notify 'cmd arg'`: the words of the command, run without a shell; an empty one is bad input. */
+export function parseNotifyCommand(text: string): string[] {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new UsageError('--notify is empty: give the command to run, e.g. --notify /usr/local/bin/page-me (its stdin gets one JSON line per notification)');
+  return words;
+}
+
 export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CliContext {
   const config = loadConfig(options.config);
   const target = options.target ?? config.target ?? 'duckdb';
@@ -76,6 +88,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
   const boundary = config.boundary ? parseIsoDate(config.boundary) : today();
   const start = config.start ?? DEFAULT_START;
   const interactive = options.tty !== false && process.stdout.isTTY === true;
+  const notifyCommand = options.notify !== undefined ? parseNotifyCommand(options.notify) : (config.notify?.command ?? null);
   return {
     config,
     warehouse,
@@ -85,6 +98,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     boundary,
     interactive,
     logFormat: options.logFormat ?? 'text',
+    notify: {command: notifyCommand, terminal: terminalNotifyEnabled(env, config.notify?.terminal)},
     env,
     globalArgs: [
       ...['--target', target, '--warehouse', duckdbPath, '--state-dir', stateDir],
@@ -92,6 +106,7 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
       ...(bigquery.project ? ['--project', bigquery.project] : []),
       ...(bigquery.location ? ['--location', bigquery.location] : []),
       ...bigQueryJobArgs(options),
+      ...(options.notify !== undefined ? ['--notify', options.notify] : []),
     ],
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -6,7 +6,6 @@ import {PRIORITIES} from '../limits.js';
 import {clipped} from '../quote.js';
 import {describeError} from '../warehouse/errors.js';
 import {createContext, type CliContext, type GlobalOptions} from './context.js';
-import {COMMANDS} from './commands/index.js';
 import {consoleCommand} from './commands/console.js';
 
 /** Each subcommand module adds itself to the program; `context()` resolves the global options. */
@@ -19,6 +18,26 @@ function ignoreClosedStdout(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+}
+
+/** Global options that take a value (the console's fast path skips them and their values). */
+const VALUE_OPTIONS = new Set(['--warehouse', '--target', '--project', '--location', '--config', '--state-dir', '--log-format', '--notify']);
+
+/**
+ * True when the command line names no subcommand (and asks no help): the console. It then loads
+ * none of the other commands' modules (DuckDB, the processors' SQL, validation): the first frame
+ * waits for nothing it does not draw.
+ */
+export function opensConsole(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return false;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!(arg.startsWith('--') && VALUE_OPTIONS.has(arg.slice(0, arg.indexOf('='))))) {
+      if (arg !== '--no-tty') return false; // a subcommand, a stray word, --help, -V, an unknown option
+    }
+  }
+  return true;
 }
 
 /** A last bound on any one-line message: values are cut where they are quoted, this catches the rest. */
@@ -53,6 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--priority <priority>', 'BigQuery: job priority (batch waits for idle slots)').choices(PRIORITIES))
     .option('--no-tty', 'no console: log lines only (automatic when stdout is not a terminal)')
     .addOption(new Option('--log-format <format>', 'headless log lines').choices(['text', 'json']).default('text'))
+    .option('--notify <command>', 'run, headless or hosting, this command (no shell) when a run ends or a batch fails: one JSON line on its stdin')
     // Global options are accepted after the subcommand too (`backfill status --warehouse x`):
     // commander recognises program options anywhere unless positional options are enabled.
     .exitOverride()
@@ -64,7 +84,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     markWorkStarted();
     exitCode = await action(context);
   };
-  for (const module of COMMANDS) module.register(program, run);
+  const commands = opensConsole(argv.slice(2)) ? [] : (await import('./commands/index.js')).COMMANDS;
+  for (const module of commands) module.register(program, run);
   // Last: it lets the root take stray words (to refuse them), which subcommands must not inherit.
   consoleCommand.register(program, run);
 

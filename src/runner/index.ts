@@ -25,6 +25,7 @@ import {randomBytes} from 'node:crypto';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
 import type {IsoDate} from '../dates.js';
+import {AttemptLog, readAttempts} from '../state/attempts.js';
 import {acquireLock, lockHolder, type WarehouseLock} from '../state/lock.js';
 import {StateStore, type ActiveRun} from '../state/store.js';
 import type {Warehouse} from '../warehouse/types.js';
@@ -32,6 +33,7 @@ import {describeError} from '../warehouse/errors.js';
 import type {JobStatistics} from '../warehouse/types.js';
 import {checkBudget, planEstimate} from './budget.js';
 import {CountingWarehouse} from './counting.js';
+import {pastRates} from './estimate.js';
 import {RunJournal} from './journal.js';
 import {planBatchCount, planRun, type Plan} from './plan.js';
 import {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
@@ -50,6 +52,7 @@ export {sameRequest, withRunDefaults} from './request.js';
 export {BudgetError, budgetRefusal, checkBudget, checkRequestBudget, formatBudget} from './budget.js';
 export {NEWEST_FIRST} from './plan.js';
 export {addSpend, NO_SPEND, spendOf} from './spend.js';
+export {estimateDuration, estimateLines, pastRates, type DurationEstimate, type ProcessorEstimate} from './estimate.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
 export type {ActiveRun, RunRecord} from '../state/store.js';
 export type * from './types.js';
@@ -74,6 +77,10 @@ export interface StartRunOptions {
    * processors' work is left, instead of waiting for a resume intent.
    */
   readonly stopWhenOnlyPaused?: boolean;
+  /** Interval of each processor's throughput series (default 10 s; tests shorten it). */
+  readonly throughputIntervalMs?: number;
+  /** Where a history write that failed is said (once): the run goes on without it. */
+  readonly onHistoryError?: (error: unknown) => void;
 }
 
 /** A run in this process. */
@@ -120,6 +127,8 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   const runId = resume?.runId ?? newRunId();
   const lock: WarehouseLock = acquireLock(options.stateDir, key, {range: request.range, runId});
   const warehouse = new CountingWarehouse(options.warehouse);
+  const history = new AttemptLog(options.stateDir, key);
+  let historyFailed = false;
   let supervisor: Supervisor;
   let plan: Plan;
   let journal: RunJournal;
@@ -158,7 +167,18 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,
       spend,
+      pastRates: pastRates(readAttempts(options.stateDir, key)),
+      ...(options.throughputIntervalMs ? {throughputIntervalMs: options.throughputIntervalMs} : {}),
       hooks: {
+        // The history is a record, not the run: a state dir that stops taking writes is said once.
+        onAttempt: (attempt) => {
+          try {
+            history.append(attempt);
+          } catch (error) {
+            if (!historyFailed) options.onHistoryError?.(error);
+            historyFailed = true;
+          }
+        },
         onBatchSettled: (b) =>
           journal.batchSettled(b.processor, b.plan, {
             rows: b.rows,

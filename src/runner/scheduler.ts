@@ -5,8 +5,10 @@
 // (spend.ts); ends the run when nothing left may start. It decides when a batch moves and moves it only through the
 // transition function; what follows from a move (readiness, failures downstream) is the graph's.
 import type {DerivedTableName} from '../catalog/types.js';
+import type {AttemptOutcome, AttemptRecord} from '../state/attempts.js';
 import type {JobStatistics, Warehouse} from '../warehouse/types.js';
 import {classifyError, describeError} from '../warehouse/errors.js';
+import {attemptRecord} from './attempt-record.js';
 import {executeBatch} from './execute.js';
 import type {ExternalRun} from './external.js';
 import type {BatchGraph} from './graph.js';
@@ -14,6 +16,7 @@ import type {Plan, ProcessorPlan} from './plan.js';
 import {ConcurrencyControl, mayRetry, retryDelay, type RetryPolicy} from './retry.js';
 import {runSnapshot} from './snapshot.js';
 import type {SpendMeter} from './spend.js';
+import {ThroughputSeries} from './throughput.js';
 import {transitions, type Attempts, type RunEventDraft, type SettledBatch, type Transit} from './transitions.js';
 import {isRunActive, type RunSnapshot, type RunState} from './types.js';
 
@@ -30,6 +33,8 @@ export interface ProcessorRun {
   firstStartedAt: number | null;
   lastFinishedAt: number | null;
   lastError: string | null;
+  /** Dates per second over the last minutes (the console's sparkline). */
+  readonly series: ThroughputSeries;
 }
 
 /** A batch's attempts and what is in flight for it. */
@@ -57,6 +62,12 @@ export interface SchedulerOptions {
   readonly emit: (event: RunEventDraft) => void;
   readonly onBatchSettled?: (batch: SettledBatch) => void;
   readonly onPausedChanged?: (names: readonly DerivedTableName[], paused: boolean) => void;
+  /** Every attempt as it ends, for the history (src/state/attempts.ts). */
+  readonly onAttempt?: (attempt: AttemptRecord) => void;
+  /** Past dates per second per processor (the history): the ETA before this run measured its own. */
+  readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
+  /** Interval of the throughput series (default 10 s). */
+  readonly throughputIntervalMs?: number;
   readonly onFinished: (snapshot: RunSnapshot) => void;
 }
 
@@ -87,6 +98,7 @@ export class Scheduler {
         firstStartedAt: null,
         lastFinishedAt: null,
         lastError: null,
+        series: new ThroughputSeries(options.throughputIntervalMs),
       };
       this.byName.set(plan.name, proc);
       return proc;
@@ -110,6 +122,7 @@ export class Scheduler {
       graph: this.graph,
       attempt: (id) => this.batches[id].attempt,
       spend: this.options.spend,
+      pastRates: this.options.pastRates,
     });
   }
 
@@ -262,6 +275,7 @@ export class Scheduler {
     proc.running.add(id);
     this.inFlight++;
     proc.firstStartedAt ??= Date.now();
+    proc.series.start(proc.firstStartedAt);
     this.transit(id, {to: 'running'});
     const started = Date.now();
     let outcome: {rows: number; statistics: JobStatistics} | {error: unknown};
@@ -286,12 +300,17 @@ export class Scheduler {
     this.inFlight--;
     batch.abort = null;
     const abortedBy = abort.signal.aborted ? (abort.signal.reason === 'pause' ? 'pause' : 'cancel') : null;
+    const attempt = batch.attempt;
+    const report = (ended: AttemptOutcome, extra: {rows?: number; statistics?: JobStatistics; error?: unknown} = {}) =>
+      this.options.onAttempt?.(attemptRecord({runId: this.options.runId, batch: plan, attempt, startedAt: started, durationMs, outcome: ended, ...extra, ...(extra.error !== undefined ? {kind: classifyError(extra.error)} : {})}));
 
     if ('rows' in outcome) {
       batch.rows = outcome.rows;
       batch.statistics = outcome.statistics;
       proc.rows += outcome.rows;
       proc.lastFinishedAt = Date.now();
+      proc.series.record(plan.dates.length, proc.lastFinishedAt);
+      report('done', outcome);
       this.transit(id, {to: 'done', rows: outcome.rows, durationMs, statistics: outcome.statistics});
       const raised = proc.control.onSuccess();
       if (raised) this.options.emit({type: 'concurrency-changed', processor: plan.processor, ...raised, reason: 'no quota error lately'});
@@ -299,12 +318,14 @@ export class Scheduler {
     } else if (abortedBy === 'pause' && !proc.cancelled) {
       // Rolled back by the engine (or committed just before: rerunning it is idempotent).
       batch.attempt--;
+      report('requeued');
       this.transit(id, {to: 'ready'});
       this.log(plan.processor, `${proc.plan.short} ${plan.start} → ${plan.end}: query cancelled by the pause; it runs again on resume`);
     } else if (abortedBy) {
+      report('cancelled');
       this.transit(id, {to: 'cancelled', reason: 'cancelled'});
     } else {
-      this.failed(id, proc, outcome.error);
+      report(this.failed(id, proc, outcome.error), {error: outcome.error});
     }
     this.schedule();
   }
@@ -320,8 +341,8 @@ export class Scheduler {
     this.options.emit({type: 'log', level: 'info', message, processor});
   }
 
-  /** An attempt failed: retry after a delay, requeue when stopping, or fail the batch for good. */
-  private failed(id: number, proc: ProcessorRun, error: unknown): void {
+  /** An attempt failed: retry after a delay, requeue when stopping, or fail the batch for good (what it did). */
+  private failed(id: number, proc: ProcessorRun, error: unknown): AttemptOutcome {
     const batch = this.batches[id];
     const plan = this.graph.batch(id);
     const kind = classifyError(error);
@@ -342,13 +363,14 @@ export class Scheduler {
         this.transit(id, {to: 'ready'});
         this.schedule();
       }, delayMs);
-      return;
+      return 'retry';
     }
     if (kind !== 'permanent' && this.stopping) {
       this.transit(id, {to: 'ready'}); // stopping: left for the resumed run rather than failed
-      return;
+      return 'requeued';
     }
     const log = `${proc.plan.short} ${plan.start} → ${plan.end} failed (${kind}): ${message}`;
     this.transit(id, {to: 'failed', error: message, log});
+    return 'failed';
   }
 }

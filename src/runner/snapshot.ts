@@ -1,7 +1,11 @@
-// A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA and,
-// where the engine bills, spend), read from the graph's tallies, the scheduler's per-processor
-// records and the spend meter.
+// A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA,
+// the throughput series of the last minutes and, where the engine bills, spend), read from the
+// graph's tallies, the scheduler's per-processor records and the spend meter. The ETA is the
+// estimate's model (estimate.ts): remaining dates at this run's measured pace, or at this
+// warehouse's past pace until a batch of this run finished.
+import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
+import {etaSeconds} from './estimate.js';
 import type {BatchGraph} from './graph.js';
 import type {ProcessorRun} from './scheduler.js';
 import type {SpendMeter} from './spend.js';
@@ -19,6 +23,8 @@ export interface RunView {
   readonly attempt: (id: number) => number;
   /** Null where the engine bills nothing: the snapshot then has no spend at all. */
   readonly spend: SpendMeter | null;
+  /** Past dates per second per processor, from the history (estimate.ts). */
+  readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
 }
 
 export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
@@ -41,7 +47,7 @@ export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
   };
 }
 
-function progressOf(proc: ProcessorRun, {graph, attempt, spend}: RunView, now: number): ProcessorProgress {
+function progressOf(proc: ProcessorRun, {graph, attempt, spend, pastRates}: RunView, now: number): ProcessorProgress {
   const name = proc.plan.name;
   const datesTotal = graph.dates(name);
   const datesDone = graph.tally('done', name).dates;
@@ -72,8 +78,10 @@ function progressOf(proc: ProcessorRun, {graph, attempt, spend}: RunView, now: n
     concurrency: proc.control.current,
     maxConcurrency: proc.control.max,
     throughput,
-    etaSeconds: throughput && open ? Math.round(remaining / throughput) : open ? null : 0,
+    etaSeconds: open ? etaSeconds(remaining, throughput, pastRates?.get(name) ?? null) : 0,
     lastError: proc.lastError,
     ...(spend ? {spend: spend.processor(name)} : {}),
+    rateSeries: proc.series.series(now),
+    rateIntervalSeconds: proc.series.intervalSeconds,
   };
 }

@@ -5,6 +5,7 @@
 // by date.
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
+import type {AttemptRecord} from '../state/attempts.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {BatchGraph} from './graph.js';
 import type {Plan} from './plan.js';
@@ -18,6 +19,8 @@ import type {LogLevel, RunEvent, RunIntent, RunSnapshot} from './types.js';
 export interface SupervisorHooks {
   onBatchSettled?(batch: SettledBatch): void;
   onPausedChanged?(names: readonly DerivedTableName[], paused: boolean): void;
+  /** Every batch attempt as it ends (the attempt history). */
+  onAttempt?(attempt: AttemptRecord): void;
 }
 
 export interface SupervisorOptions {
@@ -33,6 +36,9 @@ export interface SupervisorOptions {
   readonly spend?: SpendMeter | null;
   readonly hooks?: SupervisorHooks;
   readonly random?: () => number;
+  /** Past dates per second per processor (the ETA before this run measured its own). */
+  readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
+  readonly throughputIntervalMs?: number;
 }
 
 export class Supervisor {
@@ -57,6 +63,9 @@ export class Supervisor {
       emit: (event) => this.emit(event),
       onBatchSettled: (batch) => hooks?.onBatchSettled?.(batch),
       onPausedChanged: (names, paused) => hooks?.onPausedChanged?.(names, paused),
+      onAttempt: (attempt) => hooks?.onAttempt?.(attempt),
+      ...(options.pastRates ? {pastRates: options.pastRates} : {}),
+      ...(options.throughputIntervalMs ? {throughputIntervalMs: options.throughputIntervalMs} : {}),
       onFinished: (snapshot) => resolveFinished(snapshot),
     });
   }

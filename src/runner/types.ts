@@ -46,6 +46,9 @@ export interface ProcessorProgress {
   readonly lastError: string | null;
   /** What its batches billed so far; absent where the engine bills nothing (DuckDB). */
   readonly spend?: Spend;
+  /** Game dates per second over each of the last intervals, oldest first (the console's sparkline). */
+  readonly rateSeries: readonly number[];
+  readonly rateIntervalSeconds: number;
 }
 
 /** Job statistics summed over batches: null until a batch reported the figure (external commands do not). */

@@ -13,6 +13,7 @@ import {
   abandonInterruptedRun,
   describeError,
   findInterruptedRun,
+  pastRates,
   planRun,
   setPaused,
   sameRequest,
@@ -23,13 +24,15 @@ import {
   type RetryPolicy,
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
+import {readAttempts, selectAttempts} from '../state/attempts.js';
 import {acquireLock} from '../state/lock.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
 import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {Coalesced} from './coalesce.js';
 import {planIdentity, previewOf} from './plan-preview.js';
-import {answersWithData, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
+import {statementOf} from './statement.js';
+import {answersWithData, HISTORY_REPLY_MAX, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
 import {SessionStore} from './store.js';
 import type {Session} from './types.js';
 
@@ -50,6 +53,8 @@ export interface LocalSessionOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** End a run (resumable) when only paused processors' work is left, instead of waiting for a resume. */
   readonly stopWhenOnlyPaused?: boolean;
+  /** Interval of the processors' throughput series (default 10 s). */
+  readonly throughputIntervalMs?: number;
 }
 
 type Validate = typeof import('../validation/validate.js').validate;
@@ -116,6 +121,8 @@ export class LocalSession extends SessionStore implements Session {
     intent: async ({intent}) => this.intent(intent),
     validate: ({range, tables}) => this.validate(range, tables),
     rollback: ({range, tables, rerun}) => this.rollback(range, tables, rerun),
+    history: async ({range, tables}) => ({attempts: selectAttempts(readAttempts(this.options.stateDir, this.key), {range, ...(tables ? {tables} : {})}).slice(-HISTORY_REPLY_MAX)}),
+    statement: async ({processor, range}) => statementOf(this.options.warehouse.dialect, this.options.config, processor, range),
   };
 
   /** Counts an action as pending until it settles; close() waits for it. */
@@ -181,7 +188,8 @@ export class LocalSession extends SessionStore implements Session {
   private async previewPlan(plan: Plan, replaces?: string): Promise<PlanPreview> {
     const interrupted = this.run ? null : findInterruptedRun(this.options.stateDir, this.key);
     const estimate = await estimatePlanCost(this.options.warehouse, plan);
-    return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, ...(replaces ? {replaces} : {})});
+    const rates = pastRates(readAttempts(this.options.stateDir, this.key));
+    return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, pastRates: rates, ...(replaces ? {replaces} : {})});
   }
 
   /**
@@ -234,7 +242,7 @@ export class LocalSession extends SessionStore implements Session {
     }
     this.starting = true;
     try {
-      const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused} = this.options;
+      const {warehouse, stateDir, config, boundary, retry, stopWhenOnlyPaused, throughputIntervalMs} = this.options;
       const interrupted = findInterruptedRun(stateDir, this.key);
       const queueAfter = interrupted !== null && !sameRequest(interrupted.request, request);
       if (interrupted) {
@@ -246,6 +254,8 @@ export class LocalSession extends SessionStore implements Session {
         ...(interrupted ? {resume: interrupted} : plan ? {plan} : {}),
         ...(retry ? {retry} : {}),
         ...(stopWhenOnlyPaused ? {stopWhenOnlyPaused} : {}),
+        ...(throughputIntervalMs ? {throughputIntervalMs} : {}),
+        onHistoryError: (error) => this.log('warn', `the attempt history is not kept: ${describeError(error)}`),
       });
       // Queued only once the run it follows exists: a start that failed leaves nothing behind.
       if (queueAfter) this.next = request;

@@ -3,7 +3,8 @@
 // tell whether the plan the operator approved is still the plan the warehouse gives.
 import {createHash} from 'node:crypto';
 import type {DateRange} from '../dates.js';
-import {planBatchCount, type Plan} from '../runner/index.js';
+import {estimateDuration, planBatchCount, type DurationEstimate, type Plan} from '../runner/index.js';
+import type {DerivedTableName} from '../catalog/types.js';
 import type {PlanCost} from '../warehouse/cost-format.js';
 import type {PlanPreview} from './requests.js';
 
@@ -34,6 +35,8 @@ export interface PreviewContext {
   /** The interrupted run that a start resumes first. */
   readonly resumesFirst: {readonly runId: string; readonly range: DateRange} | null;
   readonly estimate: PlanCost | null;
+  /** Past dates per second per processor (the attempt history): the duration estimate's pace. */
+  readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
   /** Set when this plan replaces one that was approved and no longer matches the warehouse. */
   readonly replaces?: string;
 }
@@ -64,7 +67,13 @@ export function previewOf(plan: Plan, context: PreviewContext): PlanPreview {
     estimate: context.estimate,
     order: plan.order,
     budget: plan.request.budget ?? null,
+    duration: durationOf(estimateDuration(processors, context.pastRates ?? new Map())),
     hasWork: batches > 0,
     replaces: context.replaces ?? null,
   };
+}
+
+/** The estimate as the preview's (mutable, wire) shape. */
+function durationOf(estimate: DurationEstimate): NonNullable<PlanPreview['duration']> {
+  return {seconds: estimate.seconds, processors: estimate.processors.map((p) => ({...p}))};
 }

@@ -27,6 +27,12 @@ const planCost: z.ZodType<PlanCost> = z.object({
   usd: z.number(),
 });
 
+/** How long the plan should take from this warehouse's past pace (src/runner/estimate.ts). */
+const durationEstimate = z.object({
+  seconds: z.number().nullable(),
+  processors: z.array(z.object({name: tableName, dates: count, datesPerSecond: z.number().nullable(), seconds: z.number().nullable()})),
+});
+
 /** What starting a request would do, computed where the warehouse is; src/ui/plan-preview.ts renders it. */
 const planPreview = z.object({
   /** The plan's identity (its batches, gates and boundary): `start` runs it only while it still holds. */
@@ -48,6 +54,8 @@ const planPreview = z.object({
   order: z.enum(RUN_ORDERS),
   /** Bytes billed at which the run pauses (BigQuery), null for none: the estimate must fit it. */
   budget: z.number().nullable(),
+  /** The duration estimate; absent from a host older than the history. */
+  duration: durationEstimate.optional(),
   /** False when every date is covered: nothing to start. */
   hasWork: z.boolean(),
   /** The plan id this one replaces: the operator approved that one, and the warehouse changed since. */
@@ -55,12 +63,39 @@ const planPreview = z.object({
 });
 export type PlanPreview = z.infer<typeof planPreview>;
 
+/** One batch attempt of the history (src/state/attempts.ts). */
+const attempt = z.object({
+  runId: z.string(),
+  processor: tableName,
+  start: isoDate,
+  end: isoDate,
+  dates: count,
+  attempt: count,
+  startedAt: z.string(),
+  durationMs: z.number(),
+  rows: z.number().nullable(),
+  outcome: z.enum(['done', 'retry', 'failed', 'cancelled', 'requeued']),
+  error: z.string().nullable(),
+  retryKind: z.enum(['transient', 'quota', 'permanent']).nullable(),
+  jobId: z.string().nullable(),
+  bytesProcessed: z.number().nullable(),
+  bytesBilled: z.number().nullable(),
+  slotMs: z.number().nullable(),
+});
+
+/** What a batch runs: the statements `backfill sql` prints for its range, or its external command. */
+const statement = z.object({kind: z.enum(['sql', 'command']), text: z.string()});
+
 const startReply = z.discriminatedUnion('started', [
   z.object({started: z.literal(true), runId: z.string()}),
   /** Not started: why, and the new plan when the approved one no longer matches the warehouse. */
   z.object({started: z.literal(false), reason: z.string(), preview: planPreview.nullable()}),
 ]);
 export type StartReply = z.infer<typeof startReply>;
+export type BatchStatement = z.infer<typeof statement>;
+
+/** Attempts in one history reply at most: a month of one-date batches retried many times fits. */
+export const HISTORY_REPLY_MAX = 2000;
 
 interface RequestSpec {
   readonly payload: z.ZodObject;
@@ -80,6 +115,10 @@ export const SESSION_REQUESTS = {
   validate: {payload: z.object({range: dateRange, tables})},
   /** Deletes the range of those tables (dependants first), then optionally rebuilds it. */
   rollback: {payload: z.object({range: dateRange, tables, rerun: z.boolean()}), control: true},
+  /** The attempts of batches touching the range (the newest HISTORY_REPLY_MAX), oldest first. */
+  history: {payload: z.object({range: dateRange, tables: tables.optional()}), reply: z.object({attempts: z.array(attempt)})},
+  /** The statement a batch of that range runs, rendered by the warehouse's own dialect. */
+  statement: {payload: z.object({processor: tableName, range: dateRange}), reply: statement},
 } as const satisfies Record<string, RequestSpec>;
 
 type Requests = typeof SESSION_REQUESTS;

@@ -21,6 +21,10 @@ export interface SessionState {
   readonly activity: string | null;
   /** True when joined to a run a headless `run` owns: it can be steered, not replaced. */
   readonly attached: boolean;
+  /** Set while `coverage` is the last one a console saw (the state dir's snapshot), not yet the live one: its time. */
+  readonly coverageAsOf?: string;
+  /** Set when the console cannot reach the warehouse: who holds it and what reaches it. */
+  readonly unavailable?: string;
 }
 
 export interface Session {
@@ -37,6 +41,11 @@ export interface Session {
   subscribeEvents(listener: (event: RunEvent) => void): () => void;
   /** Events already emitted, oldest first (bounded), so that a new view can show a backlog. */
   backlog(): readonly RunEvent[];
+  /**
+   * A backlog that arrives after the view opened (a console drawn before it joined its host):
+   * delivered once, as a backlog, not as events happening now (a past run's end is not news).
+   */
+  subscribeBacklog?(listener: (events: readonly RunEvent[]) => void): () => void;
   /**
    * One request of the table. A request with a reply rejects with a one-line reason when it cannot
    * answer; one without never rejects: its outcome (or why it was refused) shows in the state and

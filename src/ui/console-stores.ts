@@ -5,6 +5,8 @@
 import {createContext, useContext, useSyncExternalStore} from 'react';
 import type {RunEvent} from '../runner/types.js';
 import type {Session, SessionState} from '../session/types.js';
+import type {AttemptRecord} from '../state/attempts.js';
+import {AttemptStore} from './attempt-store.js';
 import {applyFailureEvent, type FailureMap} from './failures.js';
 import {LogStore, type LogStoreOptions} from './log-store.js';
 
@@ -33,6 +35,8 @@ export interface ConsoleStoreOptions {
 export class ConsoleStores {
   readonly log: LogStore;
   readonly failures = new FailureStore();
+  /** The attempts of the month the day view shows. */
+  readonly attempts: AttemptStore;
   private readonly unsubscribe: (() => void)[] = [];
   /** Seen by the run-summary watcher: every run-finished event, in order. */
   private readonly finishedListeners = new Set<(event: Extract<RunEvent, {type: 'run-finished'}>) => void>();
@@ -42,11 +46,17 @@ export class ConsoleStores {
   constructor(readonly session: Session, options: ConsoleStoreOptions = {}) {
     this.subscribeState = (listener) => session.subscribe(listener);
     this.log = new LogStore(options.log);
+    this.attempts = new AttemptStore(session);
     // Backlog and subscription in the same tick: no event can fall between them.
     const backlog = session.backlog();
     for (const event of backlog) this.failures.apply(event);
     this.log.addNow(backlog);
     this.unsubscribe.push(
+      // A joined host's backlog: its lines and failures, not its news (no summary pops up for a past run).
+      session.subscribeBacklog?.((events) => {
+        for (const event of events) this.failures.apply(event);
+        this.log.addNow(events);
+      }) ?? (() => undefined),
       session.subscribeEvents((event) => {
         this.log.add(event);
         this.failures.apply(event);
@@ -66,6 +76,7 @@ export class ConsoleStores {
   dispose(): void {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.log.dispose();
+    this.attempts.dispose();
   }
 }
 
@@ -86,6 +97,12 @@ export function useSessionSlice<T>(selector: (state: SessionState) => T): T {
 export function useLogLines() {
   const {log} = useStores();
   return useSyncExternalStore(log.subscribe, log.getSnapshot);
+}
+
+/** The attempts of the month the day view watches (see AttemptStore.watch). */
+export function useAttempts(): readonly AttemptRecord[] {
+  const {attempts} = useStores();
+  return useSyncExternalStore(attempts.subscribe, attempts.getSnapshot);
 }
 
 export function useFailures(): FailureMap {

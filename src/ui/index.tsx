@@ -3,12 +3,14 @@
 //     it has already called session.close(mode) ('detach' for quit and detach, 'cancel' for cancel).
 //   showProgress(title, task) → runs a long task behind a progress bar (creating the demo).
 import {render, useApp} from 'ink';
-import {useCallback, type ReactNode} from 'react';
+import {useCallback, useEffect, type ReactNode} from 'react';
 import type {Session} from '../session/types.js';
 import {ConsoleApp} from './components/App.js';
 import {ConsoleStores, StoresContext} from './console-stores.js';
 import {detectCapabilities} from './terminal.js';
 import {createTheme, ThemeContext, type Theme} from './theme.js';
+import {terminalNotifyEnabled} from '../notify/terminal.js';
+import {useTerminalAlerts} from './use-terminal-alerts.js';
 import type {ConsoleExit} from './use-console-keys.js';
 
 export type {ConsoleExit} from './use-console-keys.js';
@@ -30,6 +32,10 @@ export interface ConsoleOptions {
   readonly alternateScreen?: boolean;
   /** Job log lines kept (default 1000). */
   readonly logLines?: number;
+  /** The console leaves by itself ('quit') once this settles (its session could not be reached). */
+  readonly closeWhen?: Promise<unknown>;
+  /** Ring the terminal (bell, OSC 9) when a run ends or a batch fails (default: unless BACKFILL_NO_NOTIFY). */
+  readonly alerts?: boolean;
 }
 
 /** The providers every pane needs: the stores fed by the session and the theme. */
@@ -41,10 +47,18 @@ export function ConsoleProviders({stores, theme, children}: {readonly stores: Co
   );
 }
 
-function Root({stores, theme}: {readonly stores: ConsoleStores; readonly theme: Theme}) {
+function Root({stores, theme, closeWhen, alerts}: {readonly stores: ConsoleStores; readonly theme: Theme; readonly closeWhen?: Promise<unknown>; readonly alerts: boolean}) {
   const {exit} = useApp();
+  useTerminalAlerts(stores.session, alerts);
   // The one exit point: the render instance resolves waitUntilExit with the result.
   const onExit = useCallback((result: ConsoleExit) => exit(result), [exit]);
+  useEffect(() => {
+    let live = true;
+    void closeWhen?.then(() => live && onExit('quit'));
+    return () => {
+      live = false;
+    };
+  }, [closeWhen, onExit]);
   return (
     <ConsoleProviders stores={stores} theme={theme}>
       <ConsoleApp onExit={onExit} />
@@ -62,7 +76,8 @@ export async function openConsole(session: Session, options: ConsoleOptions = {}
   const stores = new ConsoleStores(session, {log: {capacity: options.logLines ?? 1000}});
   const alternate = options.alternateScreen ?? stdout.isTTY === true;
   if (alternate) stdout.write('\x1b[?1049h\x1b[H');
-  const instance = render(<Root stores={stores} theme={theme} />, {
+  const alerts = options.alerts ?? terminalNotifyEnabled(options.env ?? process.env, undefined);
+  const instance = render(<Root stores={stores} theme={theme} alerts={alerts} {...(options.closeWhen ? {closeWhen: options.closeWhen} : {})} />, {
     stdout,
     stdin: options.stdin ?? process.stdin,
     stderr: options.stderr ?? process.stderr,

@@ -2,6 +2,8 @@
 // act now and what it does. Dispatch, the `?` help and the footer all read these records, so a
 // binding cannot exist in one and not the others, and the footer offers exactly the keys whose
 // reason to be off is null (lazygit's GetDisabledReason, k9s's KeyAction).
+import type {IsoDate} from '../dates.js';
+import {daysOfMonth} from './coverage-grid.js';
 import {askToStart, cancelDialog, cancelRunDialog, quitDialog, rollbackDialog} from './dialogs.js';
 import {notify, patchUi, type KeyContext} from './key-context.js';
 import {matchesAny, type KeyPress, type KeySpec, type NamedKey} from './key-press.js';
@@ -78,6 +80,13 @@ const steer = (type: 'pause' | 'resume', every: boolean) => (c: KeyContext) => {
   notify(c, `${type === 'pause' ? 'pausing' : 'resuming'} ${every ? 'every processor' : c.processor!.short}`);
 };
 
+/** What the grid says about a failed date (the history may not have it: a run before it). */
+function knownError(c: KeyContext, date: IsoDate): string | null {
+  const row = c.model?.rows[c.ui.row];
+  const status = row ? c.model!.dayStatus(row.table, date) : null;
+  return status?.state === 'failed' ? status.reason.replace(/^failed: /, '') : null;
+}
+
 const inGridOnly = (what: string) => (c: KeyContext) => (c.ui.view === 'drill' ? `${what} in the grid: esc goes back to it` : null);
 
 export const KEYMAP: readonly Binding[] = [
@@ -100,11 +109,16 @@ export const KEYMAP: readonly Binding[] = [
     id: 'drill',
     keys: [key('return')],
     label: 'enter',
-    description: 'open the month: days per table',
+    description: 'open the month, or the details',
     group: 'Move',
-    hint: 'days',
-    disabledReason: (c) => (c.monthCount === 0 ? 'no coverage yet' : c.ui.view === 'drill' ? 'the month is open: esc goes back to the grid' : null),
-    run: (c) => patchUi(c, () => ({view: 'drill', day: 0, focus: 'grid'})),
+    hint: (c) => (c.ui.view === 'drill' ? 'details' : 'days'),
+    disabledReason: (c) => (c.monthCount === 0 ? 'no coverage yet' : null),
+    // In the grid: the month. On a day of the open month: its detail pane (attempts, error, statement).
+    run: (c) => {
+      const date = c.ui.view === 'drill' && c.model ? daysOfMonth(c.model.months[c.ui.col])[c.ui.day] : undefined;
+      if (date && c.processor) return open(c, {kind: 'detail', processor: c.processor.name, date, knownError: knownError(c, date)});
+      patchUi(c, () => ({view: 'drill', day: 0, focus: 'grid'}));
+    },
   },
   {
     id: 'back',

@@ -6,6 +6,7 @@ import {Text} from 'ink';
 import type {ReactNode} from 'react';
 import {choiceFor, validateRunChoice} from './dialogs.js';
 import {ConfirmDialog} from './components/ConfirmDialog.js';
+import {DetailPane} from './components/DetailPane.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {RunSummary} from './components/RunSummary.js';
 import {ValidationPane} from './components/ValidationPane.js';
@@ -40,6 +41,7 @@ function overlayLayer<K extends Overlay['kind']>(
   kind: K,
   spec: {
     readonly onKey: (press: KeyPress, overlay: OverlayOf<K>, context: KeyContext) => boolean;
+    readonly footer?: string;
     readonly view?: {readonly area: LayerView['area']; readonly render: (overlay: OverlayOf<K>, context: KeyContext, size: {readonly width: number; readonly height: number}) => ReactNode};
   },
 ): Layer {
@@ -49,6 +51,7 @@ function overlayLayer<K extends Overlay['kind']>(
     id: kind,
     active: (c) => open(c) !== null,
     onKey: (press, c) => spec.onKey(press, open(c)!, c),
+    ...(spec.footer ? {footer: spec.footer} : {}),
     view: view && {area: view.area, render: (c, size) => view.render(open(c)!, c, size)},
   };
 }
@@ -137,6 +140,24 @@ export const LAYERS: readonly Layer[] = [
       return true;
     },
     view: {area: 'lower', render: (_, c, {width, height}) => (c.validation ? <ValidationPane report={c.validation} width={width} height={height} scroll={c.ui.overlayScroll} /> : null)},
+  }),
+  // A day's attempts, error and statement: it scrolls (a page at a time too) and esc closes it;
+  // it takes every other key, so that a key meant for the grid does not act unseen beneath it.
+  overlayLayer('detail', {
+    onKey: (press, _, c) => {
+      if (scrolled(press, c)) return true;
+      const page = matchesAny(bindingOf('log-older').keys, press) ? -10 : matchesAny(bindingOf('log-newer').keys, press) ? 10 : 0;
+      if (page !== 0) patchUi(c, (u) => ({overlayScroll: Math.max(0, u.overlayScroll + page)}));
+      else if (matchesAny([...bindingOf('back').keys, ...bindingOf('quit').keys], press)) close(c);
+      return true;
+    },
+    footer: 'up/down, pgup/pgdn scroll   esc: close',
+    view: {
+      area: 'body',
+      render: ({processor, date, knownError}, c, {width, height}) => (
+        <DetailPane session={c.session} processor={processor} date={date} knownError={knownError} width={width} height={height} scroll={c.ui.overlayScroll} />
+      ),
+    },
   }),
   // The end of a run: v validates what it wrote; any other key closes it, and esc does only that.
   overlayLayer('summary', {

@@ -4,6 +4,8 @@
 import {shortName} from '../catalog/index.js';
 import type {IsoDate} from '../dates.js';
 import {NEWEST_FIRST} from '../runner/plan.js';
+import {formatDuration} from '../figures.js';
+import {estimateLines} from '../runner/estimate.js';
 import type {PlanPreview} from '../session/types.js';
 import {formatCostTotal, formatPlanCost} from '../warehouse/cost-format.js';
 import {formatBytes} from '../warehouse/sizes.js';
@@ -37,6 +39,7 @@ export function planPreviewLines(preview: PreviewState | undefined): string[] {
     ...preview.blocked.map((b) => `blocked: ${short(b.processor)} needs ${short(b.input)} on ${sampleDates(b.dates)}, which is not covered and not in the plan`),
     ...(preview.order === 'newest-first' ? [NEWEST_FIRST] : []),
     ...(resumesFirst ? [`the interrupted run ${resumesFirst.runId} (${resumesFirst.range.start} → ${resumesFirst.range.end}) is resumed first`] : []),
+    ...(preview.hasWork && preview.duration ? estimateLines(preview.duration, formatDuration) : []),
   ];
   if (estimate) lines.push(`BigQuery ${formatCostTotal(estimate)}`);
   if (estimate && preview.budget !== null) lines.push(budgetLine(estimate.bytes, preview.budget));

@@ -12,6 +12,8 @@ export type Overlay =
   | {readonly kind: 'confirm'; readonly dialog: Dialog}
   | {readonly kind: 'validation'}
   | {readonly kind: 'summary'; readonly snapshot: RunSnapshot}
+  /** A (table, date)'s attempts, whole error and statement; `knownError` is the grid's word when the history has none. */
+  | {readonly kind: 'detail'; readonly processor: DerivedTableName; readonly date: IsoDate; readonly knownError: string | null}
   | {readonly kind: 'closing'; readonly message: string};
 
 export interface UiState {

@@ -8,13 +8,18 @@ import {addDays, seasonOf, type DateRange, type IsoDate} from '../../src/dates.j
 import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunSnapshot} from '../../src/runner/types.js';
 import type {RequestPayload, RequestReply, RequestType} from '../../src/session/requests.js';
 import type {PlanPreview, Session, SessionState, StartReply} from '../../src/session/types.js';
+import type {BatchStatement} from '../../src/session/requests.js';
+import type {AttemptRecord} from '../../src/state/attempts.js';
 import {usdFor, type PlanCost} from '../../src/warehouse/cost-format.js';
 
 /** What a request asked, flat: `{method: 'rollback', range, tables, rerun}`; and the console leaving. */
 export type Call = {[K in RequestType]: {readonly method: K} & RequestPayload<K>}[RequestType] | {readonly method: 'close'; readonly mode: 'detach' | 'cancel'};
 
 export class FakeSession implements Session {
+  /** The requests that act or plan (what a key asked of the run). */
   readonly calls: Call[] = [];
+  /** The read-only requests (the day view's history, the detail pane's statement), apart: reading is not acting. */
+  readonly reads: Call[] = [];
   private state: SessionState;
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
@@ -23,6 +28,10 @@ export class FakeSession implements Session {
   previewResult: PlanPreview | Error | Promise<PlanPreview> = planPreviewOf({batches: 62, dates: 310, workers: 10});
   /** What a start answers: started, or refused (with the new plan when the warehouse changed). */
   startResult: StartReply = {started: true, runId: 'run-1'};
+  /** The attempt history the session holds: a history request answers those touching its range. */
+  attempts: AttemptRecord[] = [];
+  /** What a statement request answers. */
+  statementResult: BatchStatement = {kind: 'sql', text: '-- statement 1 of 1\nSELECT 1;'};
 
   constructor(initial: Partial<SessionState> = {}) {
     this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
@@ -56,8 +65,13 @@ export class FakeSession implements Session {
     return this.events;
   }
   async call<K extends RequestType>(type: K, payload: RequestPayload<K>): Promise<RequestReply<K>> {
-    this.calls.push({method: type, ...payload} as Call);
+    (type === 'history' || type === 'statement' ? this.reads : this.calls).push({method: type, ...payload} as Call);
     if (type === 'start') return this.startResult as RequestReply<K>;
+    if (type === 'statement') return this.statementResult as RequestReply<K>;
+    if (type === 'history') {
+      const {range, tables} = payload as RequestPayload<'history'>;
+      return {attempts: this.attempts.filter((a) => a.end >= range.start && a.start <= range.end && (!tables || tables.includes(a.processor)))} as RequestReply<K>;
+    }
     if (type !== 'preview') return undefined as RequestReply<K>;
     if (this.previewResult instanceof Error) throw this.previewResult;
     return (await this.previewResult) as RequestReply<K>;
@@ -146,6 +160,8 @@ export function progressOf(name: DerivedTableName, patch: Partial<ProcessorProgr
     throughput: null,
     etaSeconds: null,
     lastError: null,
+    rateSeries: [],
+    rateIntervalSeconds: 10,
     ...patch,
   };
 }

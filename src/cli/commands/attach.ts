@@ -6,6 +6,7 @@ import {socketForContext} from '../../attach/paths.js';
 import {isSocketLive} from '../../attach/server.js';
 import {UsageError} from '../../errors.js';
 import type {CliContext} from '../context.js';
+import {loadConsoleUi} from '../console-ui.js';
 import {leaveConsole} from '../console-session.js';
 import type {CommandModule} from '../main.js';
 
@@ -21,8 +22,8 @@ export async function attachConsole(context: CliContext): Promise<number> {
   }
   if (!context.interactive) throw new UsageError('attach needs a terminal; for scripts use `backfill status --json`');
   const session = await connectSession(path);
-  const {openConsole} = await import('../../ui/index.js');
-  await leaveConsole(context, session, await openConsole(session));
+  const {openConsole} = await loadConsoleUi();
+  await leaveConsole(context, session, await openConsole(session, {alerts: context.notify.terminal}));
   return 0;
 }
 

@@ -15,6 +15,7 @@ import {openLocalSession} from '../local-session.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {serveForAttach} from '../serve.js';
+import {notifierFor} from '../notify.js';
 
 /** How often the host checks whether it is still needed. */
 const IDLE_CHECK_MS = 250;
@@ -49,9 +50,11 @@ export async function host(context: CliContext): Promise<number> {
   yieldCpuToConsoles();
   const log = (level: 'info' | 'warn' | 'error', event: string, message: string) => context.out(formatRecord(noticeRecord(level, event, message), context.logFormat));
   const session = await openLocalSession(context);
+  const notifier = notifierFor(context, (message) => log('warn', 'notify', message));
   session.subscribeEvents((event) => {
     const record = eventRecord(event);
     if (record) context.out(formatRecord(record, context.logFormat));
+    notifier?.event(event);
   });
   const recovered = recoverStateFile(context.stateDir); // a corrupt state file must not stop the console
   if (recovered) session.announce(recovered, 'warn');
@@ -117,6 +120,7 @@ export async function host(context: CliContext): Promise<number> {
       await server.close();
     }
     removeSignals();
+    await notifier?.drain();
     log('info', 'host', 'stopped');
   }
 }

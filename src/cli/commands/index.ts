@@ -2,6 +2,7 @@
 import type {CommandModule} from '../main.js';
 import {attachCommand} from './attach.js';
 import {demoCommand} from './demo.js';
+import {historyCommand} from './history.js';
 import {hostCommand} from './host.js';
 import {initCommand} from './init.js';
 import {preflightCommand} from './preflight.js';
@@ -12,4 +13,4 @@ import {sqlCommand} from './sql.js';
 import {statusCommand} from './status.js';
 import {validateCommand} from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand, attachCommand, hostCommand];
+export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, historyCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand, attachCommand, hostCommand];

@@ -12,9 +12,11 @@ import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
-import {checkBudget, checkRequestBudget, findInterruptedRun, formatBudget, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {checkBudget, checkRequestBudget, estimateDuration, estimateLines, findInterruptedRun, formatBudget, formatPlan, isRunActive, pastRates, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
 import {parseSize} from '../../warehouse/sizes.js';
 import {refuseOnDuckDb} from '../bigquery-options.js';
+import {formatDuration} from '../../figures.js';
+import {readAttempts} from '../../state/attempts.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
@@ -23,11 +25,14 @@ import {prepareStateDir} from '../../state/dir.js';
 import {corruptStateNotice, recoverStateFile} from '../../state/store.js';
 import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
+import {loadConsoleUi} from '../console-ui.js';
 import type {CommandModule} from '../main.js';
 import {detachRun} from '../background.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
 import {parsePhase, parsePositiveInt, resolveRange, selectTables} from '../options.js';
 import {serveForAttach} from '../serve.js';
+import {notifierFor} from '../notify.js';
+import type {CommandNotifier} from '../../notify/command.js';
 
 export interface RunOptions {
   readonly from?: string;
@@ -136,8 +141,8 @@ async function runInConsole(context: CliContext, request: RunRequest, clampedFro
   // No preview here: the command line asked for this request, so the host plans it at start. A
   // refusal (a run already going) is in the host's log, which the console shows.
   void session.call('start', {request}).catch(() => undefined);
-  const {openConsole} = await import('../../ui/index.js');
-  const exit = await openConsole(session);
+  const {openConsole} = await loadConsoleUi();
+  const exit = await openConsole(session, {alerts: context.notify.terminal});
   await leaveConsole(context, session, exit);
   // This command's run, not one the host had finished before it (its start may have been refused).
   const last = session.getState().run;
@@ -161,6 +166,7 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
   });
   let session: LocalSession | null = null;
   let server: SessionServer | null = null;
+  let notifier: CommandNotifier | null = null;
   let outcome: string | null = null;
   try {
     const key = await checkRange(context, request);
@@ -179,6 +185,8 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
       log('warn', 'paused', `${savedPauses.join(', ')} paused by an earlier run: this run ends, resumable, when only their work is left (resume them in the console, or \`backfill attach\`)`);
     }
     const live = session;
+    notifier = notifierFor(context, (message) => log('warn', 'notify', message));
+    if (notifier) live.subscribeEvents((event) => notifier!.event(event));
     server = await serveForAttach(context, live, (level, message) => log(level, 'attach', message));
     if (clampedFrom) {
       log('warn', 'range-clamped', `--to ${clampedFrom} is on or after the real-time boundary ${context.boundary}: running through ${request.range.end}`);
@@ -213,6 +221,7 @@ async function runHeadless(context: CliContext, request: RunRequest, clampedFrom
     try {
       await server?.close();
       await session?.close('detach');
+      await notifier?.drain(); // run-finished reaches the command before the process exits
     } finally {
       removeFinish();
     }
@@ -248,6 +257,9 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     }
     const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
     for (const line of formatPlan(plan)) context.out(line);
+    const dates = plan.processors.map((p) => ({name: p.name, dates: p.batches.reduce((n, b) => n + b.dates.length, 0)}));
+    const duration = estimateDuration(dates, pastRates(readAttempts(context.stateDir, context.warehouse.identity)));
+    for (const line of estimateLines(duration, formatDuration)) context.out(line);
     // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
     const cost = await estimatePlanCost(warehouse, plan);
     if (cost) for (const line of formatPlanCost(cost)) context.out(line);

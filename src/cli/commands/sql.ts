@@ -3,13 +3,10 @@
 // and their values are listed in a header comment.
 import type {Command} from 'commander';
 import {resolveTable} from '../../catalog/index.js';
-import type {DerivedTable} from '../../catalog/types.js';
-import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
 import {quoted} from '../../quote.js';
 import {bigquery, duckdb, withDatasets, type Dialect, type Engine} from '../../queries/dialect.js';
-import {processorFor} from '../../queries/processors/index.js';
-import {replaceRangeStatements} from '../../queries/write.js';
+import {renderRangeSql} from '../../queries/range-sql.js';
 import type {CliContext} from '../context.js';
 import type {CommandModule} from '../main.js';
 import {requireRange} from '../options.js';
@@ -26,22 +23,6 @@ function parseEngine(value: string | undefined, fallback: Engine): Engine {
 function dialectFor(engine: Engine, context: CliContext): Dialect {
   if (engine === 'duckdb') return duckdb;
   return withDatasets(bigquery(context.bigquery.project ?? PLACEHOLDER_PROJECT), context.bigquery.datasets);
-}
-
-/** The statements of one range replacement, with a header naming the table, range and parameter values. */
-export function renderRangeSql(d: Dialect, table: DerivedTable, range: DateRange): string {
-  const statements = replaceRangeStatements(d, table, processorFor(table).select(d));
-  const name = (p: string) => (d.engine === 'bigquery' ? `@${p}` : `$${p}`);
-  const how = d.engine === 'bigquery'
-    ? 'one MERGE: atomic, its DELETE arm limited to the range'
-    : 'DELETE then INSERT, run in one transaction';
-  const header = [
-    `-- ${table.name} (${table.short}), game dates ${range.start} .. ${range.end}, ${d.engine}: ${how}`,
-    `-- parameters: ${name('start_date')} = DATE '${range.start}', ${name('end_date')} = DATE '${range.end}', ` +
-      `${name('run_id')} = STRING (the run's id, set when it runs)`,
-  ];
-  const body = statements.map((s, i) => `-- statement ${i + 1} of ${statements.length}\n${s};`);
-  return [...header, '', body.join('\n\n')].join('\n');
 }
 
 export const sqlCommand: CommandModule = {

@@ -28,6 +28,12 @@ export interface LiveRun {
     readonly paused: boolean;
     readonly datesDone: number;
     readonly datesTotal: number;
+    /** Dates per second measured so far, and the ETA (the estimate's model). */
+    readonly throughput: number | null;
+    readonly etaSeconds: number | null;
+    /** Dates per second over each of the last intervals, oldest first (the console's sparkline). */
+    readonly rateSeries: readonly number[];
+    readonly rateIntervalSeconds: number;
   }[];
 }
 
@@ -46,6 +52,7 @@ function liveRun(owner: RunOwner, run: RunSnapshot | null): LiveRun {
     state: run?.state ?? null,
     processors: (run?.processors ?? []).map((p) => ({
       name: p.name, short: p.short, status: p.status, paused: p.paused, datesDone: p.datesDone, datesTotal: p.datesTotal,
+      throughput: p.throughput, etaSeconds: p.etaSeconds, rateSeries: p.rateSeries, rateIntervalSeconds: p.rateIntervalSeconds,
     })),
   };
 }

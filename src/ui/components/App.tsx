@@ -22,6 +22,7 @@ import {MonthDays} from './MonthDays.js';
 import {ProcessorsPane} from './Processors.js';
 import {StatusBar} from './StatusBar.js';
 import {TooSmall} from './TooSmall.js';
+import {Unavailable} from './Unavailable.js';
 
 export interface ConsoleAppProps {
   /** Called once, after the session was closed (or at once on a second Ctrl+C). */
@@ -38,6 +39,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
   const validation = useSessionSlice((s) => s.validation);
   const boundary = useSessionSlice((s) => s.boundary);
   const warehouse = useSessionSlice((s) => s.warehouse);
+  const unavailable = useSessionSlice((s) => s.unavailable);
   const failures = useFailures();
   const [ui, setUiState] = useState<UiState>(initialUiState);
   // Key handlers read and write through this ref, so several keys in one input chunk each see the
@@ -125,7 +127,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
 
   let top;
   if (!model) {
-    top = <Text>{truncate(`Reading coverage from ${warehouse}...`, width, theme.ellipsis)}</Text>;
+    top = unavailable ? null : <Text>{truncate(`Reading coverage from ${warehouse}...`, width, theme.ellipsis)}</Text>;
   } else if (ui.view === 'drill') {
     top = <MonthDays model={model} month={months[ui.col]} row={ui.row} day={ui.day} width={width} />;
   } else {
@@ -135,7 +137,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
 
   const view = viewLayer(context)?.view;
   const body = view?.area === 'body' ? view.render(context, {width, height: layout.bodyHeight}) : null;
-  const lower = (view?.area === 'lower' ? view.render(context, {width, height: layout.lowerHeight}) : null) ?? (
+  const lower = (view?.area === 'lower' ? view.render(context, {width, height: layout.lowerHeight}) : null) ?? (unavailable ? <Unavailable message={unavailable} width={width} /> : null) ?? (
     <>
       <ProcessorsPane lines={layout.processorLines} width={width} selected={model?.rows[ui.row]?.table.name ?? DERIVED_TABLES[0].name} />
       <JobLog lines={layout.logLines} width={width} filter={ui.filter} editingFilter={ui.editingFilter} anchor={ui.logAnchor} focused={ui.focus === 'log'} />

@@ -1,8 +1,15 @@
 // The month view (enter on a month): the days of that month per table, one symbol per day, and
-// for the day under the cursor why it is (not) done: not scheduled, waiting on an input, failed
-// with the error, running.
+// for the day under the cursor its latest batch attempt (from the history: outcome, when, how
+// long) and why it is (not) done: not scheduled, waiting on an input, failed with the error,
+// running. Enter on a day opens its detail pane.
 import {Box, Text} from 'ink';
+import {useEffect} from 'react';
 import {DERIVED_TABLES} from '../../catalog/index.js';
+import {endOfMonth} from '../../dates.js';
+import {formatSeconds} from '../../figures.js';
+import {latestAttemptOn, outcomeWord} from '../../runner/attempt-text.js';
+import type {AttemptRecord} from '../../state/attempts.js';
+import {useAttempts, useStores} from '../console-stores.js';
 import {daysOfMonth, type GridModel} from '../coverage-grid.js';
 import {longMonth, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
@@ -16,8 +23,19 @@ export interface MonthDaysProps {
   readonly width: number;
 }
 
+/** `#2 FAILED 10:03:12 (1.2s)`: the day view's word on an attempt (the detail pane has the rest). */
+export function attemptBrief(a: AttemptRecord): string {
+  return `last attempt #${a.attempt} ${outcomeWord(a)} ${a.startedAt.slice(11, 19)} (${formatSeconds(a.durationMs)})`;
+}
+
 export function MonthDays({model, month, row, day, width}: MonthDaysProps) {
   const theme = useTheme();
+  const {attempts: store} = useStores();
+  useEffect(() => {
+    store.watch({start: `${month}-01`, end: endOfMonth(month)});
+    return () => store.watch(null);
+  }, [store, month]);
+  const attempts = useAttempts();
   const days = daysOfMonth(month);
   // Two columns per day when they fit, one otherwise (60-column terminals).
   const step = LABEL_WIDTH + days.length * 2 <= width ? 2 : 1;
@@ -59,8 +77,13 @@ export function MonthDays({model, month, row, day, width}: MonthDaysProps) {
         </Box>
       ))}
       <Text wrap="truncate" color={theme.stateColor(status.state)}>
-        {truncate(`${table.short} ${date} ${theme.symbol(status.state)} ${status.reason}`, width, theme.ellipsis)}
+        {truncate(`${table.short} ${date} ${theme.symbol(status.state)} ${latestLine(attempts, table.name, date)}${status.reason}`, width, theme.ellipsis)}
       </Text>
     </Box>
   );
+}
+
+function latestLine(attempts: readonly AttemptRecord[], processor: string, date: string): string {
+  const latest = latestAttemptOn(attempts, processor, date);
+  return latest ? `${attemptBrief(latest)} · ` : '';
 }

@@ -1,12 +1,14 @@
 // The processors pane: one line per processor of the run (a window around the selected one when
 // space is short): state with a spinner while running, dates done/total, rows, throughput, ETA,
-// retries and the batch in flight.
+// retries and the batch in flight, and, where the width allows, a sparkline of its dates per
+// second over the last minutes (the runner's series, src/runner/throughput.ts).
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {ProcessorProgress, ProcessorStatus} from '../../runner/types.js';
 import {useSessionSlice} from '../console-stores.js';
 import {formatCount, formatDuration, shortRange} from '../../figures.js';
 import {truncate} from '../format.js';
+import {fittedSparkline} from '../sparkline.js';
 import {useSpinnerFrame} from '../spinner-clock.js';
 import {useTheme, type CellState} from '../theme.js';
 
@@ -42,13 +44,16 @@ function SpinnerFrame() {
 const ProcessorRow = memo(function ProcessorRow({p, selected, width}: {p: ProcessorProgress; selected: boolean; width: number}) {
   const theme = useTheme();
   const state = STATUS_STATE[p.status];
+  const line = truncate(processorLine(p), width - 3, theme.ellipsis);
+  const spark = p.status === 'running' ? fittedSparkline(p.rateSeries, width - 4 - line.length, theme.capabilities.unicode) : '';
   return (
     <Box height={1}>
       <Text>{selected ? theme.arrows.right : ' '}</Text>
       <Text color={theme.stateColor(state)}>{p.status === 'running' && !p.paused ? <SpinnerFrame /> : theme.symbol(state)}</Text>
       <Text color={theme.stateColor(state)} wrap="truncate">
         {' '}
-        {truncate(processorLine(p), width - 3, theme.ellipsis)}
+        {line}
+        {spark && ` ${spark}`}
       </Text>
     </Box>
   );

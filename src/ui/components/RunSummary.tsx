@@ -1,11 +1,22 @@
 // Shown when a run ends: how it ended, what it wrote (on BigQuery: what it billed, in all and per
-// processor), which processors failed, and the offer to validate what it wrote.
+// processor), which processors failed, a table per processor (ink-table, as room allows: failed
+// processors first) and the offer to validate what it wrote.
 import {Box, Text} from 'ink';
-import type {RunSnapshot} from '../../runner/types.js';
+import type {ProcessorProgress, RunSnapshot} from '../../runner/types.js';
 import {formatCount, formatDuration} from '../../figures.js';
 import {truncate} from '../format.js';
 import {runSpendStatus, spendFigures} from '../spend-text.js';
-import {useTheme} from '../theme.js';
+import {useTheme, type Theme} from '../theme.js';
+import {TextTable, type TableRow} from './TextTable.js';
+
+const STATUS_STATE = {idle: 'none', queued: 'queued', running: 'running', paused: 'paused', failed: 'failed', done: 'done', cancelled: 'missing'} as const;
+
+/** One processor of the run as a row of the summary's table: its symbol says the state too. */
+export function summaryRow(p: ProcessorProgress, theme: Theme): TableRow {
+  return {processor: `${theme.symbol(STATUS_STATE[p.status])} ${p.short}`, status: p.status, dates: `${p.datesDone}/${p.datesTotal}`, rows: formatCount(p.rowsWritten), retries: String(p.retries), 'last error': p.lastError ?? ''};
+}
+
+const SUMMARY_COLUMNS = ['processor', 'status', 'dates', 'rows', 'retries', 'last error'];
 
 export function summaryLines(run: RunSnapshot): string[] {
   const t = run.totals;
@@ -30,8 +41,13 @@ export function RunSummary({run, width, height}: {readonly run: RunSnapshot; rea
   const ok = run.state === 'completed';
   const range = run.range ? ` ${run.range.start}..${run.range.end}` : '';
   const body = summaryLines(run).slice(0, Math.max(0, height - 4));
+  // The table takes what the lines leave: its heading and at least one processor.
+  const room = height - 4 - body.length - 1;
+  const processors = run.processors.filter((p) => p.status !== 'idle').sort((a, b) => Number(b.status === 'failed') - Number(a.status === 'failed'));
+  const rows = room >= 1 ? processors.slice(0, room).map((p) => summaryRow(p, theme)) : [];
+  const tableHeight = rows.length ? rows.length + 1 : 0;
   return (
-    <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color(ok ? 'green' : 'red')} paddingX={1} width={width} height={Math.min(height, body.length + 4)} overflow="hidden">
+    <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.color(ok ? 'green' : 'red')} paddingX={1} width={width} height={Math.min(height, body.length + tableHeight + 4)} overflow="hidden">
       <Text bold wrap="truncate">
         {truncate(`Run ${run.state}${range}`, width - 4, theme.ellipsis)}
       </Text>
@@ -40,6 +56,7 @@ export function RunSummary({run, width, height}: {readonly run: RunSnapshot; rea
           {truncate(line, width - 4, theme.ellipsis)}
         </Text>
       ))}
+      {rows.length > 0 && <TextTable rows={rows} columns={SUMMARY_COLUMNS} width={width - 4} plain />}
       <Text wrap="truncate" color={theme.color('yellow')}>
         {truncate('v: validate what it wrote   esc: close', width - 4, theme.ellipsis)}
       </Text>

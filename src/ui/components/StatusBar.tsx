@@ -1,6 +1,9 @@
 // Top line: the warehouse, the run's overall progress, on BigQuery its spend (billed against the
-// estimate and the budget), and what the session is busy with.
+// estimate and the budget), whether the grid is the saved coverage ("as of HH:MM") or live, and
+// what the session is busy with, behind ink-spinner: one activity at a time, so one spinner timer
+// at most (the processors' spinners share one clock instead, see spinner-clock.ts).
 import {Box, Text} from 'ink';
+import Spinner from 'ink-spinner';
 import type {RunSnapshot} from '../../runner/types.js';
 import {useSessionSlice} from '../console-stores.js';
 import {formatCount, formatDuration} from '../../figures.js';
@@ -17,21 +20,45 @@ export function runProgressText(run: RunSnapshot | null): string {
   return `run ${run.state} ${formatPercent(t.datesDone, t.datesTotal)} ${formatCount(t.datesDone)}/${formatCount(t.datesTotal)} dates ${formatCount(t.rowsWritten)} rows${failed}${eta}`;
 }
 
+/** `as of 10:03` (local time) for a coverage saved today, `as of 2021-12-01 10:03` for an older one. */
+export function asOfText(iso: string, now = new Date()): string {
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  const sameDay = at.toDateString() === now.toDateString();
+  return `as of ${sameDay ? '' : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} `}${time}`;
+}
+
 export function StatusBar({width}: {readonly width: number}) {
   const theme = useTheme();
   const warehouse = useSessionSlice((s) => s.warehouse);
   const run = useSessionSlice((s) => s.run);
   const activity = useSessionSlice((s) => s.activity);
   const attached = useSessionSlice((s) => s.attached);
-  const parts = [`backfill ${warehouse}${attached ? ' (attached)' : ''}`, runProgressText(run)];
+  const asOf = useSessionSlice((s) => s.coverageAsOf);
+  const unavailable = useSessionSlice((s) => s.unavailable);
+  const parts = [`backfill ${warehouse}${attached ? ' (attached)' : ''}`];
+  if (unavailable) parts.push('cannot reach the warehouse');
+  else parts.push(runProgressText(run));
   const spend = runSpendStatus(run);
   if (spend) parts.push(spend);
-  if (activity) parts.push(activity);
+  if (asOf) parts.push(`coverage ${asOfText(asOf)}`);
+  const spinning = activity !== null && !unavailable;
+  if (spinning) parts.push(activity);
+  // The spinner follows the activity's words, when they leave room for it.
   const text = truncate(parts.join(' | '), width, theme.ellipsis);
+  const spinner = spinning && text.length + 2 <= width;
   return (
     <Box height={1}>
       <Text inverse wrap="truncate">
-        {text.padEnd(width)}
+        {text}
+        {spinner && (
+          <>
+            {' '}
+            <Spinner type={theme.spinner} />
+          </>
+        )}
+        {''.padEnd(Math.max(0, width - text.length - (spinner ? 2 : 0)))}
       </Text>
     </Box>
   );
