@@ -24,12 +24,14 @@
 import {randomBytes} from 'node:crypto';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
-import type {IsoDate} from '../dates.js';
+import {addDays, type IsoDate} from '../dates.js';
+import {BuildRecorder} from '../freshness/recorder.js';
 import {acquireLock, lockHolder, type WarehouseLock} from '../state/lock.js';
-import {StateStore, type ActiveRun} from '../state/store.js';
+import {StateStore, type ActiveRun, type RunRecord} from '../state/store.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {CountingWarehouse} from './counting.js';
 import {RunJournal} from './journal.js';
+import {reprocessOf} from './request.js';
 import {planBatchCount, planRun, type Plan} from './plan.js';
 import {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
 import {Supervisor} from './supervisor.js';
@@ -42,7 +44,8 @@ export type {BatchIdRun, UnplannedInput} from './gates.js';
 export {LookbackIndex, type CoverageLookback, type LookbackBlocker} from './lookback.js';
 export {isRunActive, isRunFinished} from './types.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
-export {sameRequest} from './request.js';
+export {cascadesOf, REPROCESS_MODES, reprocessOf, sameRequest} from './request.js';
+export {cascadeLine} from './plan.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
 export type {ActiveRun, RunRecord} from '../state/store.js';
 export type * from './types.js';
@@ -100,6 +103,11 @@ export function pausedProcessors(stateDir: string, key: string): DerivedTableNam
   return new StateStore(stateDir).paused(key);
 }
 
+/** The warehouse's run history (what `--reprocess failed` plans from). */
+export function runHistory(stateDir: string, key: string): RunRecord[] {
+  return new StateStore(stateDir).history(key);
+}
+
 /** Pauses or resumes processors for future runs (a live run takes intents instead). */
 export function setPaused(stateDir: string, key: string, names: readonly DerivedTableName[], paused: boolean): void {
   new StateStore(stateDir).setPaused(key, names, paused);
@@ -123,8 +131,11 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       boundary: resume?.boundary ?? options.boundary,
       request,
       // A forced run rebuilds covered dates, so the warehouse cannot tell what it already did.
-      alreadyDone: resume && request.force ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
+      alreadyDone: resume && reprocessOf(request) === 'all' ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
+      history: store.history(key),
     });
+    // What each batch records with its rows (the records table is created here when missing).
+    const recorder = await BuildRecorder.open(warehouse, {last: addDays(plan.boundary, -1), config: options.config});
     const previous = resume ? store.history(key).find((r) => r.runId === runId) : undefined;
     journal = new RunJournal(store, key, {
       runId,
@@ -139,6 +150,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       runId,
       plan,
       warehouse,
+      recorder,
       retry: {...DEFAULT_RETRY, ...options.warehouse.retryDelays, ...options.retry},
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,

@@ -6,9 +6,11 @@ import {z} from 'zod';
 import {DERIVED_TABLE_NAMES} from '../catalog/types.js';
 import {isoDate} from '../config.js';
 import {MAX_BATCH_SIZE, MAX_WORKERS} from '../limits.js';
-import type {RunRequest} from './types.js';
+import type {ReprocessMode, RunRequest} from './types.js';
 
 export const derivedTableName = z.enum(DERIVED_TABLE_NAMES);
+
+export const REPROCESS_MODES: readonly ReprocessMode[] = ['missing', 'failed', 'stale', 'all'];
 
 export const dateRangeSchema = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
 
@@ -16,11 +18,25 @@ export const runRequestSchema = z.object({
   range: dateRangeSchema,
   processors: z.array(derivedTableName).min(1),
   force: z.boolean().optional(),
+  reprocess: z.enum(REPROCESS_MODES as [ReprocessMode, ...ReprocessMode[]]).optional(),
+  cascade: z.boolean().optional(),
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
   workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
 });
 
+/** The request's mode: `force` is `all`; nothing said is `missing`. */
+export function reprocessOf(request: RunRequest): ReprocessMode {
+  return request.force ? 'all' : request.reprocess ?? 'missing';
+}
+
+export function cascadesOf(request: RunRequest): boolean {
+  return request.cascade !== false;
+}
+
 export function sameRequest(a: RunRequest, b: RunRequest): boolean {
   const names = (r: RunRequest) => [...r.processors].sort().join(',');
-  return a.range.start === b.range.start && a.range.end === b.range.end && names(a) === names(b) && !!a.force === !!b.force;
+  return (
+    a.range.start === b.range.start && a.range.end === b.range.end && names(a) === names(b) &&
+    reprocessOf(a) === reprocessOf(b) && cascadesOf(a) === cascadesOf(b)
+  );
 }

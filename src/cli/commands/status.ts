@@ -68,7 +68,7 @@ export async function loadStatus(context: CliContext): Promise<StatusReading> {
   }
   const warehouse = await context.openWarehouse({readOnly: true});
   try {
-    return {summary: summarizeCoverage(await readCoverage(warehouse, range)), live: null};
+    return {summary: summarizeCoverage(await readCoverage(warehouse, range, context.config)), live: null};
   } finally {
     await warehouse.close();
   }
@@ -82,6 +82,7 @@ export function statusJson({summary, live}: StatusReading, context: CliContext):
     live,
     tables: summary.tables,
     totals: summary.totals,
+    staleUnavailable: summary.staleUnavailable,
   };
 }
 
