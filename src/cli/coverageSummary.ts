@@ -33,7 +33,9 @@ export interface TableCoverage {
 export interface CoverageSummary {
   readonly range: DateRange;
   readonly tables: readonly TableCoverage[];
-  readonly totals: {readonly covered: number; readonly stale: number; readonly expected: number};
+  readonly totals: {readonly covered: number; readonly expected: number};
+  /** Stale table-dates of the range (each table's `stale`, summed). */
+  readonly stale: number;
   /** Why the stale counts are missing (staleness could not be read), or null. */
   readonly staleUnavailable: string | null;
 }
@@ -78,11 +80,8 @@ export function summarizeCoverage(snapshot: CoverageSnapshot): CoverageSummary {
   return {
     range: snapshot.range,
     tables,
-    totals: {
-      covered: tables.reduce((s, t) => s + t.covered, 0),
-      stale: tables.reduce((s, t) => s + t.stale, 0),
-      expected: tables.reduce((s, t) => s + t.expected, 0),
-    },
+    totals: {covered: tables.reduce((s, t) => s + t.covered, 0), expected: tables.reduce((s, t) => s + t.expected, 0)},
+    stale: tables.reduce((s, t) => s + t.stale, 0),
     staleUnavailable: snapshot.freshness ? snapshot.freshness.unavailable : 'not read',
   };
 }

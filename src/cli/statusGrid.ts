@@ -51,7 +51,8 @@ export function formatStatusGrid(summary: CoverageSummary, warehouse: string): s
     }
   }
   lines.push('');
-  const {covered, expected, stale} = summary.totals;
+  const {covered, expected} = summary.totals;
+  const {stale} = summary;
   lines.push(`All tables: ${covered}/${expected} table-dates covered (${percent(covered, expected)})${stale ? `, ${stale} of them stale` : ''}`);
   if (covered === 0 && expected > 0) {
     lines.push('Nothing is built yet: `backfill run` plans and runs the whole range.');

@@ -78,6 +78,14 @@ const steer = (type: 'pause' | 'resume', every: boolean) => (c: KeyContext) => {
   notify(c, `${type === 'pause' ? 'pausing' : 'resuming'} ${every ? 'every processor' : c.processor!.short}`);
 };
 
+/** S rebuilds the stale dates of the selection (and, through the cascade, what reads them). */
+function staleOff(c: KeyContext): string | null {
+  if (c.runActive) return 'a run is already in flight: pause, resume or cancel it, or wait for it';
+  if (!c.selection || !c.model) return 'nothing to rebuild: no coverage yet';
+  if (c.model.staleUnavailable) return c.model.staleUnavailable;
+  return c.model.staleIn(c.selection.tables, c.selection.range) > 0 ? null : `nothing stale in ${c.selection.label}`;
+}
+
 const inGridOnly = (what: string) => (c: KeyContext) => (c.ui.view === 'drill' ? `${what} in the grid: esc goes back to it` : null);
 
 export const KEYMAP: readonly Binding[] = [
@@ -156,6 +164,16 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'start',
     disabledReason: (c) => (c.runActive ? 'a run is already in flight: pause, resume or cancel it, or wait for it' : c.selection ? null : 'nothing to run: no coverage yet'),
     run: (c) => askToStart(c, c.selection!),
+  },
+  {
+    id: 'rebuild-stale',
+    keys: [char('S')],
+    label: 'S',
+    description: 'rebuild stale dates (asks)',
+    group: 'Run',
+    hint: 'stale',
+    disabledReason: staleOff,
+    run: (c) => askToStart(c, c.selection!, 'stale'),
   },
   {id: 'pause', keys: [char('p')], label: 'p', description: 'pause the selected processor', group: 'Run', hint: 'pause', disabledReason: processorOff, run: steer('pause', false)},
   {id: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run', disabledReason: noRun, run: steer('pause', true)},

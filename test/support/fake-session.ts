@@ -9,6 +9,8 @@ import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunSnapshot} from '.
 import type {RequestPayload, RequestReply, RequestType} from '../../src/session/requests.js';
 import type {PlanPreview, Session, SessionState, StartReply} from '../../src/session/types.js';
 import {usdFor, type PlanCost} from '../../src/warehouse/cost-format.js';
+import type {Stale} from '../../src/freshness/types.js';
+import {encodeStale} from '../../src/freshness/wire.js';
 
 /** What a request asked, flat: `{method: 'rollback', range, tables, rerun}`; and the console leaving. */
 export type Call = {[K in RequestType]: {readonly method: K} & RequestPayload<K>}[RequestType] | {readonly method: 'close'; readonly mode: 'detach' | 'cancel'};
@@ -122,7 +124,14 @@ export function coverageOf(
     const rule = covered[t.name];
     byTable[t.name] = rule === undefined ? [] : gameDates.map((g) => g.date).filter((d) => rule === 'all' || rule(d));
   }
-  return {range, gameDates, covered: byTable, takenAt: '2022-03-01T00:00:00Z'};
+  // Nothing stale unless a test says so (withStale).
+  return {range, gameDates, covered: byTable, freshness: {unavailable: null, details: [], stale: {}}, takenAt: '2022-03-01T00:00:00Z'};
+}
+
+/** The coverage with these (covered) dates stale, as the session sends them. */
+export function withStale(coverage: CoverageSnapshot, stale: Partial<Record<DerivedTableName, Record<IsoDate, Stale>>>): CoverageSnapshot {
+  const map = new Map(Object.entries(stale).map(([table, dates]) => [table as DerivedTableName, new Map(Object.entries(dates ?? {}))]));
+  return {...coverage, freshness: encodeStale(map, coverage.gameDates.map((g) => g.date))};
 }
 
 export function progressOf(name: DerivedTableName, patch: Partial<ProcessorProgress> = {}): ProcessorProgress {

@@ -82,6 +82,7 @@ export function statusJson({summary, live}: StatusReading, context: CliContext):
     live,
     tables: summary.tables,
     totals: summary.totals,
+    stale: summary.stale,
     staleUnavailable: summary.staleUnavailable,
   };
 }

@@ -1,6 +1,6 @@
 // The month view (enter on a month): the days of that month per table, one symbol per day, and
 // for the day under the cursor why it is (not) done: not scheduled, waiting on an input, failed
-// with the error, running.
+// with the error, running, stale and why.
 import {Box, Text} from 'ink';
 import {DERIVED_TABLES} from '../../catalog/index.js';
 import {daysOfMonth, type GridModel} from '../coverage-grid.js';
@@ -27,7 +27,8 @@ export function MonthDays({model, month, row, day, width}: MonthDaysProps) {
   const status = model.dayStatus(table, date);
   const colIndex = model.months.indexOf(month);
   const counts = colIndex >= 0 ? model.rows[row]?.cells[colIndex] : undefined;
-  const title = `${longMonth(month)}: days per table${counts ? ` (${table.short} ${counts.covered}/${counts.expected} game dates)` : ''}, esc back`;
+  const staleNote = counts?.stale ? `, ${counts.stale} stale` : '';
+  const title = `${longMonth(month)}: days per table${counts ? ` (${table.short} ${counts.covered}/${counts.expected} game dates${staleNote})` : ''}, esc back`;
 
   return (
     <Box flexDirection="column" height={14}>
