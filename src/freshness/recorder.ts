@@ -8,12 +8,12 @@
 import {randomBytes} from 'node:crypto';
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
-import type {Config} from '../config.js';
 import type {IsoDate} from '../dates.js';
 import type {Companion, QueryOptions, Warehouse, WriteResult} from '../warehouse/types.js';
 import {definitionOf} from './definition.js';
 import {digestIndex, expectedInputs, type BuildOf} from './expected.js';
 import {readFreshnessInputs, type FreshnessInputs} from './inputs.js';
+import {buildOfInputs} from './staleness.js';
 import {ensureRecordsTable, recordCompanions, recordEntry, RECORDS_COMPANION, writeRecords, type BatchRecords} from './records.js';
 
 export interface RecordedWork {
@@ -32,24 +32,24 @@ export interface PendingRecords {
 }
 
 export class BuildRecorder {
-  /** Per table: the build of each date with rows ('?' for rows without a record). */
+  /** Per table: what a reader sees on each date (staleness.ts buildOfInputs: record, else '?' for rows without one). */
   private readonly builds = new Map<DerivedTableName, Map<IsoDate, string>>();
 
   private constructor(
     private readonly warehouse: Warehouse,
     private readonly inputs: FreshnessInputs,
-    private readonly config: Pick<Config, 'processors'>,
   ) {
+    const seen = buildOfInputs(inputs);
     for (const [table, dates] of inputs.written) {
-      const records = inputs.records.get(table);
-      this.builds.set(table, new Map([...dates.keys()].map((date) => [date, records?.get(date)?.buildId ?? '?'])));
+      const keys = new Set([...dates.keys(), ...(inputs.records.get(table)?.keys() ?? [])]);
+      this.builds.set(table, new Map([...keys].map((date) => [date, seen(table, date)])));
     }
   }
 
   /** Creates the records table where it is missing, then reads the ledger (through `last`, the day before the boundary). */
-  static async open(warehouse: Warehouse, options: {readonly last: IsoDate; readonly config: Pick<Config, 'processors'>}): Promise<BuildRecorder> {
+  static async open(warehouse: Warehouse, options: {readonly last: IsoDate}): Promise<BuildRecorder> {
     await ensureRecordsTable(warehouse);
-    return new BuildRecorder(warehouse, await readFreshnessInputs(warehouse, {last: options.last}), options.config);
+    return new BuildRecorder(warehouse, await readFreshnessInputs(warehouse, {last: options.last}));
   }
 
   private readonly buildOf: BuildOf = (table, date) => this.builds.get(table)?.get(date) ?? '-';
@@ -72,7 +72,11 @@ export class BuildRecorder {
     return {batch, companions: recordCompanions(this.warehouse.dialect, batch)};
   }
 
-  /** The write committed: its dates now hold this build (DuckDB says which dates got rows; BigQuery's INSERT does not, so all). */
+  /**
+   * The write committed: its dates with rows now hold this build (DuckDB says which got a record;
+   * BigQuery's INSERT does not: all of them, and a date the write left empty keeps its older
+   * record there, which may make a reader read as stale once: never as fresh).
+   */
   wrote(pending: PendingRecords, result: WriteResult): void {
     const dates = pending.batch.entries.map((e) => e.slice(0, 10));
     const recorded = this.warehouse.engine === 'duckdb' ? new Set((result.companions[RECORDS_COMPANION] ?? []).map((r) => String(r.game_date))) : new Set(dates);

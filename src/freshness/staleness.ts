@@ -22,9 +22,13 @@ function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** The build a reader sees on a derived date (what records hold), per expected.ts. */
+/**
+ * The build a reader sees on a derived date: its current record's build, else `?` for rows
+ * without a record, else `-`. A date whose rows were deleted (a rollback) keeps its record: its
+ * readers stay as fresh as they were until it is rebuilt, which then makes them stale.
+ */
 export function buildOfInputs(inputs: FreshnessInputs): BuildOf {
-  return (table, date) => (inputs.written.get(table)?.has(date) ? inputs.records.get(table)?.get(date)?.buildId ?? '?' : '-');
+  return (table, date) => inputs.records.get(table)?.get(date)?.buildId ?? (inputs.written.get(table)?.has(date) ? '?' : '-');
 }
 
 export function computeStaleness(inputs: FreshnessInputs, definitions: ReadonlyMap<DerivedTableName, string>): StaleMap {
@@ -61,10 +65,8 @@ export function computeStaleness(inputs: FreshnessInputs, definitions: ReadonlyM
   const upstreamDetail = (date: IsoDate, read: TableRead & {table: DerivedTableName}, record: BuildRecord): string => {
     const built = records.get(read.table);
     const dates = windowDates(date, read);
-    const rebuilt = dates.find((d) => (built?.get(d)?.recordedAt ?? -Infinity) > record.builtAt && written.get(read.table)?.has(d));
+    const rebuilt = dates.find((d) => (built?.get(d)?.recordedAt ?? -Infinity) > record.builtAt);
     if (rebuilt) return `${read.table} ${rebuilt} rebuilt after it`;
-    const removed = dates.find((d) => !written.get(read.table)?.has(d));
-    if (removed) return `${read.table} ${removed} has no rows now`;
     return `${read.table} changed on a date it read since it was built`;
   };
 

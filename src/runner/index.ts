@@ -135,7 +135,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       history: store.history(key),
     });
     // What each batch records with its rows (the records table is created here when missing).
-    const recorder = await BuildRecorder.open(warehouse, {last: addDays(plan.boundary, -1), config: options.config});
+    const recorder = await BuildRecorder.open(warehouse, {last: addDays(plan.boundary, -1)});
     const previous = resume ? store.history(key).find((r) => r.runId === runId) : undefined;
     journal = new RunJournal(store, key, {
       runId,

@@ -312,6 +312,7 @@ export class LocalSession extends SessionStore implements Session {
     try {
       const report = await validate(this.options.warehouse, {
         range,
+        config: this.options.config,
         tables: tables.map(derivedTable),
         onProgress: (p) => this.setState({activity: `${label}: ${p.done}/${p.total} checks`}),
       });

@@ -70,7 +70,7 @@ export class FakeSession implements Session {
 }
 
 /** A plan preview with these totals (nothing blocked, no estimate unless given); `planId` 'plan-test'. */
-export function planPreviewOf(totals: {batches: number; dates: number; workers: number; lookbackDates?: number}, patch: Partial<PlanPreview> = {}): PlanPreview {
+export function planPreviewOf(totals: {batches: number; dates: number; workers: number; lookbackDates?: number; cascadeDates?: number}, patch: Partial<PlanPreview> = {}): PlanPreview {
   const range = {start: '2021-12-01', end: '2021-12-31'};
   return {
     planId: 'plan-test',
