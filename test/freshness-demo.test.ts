@@ -160,6 +160,33 @@ describe('one date of raw box scores changes', () => {
   });
 });
 
+describe('rollback --rerun and status', () => {
+  const D = '2021-12-10';
+
+  it('a rebuilt date without its cascade shows its readers stale in status (text and JSON); rollback --rerun rebuilds with the cascade', {timeout: 180_000}, async () => {
+    const file = copyOf(`${tmp.dir}/built.duckdb`, tmp.dir, 'rolled');
+    const alone = await backfill(box, ['run', '--no-tty', '--warehouse', file, '--force', '--processors', 'PGS', '--from', D, '--to', D, '--no-cascade']);
+    expect(alone.exitCode, alone.stderr).toBe(0);
+    const after = seasons.get('2021-22')!.filter((d) => d > D);
+    const json = JSON.parse((await backfill(box, ['status', '--json', '--warehouse', file])).stdout);
+    const psza = json.tables.find((t: {short: string}) => t.short === 'PSZA');
+    expect(psza.stale).toBe(after.length);
+    expect(psza.months.find((m: {month: string}) => m.month === '2021-12').stale).toBe(after.filter((d) => d.startsWith('2021-12')).length);
+    expect(json.tables.find((t: {short: string}) => t.short === 'PGS').stale).toBe(0);
+    expect(json.stale).toBe(2 * after.length + 1 + after.length + seasons.get('2022-23')!.length); // PSZA, PCF, MLFS
+    const text = (await backfill(box, ['status', '--warehouse', file])).stdout;
+    expect(text).toMatch(new RegExp(`\\n  PSZA  ${after.length} game dates stale, first in 2021-12`));
+    expect(text).toMatch(/\nstale +0 +\d+ +\d+/); // under PSZA: none in November, then December on
+
+    const rerun = await backfill(box, ['rollback', '--warehouse', file, '--tables', 'PGS', '--from', D, '--to', D, '--yes', '--rerun']);
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain('the dates of PSZA, PCF, MLFS that read it are rebuilt after it (the cascade)');
+    const rebuilt = 1 + 2 * after.length + 1 + after.length + seasons.get('2022-23')!.length;
+    expect(rerun.stdout).toContain(`completed: ${rebuilt}/${rebuilt} game dates`);
+    expect(await staleOf(file)).toEqual([]);
+  });
+});
+
 describe('a forced rebuild of one PGS date', () => {
   const D = '2021-12-10';
 
