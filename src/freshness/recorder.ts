@@ -1,10 +1,10 @@
 // A run's build records: what each batch's write records with its rows, and the run's ledger of
-// builds those records are computed from. The ledger is read once when the run starts (the same
-// fixed queries as a refresh, inputs.ts) and kept current by the run's own writes: one writer
-// holds the warehouse, and a batch starts only after the batches building what it reads (its
-// gates), so the ledger is what the batch's SELECT reads. Source fingerprints are read once per
-// run: a source changed later is recorded as the older version, which shows as `source`-stale,
-// never as fresh.
+// builds those records are computed from. The ledger is read once, before the run's first batch
+// (the records table created where missing and compacted, then the same fixed reads as a refresh,
+// inputs.ts), and kept current by the run's own writes: one writer holds the warehouse, and a
+// batch starts only after the batches building what it reads (its gates), so the ledger is what
+// the batch's SELECT reads. Source fingerprints are read once per run: a source changed later is
+// recorded as the older version, which shows as `source`-stale, never as fresh.
 import {randomBytes} from 'node:crypto';
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
@@ -14,7 +14,7 @@ import {definitionOf} from './definition.js';
 import {digestIndex, expectedInputs, type BuildOf} from './expected.js';
 import {readFreshnessInputs, type FreshnessInputs} from './inputs.js';
 import {buildOfInputs} from './staleness.js';
-import {ensureRecordsTable, recordCompanions, recordEntry, RECORDS_COMPANION, writeRecords, type BatchRecords} from './records.js';
+import {prepareRecordsTable, recordCompanions, recordEntry, RECORDS_COMPANION, writeRecords, type BatchRecords} from './records.js';
 
 export interface RecordedWork {
   readonly processor: DerivedTableName;
@@ -31,32 +31,43 @@ export interface PendingRecords {
   readonly companions: readonly Companion[];
 }
 
+interface Ledger {
+  readonly inputs: FreshnessInputs;
+  /** Per table: what a reader sees on each date (staleness.ts buildOfInputs). */
+  readonly builds: Map<DerivedTableName, Map<IsoDate, string>>;
+}
+
 export class BuildRecorder {
-  /** Per table: what a reader sees on each date (staleness.ts buildOfInputs: record, else '?' for rows without one). */
-  private readonly builds = new Map<DerivedTableName, Map<IsoDate, string>>();
+  private ledger: Promise<Ledger> | null = null;
 
-  private constructor(
+  /** `last`: the day before the boundary (the calendar the records' windows are read on). */
+  constructor(
     private readonly warehouse: Warehouse,
-    private readonly inputs: FreshnessInputs,
-  ) {
-    const seen = buildOfInputs(inputs);
-    for (const [table, dates] of inputs.written) {
-      const keys = new Set([...dates.keys(), ...(inputs.records.get(table)?.keys() ?? [])]);
-      this.builds.set(table, new Map([...keys].map((date) => [date, seen(table, date)])));
-    }
+    private readonly last: IsoDate,
+  ) {}
+
+  /** Read once, by the first batch that needs it (a run with nothing to do reads nothing). */
+  private load(): Promise<Ledger> {
+    this.ledger ??= (async () => {
+      await prepareRecordsTable(this.warehouse);
+      const inputs = await readFreshnessInputs(this.warehouse, {last: this.last});
+      const seen = buildOfInputs(inputs);
+      const builds = new Map<DerivedTableName, Map<IsoDate, string>>();
+      for (const [table, dates] of inputs.written) {
+        const keys = new Set([...dates.keys(), ...(inputs.records.get(table)?.keys() ?? [])]);
+        builds.set(table, new Map([...keys].map((date) => [date, seen(table, date)])));
+      }
+      return {inputs, builds};
+    })();
+    // A failed read is retried by the next batch, not remembered.
+    this.ledger.catch(() => (this.ledger = null));
+    return this.ledger;
   }
 
-  /** Creates the records table where it is missing, then reads the ledger (through `last`, the day before the boundary). */
-  static async open(warehouse: Warehouse, options: {readonly last: IsoDate}): Promise<BuildRecorder> {
-    await ensureRecordsTable(warehouse);
-    return new BuildRecorder(warehouse, await readFreshnessInputs(warehouse, {last: options.last}));
-  }
-
-  private readonly buildOf: BuildOf = (table, date) => this.builds.get(table)?.get(date) ?? '-';
-
-  private records(work: RecordedWork, dates: readonly IsoDate[], command: readonly string[] | null): BatchRecords {
+  private records(ledger: Ledger, work: RecordedWork, dates: readonly IsoDate[], command: readonly string[] | null): BatchRecords {
     const table = derivedTable(work.processor);
-    const index = digestIndex(this.inputs.calendar, this.buildOf, this.inputs.sources);
+    const buildOf: BuildOf = (t, date) => ledger.builds.get(t)?.get(date) ?? '-';
+    const index = digestIndex(ledger.inputs.calendar, buildOf, ledger.inputs.sources);
     return {
       table,
       buildId: randomBytes(6).toString('hex'),
@@ -65,27 +76,29 @@ export class BuildRecorder {
     };
   }
 
-  /** A SQL batch rewrites every game date of its range: its companions record each of them. */
-  forSql(work: RecordedWork): PendingRecords {
-    const dates = this.inputs.calendar.gameDates.filter((g) => g.date >= work.start && g.date <= work.end).map((g) => g.date);
-    const batch = this.records(work, dates, null);
+  /** A SQL batch rewrites every game date of its range: its companion records each of them. */
+  async forSql(work: RecordedWork): Promise<PendingRecords> {
+    const ledger = await this.load();
+    const dates = ledger.inputs.calendar.gameDates.filter((g) => g.date >= work.start && g.date <= work.end).map((g) => g.date);
+    const batch = this.records(ledger, work, dates, null);
     return {batch, companions: recordCompanions(this.warehouse.dialect, batch)};
   }
 
   /**
-   * The write committed: its dates with rows now hold this build (DuckDB says which got a record;
-   * BigQuery's INSERT does not: all of them, and a date the write left empty keeps its older
-   * record there, which may make a reader read as stale once: never as fresh).
+   * The write committed: its dates with rows hold this build now (DuckDB says which got a record;
+   * BigQuery's INSERT does not: all of them). A date the write left without rows keeps its older
+   * record, which stays current (on BigQuery it may make a reader read as stale once: never fresh).
    */
-  wrote(pending: PendingRecords, result: WriteResult): void {
+  async wrote(pending: PendingRecords, result: WriteResult): Promise<void> {
     const dates = pending.batch.entries.map((e) => e.slice(0, 10));
     const recorded = this.warehouse.engine === 'duckdb' ? new Set((result.companions[RECORDS_COMPANION] ?? []).map((r) => String(r.game_date))) : new Set(dates);
-    this.fold(pending.batch, dates, recorded);
+    this.fold(await this.load(), pending.batch, recorded);
   }
 
-  /** After an external command's coverage check: records for its own dates, as statements of their own. */
+  /** After an external command's coverage check: records for its own dates, as a statement of its own. */
   async recordCommand(work: RecordedWork, command: readonly string[], since: string, options: QueryOptions): Promise<void> {
-    const batch = this.records(work, work.dates, command);
+    const ledger = await this.load();
+    const batch = this.records(ledger, work, work.dates, command);
     await writeRecords(this.warehouse, batch, {
       start_date: {type: 'DATE', value: work.start},
       end_date: {type: 'DATE', value: work.end},
@@ -93,15 +106,12 @@ export class BuildRecorder {
       replaced_at: {type: 'TIMESTAMP', value: since},
     }, options);
     // The check found rows on every one of its dates.
-    this.fold(batch, work.dates, new Set(work.dates));
+    this.fold(ledger, batch, new Set(work.dates));
   }
 
-  private fold(batch: BatchRecords, dates: readonly IsoDate[], recorded: ReadonlySet<IsoDate>): void {
-    let builds = this.builds.get(batch.table.name);
-    if (!builds) this.builds.set(batch.table.name, (builds = new Map()));
-    for (const date of dates) {
-      if (recorded.has(date)) builds.set(date, batch.buildId);
-      else builds.delete(date);
-    }
+  private fold(ledger: Ledger, batch: BatchRecords, recorded: ReadonlySet<IsoDate>): void {
+    let builds = ledger.builds.get(batch.table.name);
+    if (!builds) ledger.builds.set(batch.table.name, (builds = new Map()));
+    for (const date of recorded) builds.set(date, batch.buildId);
   }
 }

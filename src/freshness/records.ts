@@ -1,19 +1,20 @@
 // Build records in the warehouse (catalog/bookkeeping.ts `build_records`): the statements that
 // write a batch's records with its rows and read the current record of every (table, date).
 //
-// Written as companions of the batch's write (WriteOptions.after): on DuckDB inside its
-// transaction (the old records of the range deleted, the new ones inserted, both or neither with
-// the rows); on BigQuery one INSERT job right after the MERGE (append-only: an INSERT is not a
-// mutating DML statement, so it never waits behind the table's MERGEs). A crash between the MERGE
-// and that INSERT leaves the rows newer than the date's record: staleness.ts reads such a date as
-// `unknown` (its partition's last_modified_time is later than the record), never as fresh.
-// A record is written only for the dates that have rows after the write.
+// Written as a companion of the batch's write (WriteOptions.after): one INSERT, on DuckDB inside
+// the batch's transaction (with the rows or not at all), on BigQuery one job right after the MERGE.
+// Append-only on both: the current record of a (table, date) is its latest, and a run drops the
+// superseded ones once, before its first batch (compactStatement); on BigQuery an INSERT is not a
+// mutating DML statement, so the records never queue behind the tables' MERGEs. A crash between
+// the MERGE and that INSERT leaves the rows newer than the date's record: staleness.ts reads such
+// a date as `unknown` (its partition's last_modified_time is later than the record), never as
+// fresh. A record is written only for the dates that have rows after the write.
 import {buildRecords} from '../catalog/bookkeeping.js';
 import type {DerivedTable, DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
 import type {Dialect} from '../queries/dialect.js';
 import {rangePredicate} from '../queries/write.js';
-import {stringParam, type Companion, type Warehouse} from '../warehouse/types.js';
+import {stringParam, type Companion, type QueryOptions, type Warehouse} from '../warehouse/types.js';
 
 export interface BuildRecord {
   readonly buildId: string;
@@ -81,12 +82,6 @@ function insertStatement(d: Dialect, table: DerivedTable): string {
   );
 }
 
-/** DuckDB: the records the new ones replace (the entries' dates; BigQuery appends instead). */
-function clearStatement(d: Dialect): string {
-  const dates = `SELECT CAST(SUBSTR(entry, 1, 10) AS ${d.columnType('DATE')}) FROM ${d.splitRows(d.param('record_entries', 'STRING'), ';', 'entry')} AS entries`;
-  return `DELETE FROM ${d.table(buildRecords)} WHERE table_name = ${d.param('record_table', 'STRING')} AND ${rangePredicate(d)} AND game_date IN (${dates})`;
-}
-
 export interface BatchRecords {
   readonly table: DerivedTable;
   readonly buildId: string;
@@ -95,7 +90,7 @@ export interface BatchRecords {
   readonly entries: readonly string[];
 }
 
-/** Name of the companion whose rows (DuckDB) are the dates that got a record. */
+/** Name of the companion (whose rows, on DuckDB, are the dates that got a record). */
 export const RECORDS_COMPANION = 'build-records';
 
 function recordParams(batch: BatchRecords) {
@@ -108,17 +103,22 @@ function recordParams(batch: BatchRecords) {
 }
 
 /**
- * The companions that write a batch's records with its rows. DuckDB: the range's old records go
- * and the new ones come in the same transaction, returning the dates recorded; BigQuery: one
- * INSERT job after the MERGE (the current record of a date is its latest).
+ * The companion that writes a batch's records with its rows: one INSERT (the current record of a
+ * date is its latest; compactRecords drops the older ones). DuckDB returns the dates recorded.
  */
 export function recordCompanions(d: Dialect, batch: BatchRecords): Companion[] {
-  const params = recordParams(batch);
-  if (d.engine === 'bigquery') return [{name: RECORDS_COMPANION, sql: insertStatement(d, batch.table), params}];
-  return [
-    {name: `${RECORDS_COMPANION}-clear`, sql: clearStatement(d), params},
-    {name: RECORDS_COMPANION, sql: `${insertStatement(d, batch.table)}\nRETURNING game_date`, params},
-  ];
+  const sql = insertStatement(d, batch.table);
+  return [{name: RECORDS_COMPANION, sql: d.engine === 'duckdb' ? `${sql}\nRETURNING game_date` : sql, params: recordParams(batch)}];
+}
+
+/** Drops every record a later one of the same (table, date) replaced: a run does it once, before its first batch. */
+export function compactStatement(d: Dialect): string {
+  const records = d.table(buildRecords);
+  return (
+    `DELETE FROM ${records} AS old WHERE EXISTS (\n` +
+    `  SELECT 1 FROM ${records} AS newer\n` +
+    `  WHERE newer.table_name = old.table_name AND newer.game_date = old.game_date AND newer.recorded_at > old.recorded_at)`
+  );
 }
 
 /** After an external command's coverage check: the same records as statements of their own. */
@@ -161,7 +161,8 @@ export async function readRecords(warehouse: Warehouse): Promise<RecordsRead> {
   return {records, present: true};
 }
 
-/** Creates `nba_backfill` and the records table where they are missing (a warehouse from before them). */
-export function ensureRecordsTable(warehouse: Warehouse): Promise<void> {
-  return warehouse.ensureTables([buildRecords]);
+/** Creates `nba_backfill` and the records table where they are missing (a warehouse from before them), then compacts it. */
+export async function prepareRecordsTable(warehouse: Warehouse, options: QueryOptions = {}): Promise<void> {
+  await warehouse.ensureTables([buildRecords]);
+  await warehouse.query(compactStatement(warehouse.dialect), {}, options);
 }

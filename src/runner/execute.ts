@@ -47,7 +47,7 @@ async function executeSql(work: BatchWork, {warehouse, signal, recorder}: BatchC
   const table = derivedTable(work.processor);
   const select = processorFor(table).select(warehouse.dialect);
   // The build records of the batch's dates travel with its rows (same transaction on DuckDB).
-  const records = recorder?.forSql(work);
+  const records = await recorder?.forSql(work);
   const result = await warehouse.replaceRange(table, select, rangeParams(work.start, work.end, work.runId), {
     signal,
     // One id per submission: the adapter's own resubmissions of it (a lost reply) reuse the job,
@@ -55,7 +55,7 @@ async function executeSql(work: BatchWork, {warehouse, signal, recorder}: BatchC
     job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`},
     ...(records ? {after: records.companions} : {}),
   });
-  if (records) recorder!.wrote(records, result);
+  if (records) await recorder!.wrote(records, result);
   return {rows: result.rowsWritten, statistics: result.statistics};
 }
 

@@ -134,8 +134,8 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       alreadyDone: resume && reprocessOf(request) === 'all' ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
       history: store.history(key),
     });
-    // What each batch records with its rows (the records table is created here when missing).
-    const recorder = await BuildRecorder.open(warehouse, {last: addDays(plan.boundary, -1)});
+    // What each batch records with its rows (read before the first batch: recorder.ts).
+    const recorder = new BuildRecorder(warehouse, addDays(plan.boundary, -1));
     const previous = resume ? store.history(key).find((r) => r.runId === runId) : undefined;
     journal = new RunJournal(store, key, {
       runId,

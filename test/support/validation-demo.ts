@@ -32,7 +32,7 @@ export async function buildDemo(): Promise<BuiltDemo> {
   const file = join(dir, 'built.duckdb');
   await createDemoWarehouse(file, {asOf: DEMO_AS_OF, seed: 7});
   const warehouse = await openDuckDb(file);
-  const recorder = await BuildRecorder.open(warehouse, {last: DEMO_RANGE.end});
+  const recorder = new BuildRecorder(warehouse, DEMO_RANGE.end);
   for (const table of DERIVED_TABLES) {
     const work = {processor: table.name, start: DEMO_RANGE.start, end: DEMO_RANGE.end, dates: [], attempt: 1, runId: 'demo'};
     await executeBatch(work, {warehouse, signal: new AbortController().signal, command: null, onOutput: () => undefined, onExternal: () => undefined, recorder});
