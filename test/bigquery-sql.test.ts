@@ -13,6 +13,7 @@ import type {Column, Dataset, Table} from '../src/catalog/types.js';
 import {coveredDates, gameDates} from '../src/queries/coverage.js';
 import {readStaleness} from '../src/freshness/index.js';
 import {BuildRecorder} from '../src/freshness/recorder.js';
+import {currentRecordsStatement, restoreRecordsStatements} from '../src/freshness/records.js';
 import {executeBatch} from '../src/runner/execute.js';
 import {buildCompletionReport, preflight, validate} from '../src/validation/index.js';
 import {estimatePlanCost} from '../src/warehouse/bigquery-cost.js';
@@ -87,6 +88,12 @@ async function recordEveryStatement(): Promise<Recorded[]> {
   take('recorded command');
   await readStaleness(warehouse, {last: RANGE.end, config: {processors: {}}});
   take('staleness');
+  // What an undo keeps and puts back of the records (records.ts; issued by the undo's own path).
+  const pgs = DERIVED_TABLES[0];
+  await warehouse.query(currentRecordsStatement(warehouse.dialect, pgs), rangeParams('2022-01-04', '2022-01-05'));
+  const kept = `(${currentRecordsStatement(warehouse.dialect, pgs)})`;
+  for (const sql of restoreRecordsStatements(warehouse.dialect, pgs, kept)) await warehouse.query(sql, rangeParams('2022-01-04', '2022-01-05'));
+  take('records undo');
   for (const table of DERIVED_TABLES) await warehouse.deleteRange(table, rangeParams('2022-01-04', '2022-01-05'));
   take('rollback');
   await warehouse.ensureTables(ALL_TABLES);
