@@ -37,14 +37,38 @@ export class DigestIndex {
   /** Per `input\0season`: prefix XORs, two words per position (position 0 is the empty prefix). */
   private readonly prefixes = new Map<string, Uint32Array>();
 
+  /**
+   * `previous`: the index of an earlier read (a session's refresh): a season whose dates and
+   * versions it had the same reuses its prefix instead of hashing it again.
+   */
   constructor(
     private readonly calendar: SeasonCalendar,
     private readonly versionOf: VersionOf,
+    private previous?: DigestIndex,
   ) {}
+
+  /** Done with the earlier index: let it go (an index never holds more than one before it). */
+  detach(): this {
+    this.previous = undefined;
+    return this;
+  }
+
+  private unchanged(input: string, season: string): Uint32Array | undefined {
+    const old = this.previous;
+    const words = old?.prefixes.get(`${input}\0${season}`);
+    if (!old || !words) return undefined;
+    const dates = this.calendar.dates(season);
+    const before = old.calendar.dates(season);
+    if (dates.length !== before.length) return undefined;
+    for (let i = 0; i < dates.length; i++) {
+      if (dates[i] !== before[i] || this.versionOf(input, dates[i]) !== old.versionOf(input, dates[i])) return undefined;
+    }
+    return words;
+  }
 
   private prefix(input: string, season: string): Uint32Array {
     const key = `${input}\0${season}`;
-    let words = this.prefixes.get(key);
+    let words = this.prefixes.get(key) ?? this.unchanged(input, season);
     if (!words) {
       const dates = this.calendar.dates(season);
       words = new Uint32Array(2 * (dates.length + 1));
@@ -53,8 +77,8 @@ export class DigestIndex {
         words[2 * i + 2] = words[2 * i] ^ a;
         words[2 * i + 3] = words[2 * i + 1] ^ b;
       }
-      this.prefixes.set(key, words);
     }
+    this.prefixes.set(key, words);
     return words;
   }
 
@@ -73,13 +97,12 @@ export class DigestIndex {
         b ^= y;
         continue;
       }
-      const previous = window === 'previous-season' ? previousSeason(season) : season;
-      const words = this.prefix(input, previous);
-      const [from, to] =
-        window === 'date' ? [at, at + 1]
-        : window === 'season-before' ? [0, at]
-        : window === 'season-through' ? [0, at + 1]
-        : [0, words.length / 2 - 1];
+      const words = this.prefix(input, window === 'previous-season' ? previousSeason(season) : season);
+      let from = 0;
+      let to = at + 1;
+      if (window === 'date') from = at;
+      else if (window === 'season-before') to = at;
+      else if (window === 'previous-season') to = words.length / 2 - 1;
       a ^= words[2 * to] ^ words[2 * from];
       b ^= words[2 * to + 1] ^ words[2 * from + 1];
     }

@@ -17,8 +17,8 @@ export function versionsOf(buildOf: BuildOf, sources: SourcePrints): VersionOf {
   return (input, key) => (DERIVED.has(input) ? buildOf(input as DerivedTableName, key) : sources.lookup(input as SourceTableName, key));
 }
 
-export function digestIndex(calendar: SeasonCalendar, buildOf: BuildOf, sources: SourcePrints): DigestIndex {
-  return new DigestIndex(calendar, versionsOf(buildOf, sources));
+export function digestIndex(calendar: SeasonCalendar, buildOf: BuildOf, sources: SourcePrints, previous?: DigestIndex): DigestIndex {
+  return new DigestIndex(calendar, versionsOf(buildOf, sources), previous);
 }
 
 /** Input name → digest of what (table, date) reads of it, in declaration order. */

@@ -28,7 +28,7 @@ export interface StalenessOptions {
 
 export async function readStaleness(warehouse: Warehouse, options: StalenessOptions): Promise<{stale: StaleMap; inputs: FreshnessInputs}> {
   const inputs = await readFreshnessInputs(warehouse, {last: options.last, ...(options.sources ? {sources: options.sources} : {})});
-  return {stale: computeStaleness(inputs, currentDefinitions(warehouse.engine, options.config)), inputs};
+  return {stale: computeStaleness(inputs, currentDefinitions(warehouse.engine, options.config)).stale, inputs};
 }
 
 export function listStale(stale: StaleMap, filter: {readonly range?: DateRange; readonly tables?: readonly DerivedTableName[]} = {}): StaleDate[] {

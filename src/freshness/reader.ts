@@ -18,6 +18,7 @@ import {sourceFingerprints, type SourcePrints} from './fingerprints.js';
 import {readWritten, type FreshnessInputs, type WrittenMap} from './inputs.js';
 import {isMissingTable, readRecords, type RecordsRead} from './records.js';
 import {computeStaleness} from './staleness.js';
+import type {DigestIndex} from './digest.js';
 import type {StaleMap} from './types.js';
 
 function sameWritten(a: WrittenMap, b: WrittenMap): boolean {
@@ -36,7 +37,14 @@ function sameDefinitions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, 
 export class FreshnessReader {
   private sources: SourcePrints | null = null;
   private records: {readonly check: string; readonly read: RecordsRead} | null = null;
-  private last: {readonly inputs: FreshnessInputs; readonly stale: StaleMap; readonly days: string; readonly definitions: ReadonlyMap<DerivedTableName, string>} | null = null;
+  private last: {
+    readonly inputs: FreshnessInputs;
+    readonly stale: StaleMap;
+    readonly days: string;
+    readonly definitions: ReadonlyMap<DerivedTableName, string>;
+    /** Its digests: the next computation reuses the seasons whose versions did not change. */
+    readonly index: DigestIndex;
+  } | null = null;
 
   constructor(
     private readonly warehouse: Warehouse,
@@ -82,7 +90,8 @@ export class FreshnessReader {
       return previous;
     }
     const inputs: FreshnessInputs = {engine: this.warehouse.engine, calendar: new SeasonCalendar(calendar), written, records: records.records, recordsPresent: records.present, sources};
-    this.last = {inputs, stale: computeStaleness(inputs, definitions), days, definitions};
+    const {stale, index} = computeStaleness(inputs, definitions, previous?.index);
+    this.last = {inputs, stale, days, definitions, index};
     return this.last;
   }
 

@@ -39,6 +39,8 @@ interface Ledger {
 
 export class BuildRecorder {
   private ledger: Promise<Ledger> | null = null;
+  /** A run's definitions do not change under it: computed once per table (and command). */
+  private readonly definitions = new Map<string, string>();
 
   /** `last`: the day before the boundary (the calendar the records' windows are read on). */
   constructor(
@@ -68,10 +70,13 @@ export class BuildRecorder {
     const table = derivedTable(work.processor);
     const buildOf: BuildOf = (t, date) => ledger.builds.get(t)?.get(date) ?? '-';
     const index = digestIndex(ledger.inputs.calendar, buildOf, ledger.inputs.sources);
+    const key = `${table.name}\0${JSON.stringify(command)}`;
+    let definition = this.definitions.get(key);
+    if (definition === undefined) this.definitions.set(key, (definition = definitionOf(this.warehouse.engine, table, command)));
     return {
       table,
       buildId: randomBytes(6).toString('hex'),
-      definition: definitionOf(this.warehouse.engine, table, command),
+      definition,
       entries: dates.map((date) => recordEntry(date, expectedInputs(index, table.name, date))),
     };
   }

@@ -13,9 +13,10 @@ import {READS, isDerivedRead, type TableRead} from '../catalog/reads.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {IsoDate} from '../dates.js';
 import type {Span} from './calendar.js';
+import type {DigestIndex} from './digest.js';
 import {digestIndex, expectedInputs, type BuildOf} from './expected.js';
 import type {FreshnessInputs} from './inputs.js';
-import {inputsText, parseInputs, type BuildRecord} from './records.js';
+import {parseInputs, type BuildRecord} from './records.js';
 import type {Stale, StaleMap} from './types.js';
 
 function time(ms: number): string {
@@ -31,9 +32,10 @@ export function buildOfInputs(inputs: FreshnessInputs): BuildOf {
   return (table, date) => inputs.records.get(table)?.get(date)?.buildId ?? (inputs.written.get(table)?.has(date) ? '?' : '-');
 }
 
-export function computeStaleness(inputs: FreshnessInputs, definitions: ReadonlyMap<DerivedTableName, string>): StaleMap {
+/** `previous`: the digests of an earlier computation, reused where nothing they hold changed (reader.ts). */
+export function computeStaleness(inputs: FreshnessInputs, definitions: ReadonlyMap<DerivedTableName, string>, previous?: DigestIndex): {stale: StaleMap; index: DigestIndex} {
   const {calendar, written, records} = inputs;
-  const index = digestIndex(calendar, buildOfInputs(inputs), inputs.sources);
+  const index = digestIndex(calendar, buildOfInputs(inputs), inputs.sources, previous);
   const stale = new Map<DerivedTableName, Map<IsoDate, Stale>>();
   /** Per `table\0season`: for each index, the first stale index at or after it (length when none). */
   const nextStale = new Map<string, Int32Array>();
@@ -79,20 +81,24 @@ export function computeStaleness(inputs: FreshnessInputs, definitions: ReadonlyM
     }
     if (record.definition !== definitions.get(table)) return {reason: 'code', detail: `the processor's definition changed since it was built (${time(record.builtAt)})`};
     const reads = READS[table];
-    const expected = expectedInputs(index, table, date);
-    // Most records match what they would read now: one string comparison says so.
-    const read = record.inputs === inputsText(expected) ? expected : parseInputs(record.inputs);
-    const changed = reads.filter((r) => !isDerivedRead(r) && read.get(r.table) !== expected.get(r.table));
-    for (const read of changed) {
-      // A reader of the date alone tells which source date changed, for the readers of windows.
-      if (read.windows.length !== 1 || read.windows[0] !== 'date') continue;
-      let set = changedSource.get(read.table);
-      if (!set) changedSource.set(read.table, (set = new Set()));
-      set.add(date);
-    }
-    if (changed.length) return {reason: 'source', detail: sourceDetail(date, changed[0])};
-    for (const r of reads) {
-      if (isDerivedRead(r) && read.get(r.table) !== expected.get(r.table)) return {reason: 'upstream', detail: upstreamDetail(date, r, record)};
+    // Most records match what they would read now: one string comparison says so (expected.ts's text).
+    let text = '';
+    for (const r of reads) text += `${text ? ',' : ''}${r.table}=${index.digest(r.table, date, r.windows)}`;
+    if (record.inputs !== text) {
+      const expected = expectedInputs(index, table, date);
+      const read = parseInputs(record.inputs);
+      const changed = reads.filter((r) => !isDerivedRead(r) && read.get(r.table) !== expected.get(r.table));
+      for (const r of changed) {
+        // A reader of the date alone tells which source date changed, for the readers of windows.
+        if (r.windows.length !== 1 || r.windows[0] !== 'date') continue;
+        let set = changedSource.get(r.table);
+        if (!set) changedSource.set(r.table, (set = new Set()));
+        set.add(date);
+      }
+      if (changed.length) return {reason: 'source', detail: sourceDetail(date, changed[0])};
+      for (const r of reads) {
+        if (isDerivedRead(r) && read.get(r.table) !== expected.get(r.table)) return {reason: 'upstream', detail: upstreamDetail(date, r, record)};
+      }
     }
     for (const r of reads) {
       if (!isDerivedRead(r) || stale.get(r.table)!.size === 0) continue;
@@ -116,5 +122,5 @@ export function computeStaleness(inputs: FreshnessInputs, definitions: ReadonlyM
       if (verdict) marks.set(date, verdict);
     }
   }
-  return stale;
+  return {stale, index: index.detach()};
 }
