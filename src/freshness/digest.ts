@@ -27,12 +27,6 @@ function hash64(text: string): [number, number] {
 const BYTE_HEX = Array.from({length: 256}, (_, i) => i.toString(16).padStart(2, '0'));
 const hex = (n: number) => BYTE_HEX[n >>> 24] + BYTE_HEX[(n >>> 16) & 255] + BYTE_HEX[(n >>> 8) & 255] + BYTE_HEX[n & 255];
 
-/** The digest of one (input, key, version): what a single-date window of it reads. */
-export function entryDigest(input: string, key: string, version: string): string {
-  const [a, b] = hash64(`${input}|${key}|${version}`);
-  return hex(a) + hex(b);
-}
-
 export class DigestIndex {
   /** Per `input\0season`: prefix XORs, two words per position (position 0 is the empty prefix). */
   private readonly prefixes = new Map<string, Uint32Array>();

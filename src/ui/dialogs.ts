@@ -136,7 +136,7 @@ export function rollbackDialog(selection: Selection): Dialog {
     title: `Roll back ${label}?`,
     body: [
       `Deletes the rows of ${tables.map(short).join(', ')} from ${range.start} to ${range.end}.`,
-      ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`] : []),
+      ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`, 'r re-runs the range, then the dates of those that read it (the cascade)'] : []),
     ],
     choices: [{input: 'y', label: 'delete', run: rollback(false)}, {input: 'r', label: 'delete and re-run', run: rollback(true)}, dismiss('keep the rows')],
   };
