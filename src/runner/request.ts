@@ -12,13 +12,15 @@ export const derivedTableName = z.enum(DERIVED_TABLE_NAMES);
 
 export const REPROCESS_MODES: readonly ReprocessMode[] = ['missing', 'failed', 'stale', 'all'];
 
+export const reprocessMode = z.enum(REPROCESS_MODES as [ReprocessMode, ...ReprocessMode[]]);
+
 export const dateRangeSchema = z.object({start: isoDate, end: isoDate}).refine((r) => r.start <= r.end, 'range end before its start');
 
 export const runRequestSchema = z.object({
   range: dateRangeSchema,
   processors: z.array(derivedTableName).min(1),
   force: z.boolean().optional(),
-  reprocess: z.enum(REPROCESS_MODES as [ReprocessMode, ...ReprocessMode[]]).optional(),
+  reprocess: reprocessMode.optional(),
   cascade: z.boolean().optional(),
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).optional(),
   workers: z.number().int().min(1).max(MAX_WORKERS).optional(),

@@ -5,7 +5,7 @@
 import {z} from 'zod';
 import {isoDate} from '../config.js';
 import type {DateRange} from '../dates.js';
-import {dateRangeSchema, derivedTableName, runRequestSchema} from '../runner/request.js';
+import {dateRangeSchema, derivedTableName, reprocessMode, runRequestSchema} from '../runner/request.js';
 import type {RunIntent, RunRequest} from '../runner/types.js';
 import type {PlanCost} from '../warehouse/cost-format.js';
 
@@ -39,7 +39,7 @@ const planPreview = z.object({
   /** Processor-dates include the lookback and cascade dates; `workers` batches at most run at once. */
   totals: z.object({batches: count, dates: count, lookbackDates: count, workers: count, cascadeDates: count.optional()}),
   /** Which dates the selection's processors rebuild (absent: missing). */
-  reprocess: z.enum(['missing', 'failed', 'stale', 'all']).optional(),
+  reprocess: reprocessMode.optional(),
   /** Input dates that no batch of the plan builds and the warehouse does not hold. */
   blocked: z.array(z.object({processor: tableName, input: tableName, dates: z.array(isoDate)})),
   /** The interrupted run that runs before this plan, if any. */
