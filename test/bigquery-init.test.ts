@@ -26,11 +26,12 @@ describe('init on DuckDB', () => {
     expect(await init(dry.context, {dryRun: true})).toBe(0);
     expect(existsSync(path)).toBe(false);
     expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(ALL_TABLES.length);
-    expect(dry.lines.at(-1)).toMatch(/would create 4 datasets and 14 tables; nothing was changed/);
+    // The four data datasets and the backfill's own (nba_backfill: its build records).
+    expect(dry.lines.at(-1)).toMatch(/would create 5 datasets and 15 tables; nothing was changed/);
 
     const real = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(real.context, {})).toBe(0);
-    expect(real.lines.at(-1)).toBe(`init: created 4 datasets and ${ALL_TABLES.length} tables`);
+    expect(real.lines.at(-1)).toBe(`init: created 5 datasets and ${ALL_TABLES.length} tables`);
     const warehouse = await openDuckDb(path, {readOnly: true});
     const [{n}] = await warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema LIKE 'nba_%'");
     await warehouse.close();
@@ -62,7 +63,8 @@ describe('init on BigQuery', () => {
       '  + table nba-data-warehouse-422817.nba_analytics.team_offense_game_summary: PARTITION BY game_date, CLUSTER BY game_id, team_abbr, partition filter required',
     );
     expect(lines.some((l) => l.includes('player_game_summary:'))).toBe(false);
-    expect(lines.at(-1)).toBe('init --dry-run: would create 1 dataset and 9 tables; nothing was changed (run without --dry-run to create them)');
+    expect(lines).toContain('  + dataset nba_backfill (location US)');
+    expect(lines.at(-1)).toBe('init --dry-run: would create 2 datasets and 10 tables; nothing was changed (run without --dry-run to create them)');
   });
 
   it('creates them: the dataset in the configured location, each table by its catalog DDL', async () => {
@@ -74,11 +76,12 @@ describe('init on BigQuery', () => {
     expect(fake.createdDatasets).toEqual([
       {id: 'nba_analytics', options: {location: 'US'}},
       {id: 'nba_precompute', options: {location: 'US'}},
+      {id: 'nba_backfill', options: {location: 'US'}},
     ]);
     expect(fake.requests.map((r) => r.query.split('\n')[0])).toEqual(
-      ALL_TABLES.filter((t) => t.kind === 'derived').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
+      ALL_TABLES.filter((t) => t.kind !== 'source').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
     );
-    expect(lines.at(-1)).toBe('init: created 2 datasets and 10 tables');
+    expect(lines.at(-1)).toBe('init: created 3 datasets and 11 tables');
   });
 });
 

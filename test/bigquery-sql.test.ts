@@ -11,6 +11,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ALL_TABLES, DERIVED_TABLES} from '../src/catalog/index.js';
 import type {Column, Dataset, Table} from '../src/catalog/types.js';
 import {coveredDates, gameDates} from '../src/queries/coverage.js';
+import {readStaleness} from '../src/freshness/index.js';
+import {BuildRecorder} from '../src/freshness/recorder.js';
+import {currentRecordsStatement, restoreRecordsStatements} from '../src/freshness/records.js';
 import {executeBatch} from '../src/runner/execute.js';
 import {buildCompletionReport, preflight, validate} from '../src/validation/index.js';
 import {estimatePlanCost} from '../src/warehouse/bigquery-cost.js';
@@ -74,6 +77,23 @@ async function recordEveryStatement(): Promise<Recorded[]> {
     {warehouse, signal, command: ['true'], ...noOutput},
   ).catch(() => undefined);
   take('runner external check');
+  // Freshness: each batch's build records (the first batch reads the run's ledger), the staleness reads.
+  const recorder = new BuildRecorder(warehouse, RANGE.end);
+  for (const table of DERIVED_TABLES) {
+    const work = {processor: table.name, start: '2022-01-04', end: '2022-01-05', dates: GAME_DATES, attempt: 1, runId: 'sqlcheck'};
+    await executeBatch(work, {warehouse, signal, command: null, ...noOutput, recorder});
+    take(`recorded batch ${table.short}`);
+  }
+  await recorder.recordCommand({processor: 'player_game_summary', start: '2022-01-04', end: '2022-01-05', dates: GAME_DATES, runId: 'sqlcheck'}, ['true'], '2026-01-17T03:00:00.000Z', {});
+  take('recorded command');
+  await readStaleness(warehouse, {last: RANGE.end, config: {processors: {}}});
+  take('staleness');
+  // What an undo keeps and puts back of the records (records.ts; issued by the undo's own path).
+  const pgs = DERIVED_TABLES[0];
+  await warehouse.query(currentRecordsStatement(warehouse.dialect, pgs), rangeParams('2022-01-04', '2022-01-05'));
+  const kept = `(${currentRecordsStatement(warehouse.dialect, pgs)})`;
+  for (const sql of restoreRecordsStatements(warehouse.dialect, pgs, kept)) await warehouse.query(sql, rangeParams('2022-01-04', '2022-01-05'));
+  take('records undo');
   for (const table of DERIVED_TABLES) await warehouse.deleteRange(table, rangeParams('2022-01-04', '2022-01-05'));
   take('rollback');
   await warehouse.ensureTables(ALL_TABLES);
@@ -152,6 +172,24 @@ describe('what was recorded', () => {
     expect(count(/^validate/, /^INSERT INTO /)).toBeGreaterThan(0); // the point-in-time rebuild ran
     expect(count(/^runner external check/, /^SELECT game_date, COUNT/)).toBe(1);
     expect(count(/^report/, /^SELECT COUNT\(\*\) AS row_count[\s\S]*ml_feature_store/)).toBe(1);
+    // Build records: one INSERT job after each batch's MERGE (and after a command's check).
+    expect(count(/^recorded batch/, /^MERGE /)).toBe(DERIVED_TABLES.length);
+    expect(count(/^recorded batch/, /^INSERT INTO `[^`]+\.nba_backfill\.build_records`/)).toBe(DERIVED_TABLES.length);
+    expect(count(/^recorded command/, /^INSERT INTO `[^`]+\.nba_backfill\.build_records`/)).toBe(1);
+  });
+
+  it('staleness is a fixed set of reads, none scanning a raw table: the calendar, PARTITIONS of four datasets, the records', () => {
+    const reads = statements.filter((s) => s.source === 'staleness');
+    expect(reads).toHaveLength(6);
+    expect(reads.filter((s) => /INFORMATION_SCHEMA\.PARTITIONS/.test(s.sql)).map((s) => /\.(\w+)\.INFORMATION_SCHEMA/.exec(s.sql)![1]).sort()).toEqual(['nba_analytics', 'nba_orchestration', 'nba_precompute', 'nba_raw']);
+    expect(reads.filter((s) => /nba_backfill\.build_records/.test(s.sql))).toHaveLength(1);
+    // The one read of a raw table is the schedule's calendar, the same statement the grid's coverage sends.
+    const calendar = reads.filter((s) => /FROM `[^`]+\.(nba_raw|nba_orchestration)\.(?!INFORMATION_SCHEMA)\w+`/.test(s.sql));
+    expect(calendar.map((s) => s.sql)).toEqual([statements.find((s) => s.source === 'coverage' && /game_status = 'Final'/.test(s.sql))!.sql]);
+    // The run's ledger reads the same, once, with its first batch, after compacting the records.
+    const first = statements.filter((s) => s.source === 'recorded batch PGS' && !/^(CREATE|MERGE|INSERT|DELETE) /.test(s.sql));
+    expect(first.map((s) => s.sql).sort()).toEqual(reads.map((s) => s.sql).sort());
+    expect(count(/^recorded batch/, /^DELETE FROM `[^`]+\.nba_backfill\.build_records` AS old WHERE EXISTS/)).toBe(1);
   });
 });
 
@@ -172,7 +210,7 @@ describe('ZetaSQL accepts every statement', () => {
   });
 
   it('and rejects a broken one (the check is not vacuous)', async () => {
-    const coverage = statements.find((s) => s.sql.includes('INFORMATION_SCHEMA.PARTITIONS'))!;
+    const coverage = statements.find((s) => s.source === 'coverage' && s.sql.includes('INFORMATION_SCHEMA.PARTITIONS'))!;
     await expect(analyzeBigQuery(coverage.sql.replace('total_rows > 0', 'row_total > 0'), coverage.params)).rejects.toThrow(/row_total/);
     await expect(analyzeBigQuery(coverage.sql, {start_date: 'INT64', end_date: 'INT64'})).rejects.toThrow(/FORMAT_DATE/);
   });

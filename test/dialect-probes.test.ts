@@ -150,3 +150,24 @@ describe('literals and casts', () => {
     expect(await probe(bigquery, () => `date_diff('day', DATE '2022-01-01', DATE '2022-01-02')`)).toHaveProperty('error');
   });
 });
+
+describe('epochMillis and splitRows (build records)', () => {
+  it.each(['2022-01-04T03:00:00.250Z', '1970-01-01T00:00:00.000Z', '2026-12-01T23:59:59.999Z'])('epochMillis of %s (a TIMESTAMP parameter, as the records pass them)', async (iso) => {
+    const sql = (d: Dialect) => `SELECT ${d.epochMillis(d.param('t', 'TIMESTAMP'))} AS v`;
+    const params = {t: {type: 'TIMESTAMP' as const, value: iso}};
+    const [[a], [b]] = await Promise.all([duck.query(sql(duck.dialect), params), bigquery.query(sql(bigquery.dialect), params)]);
+    expectBoth({duckdb: a.v, bigquery: Number(b.v)}, Date.parse(iso));
+  });
+
+  it.each([
+    ['2022-01-04|a=1;2022-01-05|b=2', 2],
+    ['one', 1],
+    ['a;;b', 3], // an empty piece is a row too
+  ])('splitRows of %j gives %d rows, in any order the same pieces', async (list, count) => {
+    const sql = (d: Dialect) => `SELECT COUNT(*) AS n, STRING_AGG(piece, ',' ORDER BY piece) AS pieces FROM ${d.splitRows(text(d, list), ';', 'piece')} AS pieces`;
+    const [a, b] = await Promise.all([duck.query(sql(duck.dialect)), bigquery.query(sql(bigquery.dialect))]);
+    const expected = [...list.split(';')].sort().join(',');
+    expect(a).toEqual([{n: count, pieces: expected}]);
+    expect(b.map((r) => ({n: Number(r.n), pieces: r.pieces}))).toEqual([{n: count, pieces: expected}]);
+  });
+});

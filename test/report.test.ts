@@ -94,8 +94,8 @@ describe('completion report', () => {
     const report = await validate(warehouse, {range: DEMO_RANGE, tables: resolveTableList('PCF'), auditDatesPerSeason: 0});
     saveLastValidation(stateDir, report, warehouse.description);
     const text = formatCompletionReport(await buildCompletionReport(warehouse, {range: DEMO_RANGE, stateDir}));
-    expect(text).toContain(`${DEMO_RANGE.start} .. ${DEMO_RANGE.end}, PCF: FAILED (1 of 4 checks)`);
-    expect(text).toMatch(/\n  PCF\s+FAIL 1\s+ok\s+ok\s+ok\s+-\s+-\s+-\n/);
+    expect(text).toContain(`${DEMO_RANGE.start} .. ${DEMO_RANGE.end}, PCF: FAILED (1 of 5 checks)`);
+    expect(text).toMatch(/\n  PCF\s+FAIL 1\s+ok\s+ok\s+ok\s+ok\s+-\s+-\s+-\n/); // the fifth: fresh
     expect(text).toContain(`FAIL completeness player_composite_factors: 1 of 81 game dates missing: ${DELETED[0]}`);
 
     // The same state dir used for another warehouse: its result is not printed as this one's.
@@ -121,7 +121,7 @@ describe('backfill report and validate (command line)', () => {
     const ok = await backfill(box, ['validate', ...range, '--tables', 'TDZA,PGS']);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('PASSED');
-    expect(ok.stdout).toMatch(/\nTDZA\s+ok\s+ok\s+ok\s+ok\s+-\s+-\s+ok(\n|$)/);
+    expect(ok.stdout).toMatch(/\nTDZA\s+ok\s+ok\s+ok\s+ok\s+ok\s+-\s+-\s+ok(\n|$)/); // the fifth: fresh
     expect(existsSync(join(box.stateDir, LAST_VALIDATION_FILE))).toBe(true);
     expect(ok.stderr).not.toContain('[1/'); // piped: no progress line
 
@@ -140,8 +140,9 @@ describe('backfill report and validate (command line)', () => {
     const command = ['node', BIN, 'validate', ...range, '--tables', 'TDZA'].map((a) => `'${a}'`).join(' ');
     const tty = await execa('script', ['-qec', command, '/dev/null'], {cwd: box.dir, env: box.env, reject: false, timeout: 120_000});
     expect(tty.exitCode).toBe(0);
-    expect(tty.stdout).toContain('\r\x1b[2K[1/5] completeness TDZA ok');
-    expect(tty.stdout).toContain('[5/5] point_in_time TDZA ok\r\x1b[2Kvalidation of 1 tables');
+    // Six checks for TDZA: completeness, duplicates, nulls, row counts, fresh, point-in-time.
+    expect(tty.stdout).toContain('\r\x1b[2K[1/6] completeness TDZA ok');
+    expect(tty.stdout).toContain('[6/6] point_in_time TDZA ok\r\x1b[2Kvalidation of 1 tables');
   });
 
   it('validate exits 1 naming the table, date and problem; 2 on bad input', async () => {
@@ -155,7 +156,7 @@ describe('backfill report and validate (command line)', () => {
     const failed = await backfill(box, ['validate', ...range, '--tables', 'TOGS']);
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toContain('FAILED');
-    expect(failed.stdout).toMatch(/\nTOGS\s+ok\s+FAIL 1\s+ok\s+FAIL 1\s+-\s+ok\s+-(\n|$)/);
+    expect(failed.stdout).toMatch(/\nTOGS\s+ok\s+FAIL 1\s+ok\s+FAIL 1\s+ok\s+-\s+ok\s+-(\n|$)/); // the fifth: fresh
     expect(failed.stdout).toContain('FAIL duplicates team_offense_game_summary: 1 key (game_date, game_id, team_abbr) appears more than once on 2021-11-10');
     const json = await backfill(box, ['validate', ...range, '--tables', 'TOGS', '--json']);
     expect(json.exitCode).toBe(1);

@@ -78,9 +78,12 @@ describe('local session', () => {
     await waitFor(session, () => !session.running && session.getState().run?.state === 'completed');
     // The grid grew while the run was going, batch by batch.
     expect(seen.some((n) => n > 0 && n < 72)).toBe(true);
-    // Jobs: planning (2 queries), 8 batches, and one reconciling refresh at the end (2 queries).
+    // Jobs: planning (2 queries), the run's ledger of builds (5, once: compacting the records, then
+    // the calendar, the dates with their last write, the records, the sources' fingerprints), 8
+    // batches with their build record (2 each), and one reconciling refresh at the end (4: the
+    // calendar, the dates with their last write, the records' check and the records).
     await waitFor(session, () => session.getState().coverage!.covered.team_offense_game_summary.length === 72);
-    expect(warehouse.jobs - jobsBefore).toBeLessThanOrEqual(2 + 8 + 2);
+    expect(warehouse.jobs - jobsBefore).toBeLessThanOrEqual(2 + 5 + 8 * 2 + 4);
     expect(session.getState().coverage!.covered.team_offense_game_summary).toEqual(initial.gameDates.map((g) => g.date));
     expect(session.backlog().filter((e: RunEvent) => e.type === 'batch-finished')).toHaveLength(8);
   }, 300_000);

@@ -59,6 +59,9 @@ const DISABLED: readonly {readonly id: string; readonly setup: keyof typeof SETU
   {id: 'show-validation', setup: 'idle grid', reason: 'no validation results yet: v validates the selection'},
   {id: 'rollback', setup: 'no coverage yet', reason: 'nothing to roll back: no coverage yet'},
   {id: 'rollback', setup: 'running', reason: 'cannot roll back while a run is in flight'},
+  {id: 'rebuild-stale', setup: 'no coverage yet', reason: 'nothing to rebuild: no coverage yet'},
+  {id: 'rebuild-stale', setup: 'idle grid', reason: 'nothing stale in Nov21 PGS'},
+  {id: 'rebuild-stale', setup: 'running', reason: 'a run is already in flight'},
 ];
 
 /** What a terminal sends for a binding's key. */

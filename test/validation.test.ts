@@ -48,9 +48,10 @@ describe('validate on the built demo', () => {
     const report = await validate(warehouse, {range: DEMO_RANGE, onProgress: (p) => progress.push(p.done)});
     expect(failing(report)).toEqual([]);
     expect(report.passed).toBe(true);
-    // 4 per table, the two reconciliations, an audit result per as-of table (2 upcoming + 5 phase 4),
-    // and the raw sources' checks (a whole-warehouse validation runs them).
-    expect(report.results).toHaveLength(4 * 10 + 2 + 7 + RAW_CHECKS.length);
+    // 5 per table (fresh among them), the two reconciliations, an audit result per as-of table
+    // (2 upcoming + 5 phase 4), and the raw sources' checks (a whole-warehouse validation runs them).
+    expect(report.results).toHaveLength(5 * 10 + 2 + 7 + RAW_CHECKS.length);
+    expect(report.results.filter((r) => r.check === 'fresh').map((r) => r.message)).toEqual(Array(10).fill('no covered game date is stale'));
     expect(report.results.slice(0, RAW_CHECKS.length).map((r) => r.check)).toEqual(RAW_CHECKS);
     expect(progress).toEqual(report.results.map((_, i) => i + 1));
     const audit = result(report, 'point_in_time', 'ml_feature_store');

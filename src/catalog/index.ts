@@ -6,6 +6,8 @@ import type {DerivedTable, DerivedTableName, Table} from './types.js';
 
 export * from './types.js';
 export * from './tables.js';
+export * from './bookkeeping.js';
+export * from './reads.js';
 
 const byName = new Map<string, DerivedTable>();
 for (const table of DERIVED_TABLES) {

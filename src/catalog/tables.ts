@@ -1,6 +1,8 @@
 // The one list of every table of the warehouse (SPEC §2). Everything else derives from it:
 // the planner (dependencies, lookback), the grid (derived tables by phase), the DDL of both
 // engines, validation (keys, critical columns) and the demo generator (source columns).
+import {BOOKKEEPING_TABLES} from './bookkeeping.js';
+import {dependenciesOf} from './reads.js';
 import type {Column, ColumnType, DerivedTable, SourceTable, Table} from './types.js';
 
 /** `cols('INT64', 'a b c')` → three INT64 columns; keeps long column lists readable. */
@@ -98,7 +100,7 @@ export const playerGameSummary: DerivedTable = {
   doc: 'one row per player with minutes > 0 per game',
   key: ['game_date', 'game_id', 'player_lookup'],
   critical: ['game_date', 'game_id', 'player_lookup', 'team_abbr', 'opponent_team_abbr', 'minutes', 'points', 'rebounds', 'assists'],
-  dependsOn: [],
+  dependsOn: dependenciesOf('player_game_summary'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id player_lookup'),
@@ -124,7 +126,7 @@ export const teamOffenseGameSummary: DerivedTable = {
   doc: 'one row per team per game: its box totals and offensive efficiency',
   key: ['game_date', 'game_id', 'team_abbr'],
   critical: ['game_date', 'game_id', 'team_abbr', 'opponent_team_abbr', 'points', 'possessions', 'offensive_rating', 'pace'],
-  dependsOn: [],
+  dependsOn: dependenciesOf('team_offense_game_summary'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id team_abbr opponent_team_abbr season'),
@@ -150,7 +152,7 @@ export const teamDefenseGameSummary: DerivedTable = {
   doc: 'one row per team per game: what its opponent did against it',
   key: ['game_date', 'game_id', 'team_abbr'],
   critical: ['game_date', 'game_id', 'team_abbr', 'opponent_team_abbr', 'points_allowed', 'defensive_rating', 'pace'],
-  dependsOn: [],
+  dependsOn: dependenciesOf('team_defense_game_summary'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id team_abbr opponent_team_abbr season'),
@@ -175,7 +177,7 @@ export const upcomingPlayerGameContext: DerivedTable = {
   doc: 'one row per rostered player of each team playing on the date (DNPs included); history strictly before the date, same season',
   key: ['game_date', 'game_id', 'player_lookup'],
   critical: ['game_date', 'game_id', 'player_lookup', 'team_abbr', 'opponent_team_abbr', 'is_home', 'is_back_to_back', 'games_last_7_days', 'season_games_played'],
-  dependsOn: [],
+  dependsOn: dependenciesOf('upcoming_player_game_context'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id player_lookup'),
@@ -200,7 +202,7 @@ export const upcomingTeamGameContext: DerivedTable = {
   doc: 'one row per team playing on the date; schedule history strictly before the date, same season',
   key: ['game_date', 'game_id', 'team_abbr'],
   critical: ['game_date', 'game_id', 'team_abbr', 'opponent_team_abbr', 'is_home', 'is_back_to_back', 'games_last_7_days', 'season_wins', 'season_losses', 'consecutive_road_games'],
-  dependsOn: [],
+  dependsOn: dependenciesOf('upcoming_team_game_context'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id team_abbr opponent_team_abbr season'),
@@ -229,7 +231,7 @@ export const teamDefensiveZoneAnalytics: DerivedTable = {
   doc: "per team playing on D: its last 15 games before D this season, zone by zone, against the league's season-to-date figure",
   key: ['game_date', 'team_abbr'],
   critical: ['game_date', 'game_id', 'team_abbr', 'games_in_sample'],
-  dependsOn: [{table: 'team_defense_game_summary', lookback: 'season'}],
+  dependsOn: dependenciesOf('team_defensive_zone_analytics'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id team_abbr season'),
@@ -251,10 +253,7 @@ export const playerShotZoneAnalytics: DerivedTable = {
   doc: 'per player in UPGC on D: his last 20 games before D this season, zone shares and FG%',
   key: ['game_date', 'player_lookup'],
   critical: ['game_date', 'game_id', 'player_lookup', 'games_in_sample'],
-  dependsOn: [
-    {table: 'player_game_summary', lookback: 'season'},
-    {table: 'upcoming_player_game_context', lookback: 'date'},
-  ],
+  dependsOn: dependenciesOf('player_shot_zone_analytics'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id player_lookup team_abbr season'),
@@ -275,10 +274,7 @@ export const playerDefensiveContext: DerivedTable = {
   doc: "per player in UPGC on D: the opponent's TDZA profile on D",
   key: ['game_date', 'player_lookup'],
   critical: ['game_date', 'game_id', 'player_lookup', 'team_abbr', 'opponent_team_abbr', 'opp_games_in_sample'],
-  dependsOn: [
-    {table: 'team_defensive_zone_analytics', lookback: 'date'},
-    {table: 'upcoming_player_game_context', lookback: 'date'},
-  ],
+  dependsOn: dependenciesOf('player_defensive_context'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id player_lookup team_abbr opponent_team_abbr'),
@@ -298,11 +294,7 @@ export const playerCompositeFactors: DerivedTable = {
   doc: 'per player in UPGC on D: matchup, fatigue, pace and usage factors and their composite',
   key: ['game_date', 'player_lookup'],
   critical: ['game_date', 'game_id', 'player_lookup', 'shot_zone_matchup', 'fatigue_factor', 'pace_factor', 'usage_trend', 'composite_adjustment'],
-  dependsOn: [
-    {table: 'player_shot_zone_analytics', lookback: 'date'},
-    {table: 'player_defensive_context', lookback: 'date'},
-    {table: 'upcoming_player_game_context', lookback: 'date'},
-  ],
+  dependsOn: dependenciesOf('player_composite_factors'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id player_lookup team_abbr'),
@@ -323,16 +315,7 @@ export const mlFeatureStore: DerivedTable = {
   doc: 'per player in UPGC on D: the model features (all from before D) and the targets (from D)',
   key: ['game_date', 'player_lookup'],
   critical: ['game_date', 'game_id', 'player_lookup', 'team_abbr', 'opponent_team_abbr', 'feature_version', 'season_ppg', 'season_ppg_source'],
-  dependsOn: [
-    {table: 'player_composite_factors', lookback: 'date'},
-    {table: 'player_shot_zone_analytics', lookback: 'date'},
-    {table: 'player_defensive_context', lookback: 'date'},
-    {table: 'team_defensive_zone_analytics', lookback: 'date'},
-    {table: 'upcoming_player_game_context', lookback: 'date'},
-    {table: 'upcoming_team_game_context', lookback: 'date'},
-    // season_ppg falls back to the previous season; targets read PGS on D itself.
-    {table: 'player_game_summary', lookback: 'two-seasons'},
-  ],
+  dependsOn: dependenciesOf('ml_feature_store'),
   columns: [
     {name: 'game_date', type: 'DATE'},
     ...cols('STRING', 'game_id player_lookup'),
@@ -377,4 +360,4 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   mlFeatureStore,
 ];
 
-export const ALL_TABLES: readonly Table[] = [...SOURCE_TABLES, ...DERIVED_TABLES];
+export const ALL_TABLES: readonly Table[] = [...SOURCE_TABLES, ...DERIVED_TABLES, ...BOOKKEEPING_TABLES];

@@ -47,11 +47,16 @@ export interface DerivedTable extends TableBase {
   readonly phase: 3 | 4;
   /** Never NULL in a valid row (validation checks them; MLFS promises them to the ML code). */
   readonly critical: readonly string[];
-  /** Other derived tables read to build a date (sources are always read and not listed). */
+  /** The derived tables read to build a date, with their gates: derived from READS (reads.ts). */
   readonly dependsOn: readonly Dependency[];
 }
 
-export type Table = SourceTable | DerivedTable;
+/** The backfill's own bookkeeping in `nba_backfill` (build records): created with the rest, never a source. */
+export interface BookkeepingTable extends TableBase {
+  readonly kind: 'bookkeeping';
+}
+
+export type Table = SourceTable | DerivedTable | BookkeepingTable;
 
 export const DERIVED_TABLE_NAMES = [
   'player_game_summary',

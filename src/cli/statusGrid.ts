@@ -1,5 +1,6 @@
 // The coverage grid as plain text for `backfill status`: one block per season (at most nine
-// months, October to June) so that it fits 80 columns; each cell is covered/scheduled game dates.
+// months, October to June) so that it fits 80 columns; each cell is covered/scheduled game dates,
+// and under a table with stale dates that season a `stale` line counts them per month.
 // ASCII only: it is read over SSH, in cron mail and in terminals without a UTF-8 locale.
 import type {CoverageSummary} from './coverageSummary.js';
 
@@ -45,11 +46,14 @@ export function formatStatusGrid(summary: CoverageSummary, warehouse: string): s
           `${covered}/${expected}`.padStart(TOTAL) +
           percent(covered, expected).padStart(PERCENT),
       );
+      const stale = cells.reduce((s, m) => s + m.stale, 0);
+      if (stale > 0) lines.push('stale'.padEnd(LABEL) + cells.map((m) => String(m.stale).padStart(CELL)).join('') + String(stale).padStart(TOTAL));
     }
   }
   lines.push('');
   const {covered, expected} = summary.totals;
-  lines.push(`All tables: ${covered}/${expected} table-dates covered (${percent(covered, expected)})`);
+  const {stale} = summary;
+  lines.push(`All tables: ${covered}/${expected} table-dates covered (${percent(covered, expected)})${stale ? `, ${stale} of them stale` : ''}`);
   if (covered === 0 && expected > 0) {
     lines.push('Nothing is built yet: `backfill run` plans and runs the whole range.');
     return lines;
@@ -57,6 +61,10 @@ export function formatStatusGrid(summary: CoverageSummary, warehouse: string): s
   for (const table of summary.tables.filter((t) => t.covered < t.expected)) {
     const first = table.months.find((m) => m.covered < m.expected)!;
     lines.push(`  ${table.short.padEnd(LABEL)} ${table.expected - table.covered} game dates missing, first gap in ${first.month}`);
+  }
+  for (const table of summary.tables.filter((t) => t.stale > 0)) {
+    const first = table.months.find((m) => m.stale > 0)!;
+    lines.push(`  ${table.short.padEnd(LABEL)} ${table.stale} game dates stale, first in ${first.month} (\`backfill stale\` says why)`);
   }
   return lines;
 }

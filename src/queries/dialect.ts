@@ -37,6 +37,10 @@ export interface Dialect {
   /** A SQL string literal (for constants of the code only, never for user values). */
   literal(value: string): string;
   currentTimestamp(): string;
+  /** A TIMESTAMP as whole milliseconds since the epoch (INT64). */
+  epochMillis(timestamp: string): string;
+  /** A derived table of one STRING column `column`: `list` cut at `separator` (a literal), one row per piece. */
+  splitRows(list: string, separator: string, column: string): string;
   createSchema(dataset: Dataset): string;
   createTable(table: Table): string;
 }
@@ -100,6 +104,8 @@ export const duckdb: Dialect = {
   float: (expr) => `CAST(${expr} AS DOUBLE)`,
   literal: quoteLiteral,
   currentTimestamp: () => 'CAST(current_timestamp AS TIMESTAMP)',
+  epochMillis: (timestamp) => `epoch_ms(${timestamp})`,
+  splitRows: (list, separator, column) => `(SELECT unnest(string_split(${list}, ${quoteLiteral(separator)})) AS ${column})`,
   createSchema: (dataset) => `CREATE SCHEMA IF NOT EXISTS "${dataset}"`,
   createTable: (t) =>
     `CREATE TABLE IF NOT EXISTS "${t.dataset}"."${t.name}" (\n  ${t.columns
@@ -136,6 +142,8 @@ export function bigquery(project: string): Dialect {
     float: (expr) => `CAST(${expr} AS FLOAT64)`,
     literal: googleSqlLiteral,
     currentTimestamp: () => 'CURRENT_TIMESTAMP()',
+    epochMillis: (timestamp) => `UNIX_MILLIS(${timestamp})`,
+    splitRows: (list, separator, column) => `(SELECT ${column} FROM UNNEST(SPLIT(${list}, ${googleSqlLiteral(separator)})) AS ${column})`,
     createSchema: (dataset) => `CREATE SCHEMA IF NOT EXISTS \`${project}.${dataset}\``,
     createTable: (t) => {
       const columns = t.columns.map((c) => `\`${c.name}\` ${c.type}`).join(',\n  ');

@@ -6,6 +6,7 @@ import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, type IsoDate} from '../dates.js';
 import {processorFor} from '../queries/processors/index.js';
+import type {BuildRecorder} from '../freshness/recorder.js';
 import {dateParam, NO_STATISTICS, rangeParams, type JobStatistics, type Warehouse} from '../warehouse/types.js';
 import type {ClassifiedError} from '../warehouse/errors.js';
 import {runExternal, type ExternalRun} from './external.js';
@@ -26,6 +27,8 @@ export interface BatchContext {
   readonly onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Called with the child while an external batch runs, so that pause can stop it. */
   readonly onExternal: (run: ExternalRun | null) => void;
+  /** The run's build records: written with the batch's rows (absent: none are written). */
+  readonly recorder?: BuildRecorder;
 }
 
 /** What a batch did: the rows it wrote and, on BigQuery, what its write job cost. */
@@ -40,15 +43,19 @@ export async function executeBatch(work: BatchWork, context: BatchContext): Prom
   return executeSql(work, context);
 }
 
-async function executeSql(work: BatchWork, {warehouse, signal}: BatchContext): Promise<BatchResult> {
+async function executeSql(work: BatchWork, {warehouse, signal, recorder}: BatchContext): Promise<BatchResult> {
   const table = derivedTable(work.processor);
   const select = processorFor(table).select(warehouse.dialect);
+  // The build records of the batch's dates travel with its rows (same transaction on DuckDB).
+  const records = await recorder?.forSql(work);
   const result = await warehouse.replaceRange(table, select, rangeParams(work.start, work.end, work.runId), {
     signal,
     // One id per submission: the adapter's own resubmissions of it (a lost reply) reuse the job,
     // while a retry, a requeue after pause or a resumed run is a new job, never an old one's result.
     job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`},
+    ...(records ? {after: records.companions} : {}),
   });
+  if (records) await recorder!.wrote(records, result);
   return {rows: result.rowsWritten, statistics: result.statistics};
 }
 
@@ -60,7 +67,9 @@ async function executeExternal(work: BatchWork, context: BatchContext, command: 
   const batch = enterBatch(warehouse, work);
   try {
     await runCommand(work, context, command);
-    return await verifyCoverage(work, warehouse, since, batch);
+    const rows = await verifyCoverage(work, warehouse, since, batch);
+    await context.recorder?.recordCommand(work, command, since, {job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_records${work.attempt}`}});
+    return rows;
   } finally {
     IN_FLIGHT.delete(batch);
   }

@@ -24,10 +24,11 @@
 import {randomBytes} from 'node:crypto';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
-import type {IsoDate} from '../dates.js';
+import {addDays, type IsoDate} from '../dates.js';
+import {BuildRecorder} from '../freshness/recorder.js';
 import {AttemptLog, readAttempts} from '../state/attempts.js';
 import {acquireLock, lockHolder, type WarehouseLock} from '../state/lock.js';
-import {StateStore, type ActiveRun} from '../state/store.js';
+import {StateStore, type ActiveRun, type RunRecord} from '../state/store.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {describeError} from '../warehouse/errors.js';
 import type {JobStatistics} from '../warehouse/types.js';
@@ -35,6 +36,7 @@ import {checkBudget, planEstimate} from './budget.js';
 import {CountingWarehouse} from './counting.js';
 import {pastRates} from './estimate.js';
 import {RunJournal} from './journal.js';
+import {reprocessOf} from './request.js';
 import {planBatchCount, planRun, type Plan} from './plan.js';
 import {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
 import {SpendMeter} from './spend.js';
@@ -48,11 +50,11 @@ export type {BatchIdRun, UnplannedInput} from './gates.js';
 export {LookbackIndex, type CoverageLookback, type LookbackBlocker} from './lookback.js';
 export {isRunActive, isRunFinished} from './types.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
-export {sameRequest, withRunDefaults} from './request.js';
 export {BudgetError, budgetRefusal, checkBudget, checkRequestBudget, formatBudget} from './budget.js';
-export {NEWEST_FIRST} from './plan.js';
 export {addSpend, NO_SPEND, spendOf} from './spend.js';
 export {estimateDuration, estimateLines, pastRates, type DurationEstimate, type ProcessorEstimate} from './estimate.js';
+export {cascadesOf, REPROCESS_MODES, reprocessOf, sameRequest, withRunDefaults} from './request.js';
+export {cascadeLine, NEWEST_FIRST} from './plan.js';
 export {acquireLock, describeHolder, lockHolder, type LockHolder, type WarehouseLock} from '../state/lock.js';
 export type {ActiveRun, RunRecord} from '../state/store.js';
 export type * from './types.js';
@@ -114,6 +116,11 @@ export function pausedProcessors(stateDir: string, key: string): DerivedTableNam
   return new StateStore(stateDir).paused(key);
 }
 
+/** The warehouse's run history (what `--reprocess failed` plans from). */
+export function runHistory(stateDir: string, key: string): RunRecord[] {
+  return new StateStore(stateDir).history(key);
+}
+
 /** Pauses or resumes processors for future runs (a live run takes intents instead). */
 export function setPaused(stateDir: string, key: string, names: readonly DerivedTableName[], paused: boolean): void {
   new StateStore(stateDir).setPaused(key, names, paused);
@@ -140,11 +147,14 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       boundary: resume?.boundary ?? options.boundary,
       request,
       // A forced run rebuilds covered dates, so the warehouse cannot tell what it already did.
-      alreadyDone: resume && request.force ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
+      alreadyDone: resume && reprocessOf(request) === 'all' ? (resume.done as Partial<Record<DerivedTableName, IsoDate[]>>) : {},
+      history: store.history(key),
     });
     // Where the engine bills: the plan's estimate (for the status bar), which must fit a new run's budget.
     const cost = await planEstimate(warehouse, plan, (error) => notices.push(`no dry-run estimate of the plan (${describeError(error)}): spend is shown without one`));
     if (!resume) checkBudget(plan, cost);
+    // What each batch records with its rows (read before the first batch: recorder.ts).
+    const recorder = new BuildRecorder(warehouse, addDays(plan.boundary, -1));
     const previous = resume ? store.history(key).find((r) => r.runId === runId) : undefined;
     const spend = warehouse.engine === 'bigquery'
       ? new SpendMeter({processors: plan.processors.map((p) => p.name), budget: plan.request.budget ?? null, estimate: cost?.bytes ?? null, previous: previous?.batches})
@@ -163,6 +173,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       runId,
       plan,
       warehouse,
+      recorder,
       retry: {...DEFAULT_RETRY, ...options.warehouse.retryDelays, ...options.retry},
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,

@@ -9,6 +9,7 @@ import type {AttemptOutcome, AttemptRecord} from '../state/attempts.js';
 import type {JobStatistics, Warehouse} from '../warehouse/types.js';
 import {classifyError, describeError} from '../warehouse/errors.js';
 import {attemptRecord} from './attempt-record.js';
+import type {BuildRecorder} from '../freshness/recorder.js';
 import {executeBatch} from './execute.js';
 import type {ExternalRun} from './external.js';
 import type {BatchGraph} from './graph.js';
@@ -53,6 +54,8 @@ export interface SchedulerOptions {
   readonly plan: Plan;
   readonly graph: BatchGraph;
   readonly warehouse: Warehouse;
+  /** Writes each batch's build records with its rows. */
+  readonly recorder?: BuildRecorder;
   readonly retry: RetryPolicy;
   readonly paused: ReadonlySet<DerivedTableName>;
   readonly stopWhenOnlyPaused: boolean;
@@ -285,6 +288,7 @@ export class Scheduler {
         warehouse: this.options.warehouse,
         signal: abort.signal,
         command: proc.plan.command,
+        ...(this.options.recorder ? {recorder: this.options.recorder} : {}),
         onOutput: (stream, line) => this.options.emit({type: 'external-output', processor: plan.processor, stream, line}),
         onExternal: (child) => {
           batch.external = child;

@@ -6,6 +6,7 @@
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {AttemptRecord} from '../state/attempts.js';
+import type {BuildRecorder} from '../freshness/recorder.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {BatchGraph} from './graph.js';
 import type {Plan} from './plan.js';
@@ -27,6 +28,8 @@ export interface SupervisorOptions {
   readonly runId: string;
   readonly plan: Plan;
   readonly warehouse: Warehouse;
+  /** Writes each batch's build records with its rows. */
+  readonly recorder?: BuildRecorder;
   readonly retry: RetryPolicy;
   /** Processors paused before the run began (persisted flags). */
   readonly paused: readonly DerivedTableName[];
@@ -55,6 +58,7 @@ export class Supervisor {
       plan: options.plan,
       graph: BatchGraph.fromPlan(options.plan),
       warehouse: options.warehouse,
+      ...(options.recorder ? {recorder: options.recorder} : {}),
       retry: options.retry,
       paused: new Set(options.paused),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused,

@@ -5,6 +5,7 @@ import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import type {RunOrder} from '../limits.js';
 import type {JobStatistics} from '../warehouse/types.js';
+import type {FreshnessSnapshot} from '../freshness/wire.js';
 
 export type ProcessorStatus =
   | 'idle' // not part of the run
@@ -146,11 +147,23 @@ export interface RunHandle {
   readonly finished: Promise<RunSnapshot>;
 }
 
+/**
+ * Which dates of the selected processors a run rebuilds: `missing` (not covered; the default),
+ * `failed` (their last batch failed), `stale` (covered but out of date, src/freshness), `all`
+ * (every date in the range: `force`).
+ */
+export type ReprocessMode = 'missing' | 'failed' | 'stale' | 'all';
+
 /** What a run is asked to do (from the command line, the console's selection or a resumed plan). */
 export interface RunRequest {
   readonly range: DateRange;
   readonly processors: readonly DerivedTableName[];
+  /** The same as `reprocess: 'all'` (the older name, kept in state files and scripts). */
   readonly force?: boolean;
+  /** Absent: `missing` (or `all` with force). */
+  readonly reprocess?: ReprocessMode;
+  /** Absent or true: the dates that read a rebuilt date are rebuilt too (src/runner/cascade.ts). */
+  readonly cascade?: boolean;
   /** Overrides of the per-processor defaults. */
   readonly batchSize?: number;
   readonly workers?: number;
@@ -166,5 +179,7 @@ export interface CoverageSnapshot {
   readonly gameDates: readonly {readonly date: IsoDate; readonly season: string; readonly games: number}[];
   /** Per derived table, its covered game dates in the range, sorted. */
   readonly covered: Readonly<Record<string, readonly IsoDate[]>>;
+  /** The stale dates of the range, with why (absent where staleness is not read). */
+  readonly freshness?: FreshnessSnapshot;
   readonly takenAt: string;
 }

@@ -8,13 +8,15 @@ import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {Config} from '../config.js';
 import {addDays, type DateRange, type IsoDate} from '../dates.js';
-import {coveredDates, gameDates} from '../queries/coverage.js';
+import {FreshnessReader} from '../freshness/reader.js';
+import {withRebuilt} from '../freshness/wire.js';
 import {
   abandonInterruptedRun,
   describeError,
   findInterruptedRun,
   pastRates,
   planRun,
+  runHistory,
   setPaused,
   sameRequest,
   startRun,
@@ -33,6 +35,7 @@ import {Coalesced} from './coalesce.js';
 import {planIdentity, previewOf} from './plan-preview.js';
 import {statementOf} from './statement.js';
 import {answersWithData, HISTORY_REPLY_MAX, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
+import {readGridCoverage} from './grid-coverage.js';
 import {SessionStore} from './store.js';
 import type {Session} from './types.js';
 
@@ -55,6 +58,8 @@ export interface LocalSessionOptions {
   readonly stopWhenOnlyPaused?: boolean;
   /** Interval of the processors' throughput series (default 10 s). */
   readonly throughputIntervalMs?: number;
+  /** Read staleness with the coverage (default true; false reads coverage only, as before it). */
+  readonly staleness?: boolean;
 }
 
 type Validate = typeof import('../validation/validate.js').validate;
@@ -74,6 +79,7 @@ export class LocalSession extends SessionStore implements Session {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly refreshes = new Coalesced(() => this.refreshCoverage().then(() => undefined, (error) => this.log('error', `coverage refresh failed: ${describeError(error)}`)));
   private readonly key: string;
+  private readonly freshness: FreshnessReader | null;
   readonly range: DateRange;
 
   constructor(private readonly options: LocalSessionOptions) {
@@ -83,6 +89,7 @@ export class LocalSession extends SessionStore implements Session {
       NOTIFY_INTERVAL_MS,
     );
     this.key = warehouseKey(options.warehouse);
+    this.freshness = options.staleness === false ? null : new FreshnessReader(options.warehouse, options.config);
     this.range = {start: options.start, end: addDays(options.boundary, -1)};
   }
 
@@ -152,33 +159,27 @@ export class LocalSession extends SessionStore implements Session {
     this.log(level, message);
   }
 
-  /** Re-reads the schedule and every table's coverage (two set-based queries); throws on failure. */
+  /** Re-reads the schedule, every table's coverage and what of it is stale (grid-coverage.ts); throws on failure. */
   async refreshCoverage(): Promise<CoverageSnapshot> {
-    const {warehouse} = this.options;
-    const [dates, covered] = await Promise.all([gameDates(warehouse, this.range), coveredDates(warehouse, DERIVED_TABLES, this.range)]);
-    const coverage: CoverageSnapshot = {
-      range: this.range,
-      gameDates: dates,
-      covered: Object.fromEntries([...covered].map(([name, set]) => [name, [...set].sort()])),
-      takenAt: new Date().toISOString(),
-    };
+    const coverage = await readGridCoverage(this.options.warehouse, this.range, this.freshness);
     this.setState({coverage});
     return coverage;
   }
 
-  /** A finished batch covers its game dates: the grid moves without a query. */
+  /** A finished batch covers its game dates, fresh now: the grid moves without a query. */
   private coverBatch(processor: DerivedTableName, start: IsoDate, end: IsoDate): void {
     const coverage = this.state.coverage;
     if (!coverage) return;
     const added = coverage.gameDates.filter((g) => g.date >= start && g.date <= end).map((g) => g.date);
     if (added.length === 0) return;
     const merged = [...new Set([...(coverage.covered[processor] ?? []), ...added])].sort();
-    this.state = {...this.state, coverage: {...coverage, covered: {...coverage.covered, [processor]: merged}}};
+    const freshness = coverage.freshness && withRebuilt(coverage.freshness, processor, start, end, coverage.gameDates.map((g) => g.date));
+    this.state = {...this.state, coverage: {...coverage, covered: {...coverage.covered, [processor]: merged}, ...(freshness ? {freshness} : {})}};
   }
 
   private async plan(request: RunRequest): Promise<Plan> {
-    const {warehouse, config, boundary} = this.options;
-    return planRun({warehouse, config, boundary, request});
+    const {warehouse, config, boundary, stateDir} = this.options;
+    return planRun({warehouse, config, boundary, request, history: runHistory(stateDir, this.key)});
   }
 
   private async preview(request: RunRequest): Promise<PlanPreview> {
@@ -321,6 +322,7 @@ export class LocalSession extends SessionStore implements Session {
     try {
       const report = await validate(this.options.warehouse, {
         range,
+        config: this.options.config,
         tables: tables.map(derivedTable),
         onProgress: (p) => this.setState({activity: `${label}: ${p.done}/${p.total} checks`}),
       });

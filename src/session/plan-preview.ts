@@ -19,6 +19,8 @@ export function planIdentity(plan: Plan): string {
     range: plan.range,
     force: plan.force,
     order: plan.order,
+    reprocess: plan.reprocess,
+    cascade: plan.cascade,
     globalWorkers: plan.globalWorkers,
     processors: plan.processors.map((p) => ({
       name: p.name,
@@ -48,6 +50,7 @@ export function previewOf(plan: Plan, context: PreviewContext): PlanPreview {
     dates: p.batches.reduce((sum, b) => sum + b.dates.length, 0),
     lookbackDates: p.lookbackDates,
     skipped: p.skipped,
+    cascadeDates: p.cascadeDates,
   }));
   const batches = planBatchCount(plan);
   return {
@@ -61,7 +64,9 @@ export function previewOf(plan: Plan, context: PreviewContext): PlanPreview {
       dates: processors.reduce((sum, p) => sum + p.dates, 0),
       lookbackDates: processors.reduce((sum, p) => sum + p.lookbackDates, 0),
       workers: plan.globalWorkers,
+      cascadeDates: processors.reduce((sum, p) => sum + p.cascadeDates, 0),
     },
+    reprocess: plan.reprocess,
     blocked: plan.missing.map((m) => ({processor: m.processor, input: m.input, dates: [...m.dates]})),
     resumesFirst: context.resumesFirst,
     estimate: context.estimate,

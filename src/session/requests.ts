@@ -6,7 +6,7 @@ import {z} from 'zod';
 import {isoDate} from '../config.js';
 import {RUN_ORDERS} from '../limits.js';
 import type {DateRange} from '../dates.js';
-import {dateRangeSchema, derivedTableName, runRequestSchema} from '../runner/request.js';
+import {dateRangeSchema, derivedTableName, reprocessMode, runRequestSchema} from '../runner/request.js';
 import type {RunIntent, RunRequest} from '../runner/types.js';
 import type {PlanCost} from '../warehouse/cost-format.js';
 
@@ -41,9 +41,12 @@ const planPreview = z.object({
   /** The range planned: the request cut at the day before the boundary; null when nothing is left. */
   range: dateRange.nullable(),
   boundary: isoDate,
-  processors: z.array(z.object({name: tableName, batches: count, dates: count, lookbackDates: count, skipped: count})),
-  /** Processor-dates include the lookback dates; `workers` batches at most run at once. */
-  totals: z.object({batches: count, dates: count, lookbackDates: count, workers: count}),
+  /** `cascadeDates`: dates added because they read what the plan rebuilds (a processor not selected may have only these). */
+  processors: z.array(z.object({name: tableName, batches: count, dates: count, lookbackDates: count, skipped: count, cascadeDates: count.optional()})),
+  /** Processor-dates include the lookback and cascade dates; `workers` batches at most run at once. */
+  totals: z.object({batches: count, dates: count, lookbackDates: count, workers: count, cascadeDates: count.optional()}),
+  /** Which dates the selection's processors rebuild (absent: missing). */
+  reprocess: reprocessMode.optional(),
   /** Input dates that no batch of the plan builds and the warehouse does not hold. */
   blocked: z.array(z.object({processor: tableName, input: tableName, dates: z.array(isoDate)})),
   /** The interrupted run that runs before this plan, if any. */

@@ -1,10 +1,11 @@
 // The coverage grid as data: a row per derived table grouped by phase, a cell per month (and per
 // day for the drilldown), each with a state and the reason a day is not done. Pure functions of
 // the session's snapshots, so the grid follows the session without querying anything itself.
-import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
+import {DERIVED_TABLES, derivedTable, shortName} from '../catalog/index.js';
 import type {DerivedTable} from '../catalog/types.js';
 import {addDays, endOfMonth, monthOf, monthsBetween, type IsoDate} from '../dates.js';
 import {LookbackIndex} from '../runner/lookback.js';
+import {decodeStale} from '../freshness/wire.js';
 import {isRunActive, type CoverageSnapshot, type ProcessorProgress, type RunSnapshot} from '../runner/types.js';
 import type {ValidationReport} from '../validation/types.js';
 import {failureOn, type FailureMap} from './failures.js';
@@ -20,6 +21,8 @@ export interface Cell {
   readonly covered: number;
   readonly expected: number;
   readonly state: CellState;
+  /** Covered dates that are stale (absent when none). */
+  readonly stale?: number;
 }
 
 export interface GridRow {
@@ -41,6 +44,10 @@ export interface GridModel {
   /** Table rows in display order (phase 3 then phase 4), what the cursor moves over. */
   readonly rows: readonly GridRow[];
   dayStatus(table: DerivedTable, date: IsoDate): DayStatus;
+  /** Stale game dates of `tables` in [start, end] (what the rebuild key acts on). */
+  staleIn(tables: readonly string[], range: {readonly start: IsoDate; readonly end: IsoDate}): number;
+  /** Why staleness is not shown (it could not be read), or null. */
+  readonly staleUnavailable: string | null;
 }
 
 export interface GridInputs {
@@ -52,7 +59,7 @@ export interface GridInputs {
 }
 
 // When several days of a month differ, the cell shows the one that most needs the operator.
-const PRECEDENCE: readonly CellState[] = ['failed', 'invalid', 'running', 'paused', 'blocked', 'queued'];
+const PRECEDENCE: readonly CellState[] = ['failed', 'invalid', 'running', 'paused', 'blocked', 'queued', 'stale'];
 
 /** The months the grid shows: the coverage range, cut at the day before the boundary. */
 export function gridMonths(coverage: CoverageSnapshot, boundary: IsoDate): string[] {
@@ -69,6 +76,7 @@ export function buildGrid(inputs: GridInputs): GridModel {
   const gameDateSet = new Set(calendar.map((g) => g.date));
   const covered = new Map<string, Set<IsoDate>>();
   for (const table of DERIVED_TABLES) covered.set(table.name, new Set(coverage.covered[table.name] ?? []));
+  const stale = decodeStale(coverage.freshness, calendar.map((g) => g.date));
 
   const active = isRunActive(run) ? run : null;
   const progress = new Map<string, ProcessorProgress>((active?.processors ?? []).map((p) => [p.name, p]));
@@ -110,7 +118,10 @@ export function buildGrid(inputs: GridInputs): GridModel {
     }
     if (isCovered) {
       const why = invalid.get(table.name)?.get(date);
-      return why ? {state: 'invalid', reason: `validation failed: ${why}`} : {state: 'done', reason: 'done'};
+      if (why) return {state: 'invalid', reason: `validation failed: ${why}`};
+      const out = stale.get(table.name)?.get(date);
+      // Short names: the line must fit 80 columns with the table and the date before it.
+      return out ? {state: 'stale', reason: `stale (${out.reason}): ${out.detail.replace(/\b[a-z_]+\b/g, shortName)}`} : {state: 'done', reason: 'done'};
     }
     const planned = inPlan(table, date);
     if (planned) {
@@ -122,7 +133,7 @@ export function buildGrid(inputs: GridInputs): GridModel {
     return {state: 'missing', reason: 'not scheduled: select it and press s to run it'};
   }
 
-  function summarize(states: Iterable<CellState>, coveredCount: number, expected: number): Cell {
+  function summarize(states: Iterable<CellState>, coveredCount: number, expected: number, staleCount = 0): Cell {
     const seen = new Set(states);
     const flagged = PRECEDENCE.find((s) => seen.has(s));
     let state: CellState;
@@ -131,8 +142,9 @@ export function buildGrid(inputs: GridInputs): GridModel {
     else if (coveredCount === expected) state = 'done';
     else if (coveredCount === 0) state = 'missing';
     else state = 'partial';
-    return {covered: coveredCount, expected, state};
+    return {covered: coveredCount, expected, state, ...(staleCount ? {stale: staleCount} : {})};
   }
+  const staleOf = (cells: readonly Cell[]) => cells.reduce((n, c) => n + (c.stale ?? 0), 0);
 
   const datesByMonth = new Map<string, IsoDate[]>(months.map((m) => [m, []]));
   for (const g of calendar) datesByMonth.get(monthOf(g.date))?.push(g.date);
@@ -141,12 +153,14 @@ export function buildGrid(inputs: GridInputs): GridModel {
     const cells = months.map((month) => {
       const dates = datesByMonth.get(month)!;
       const statuses = dates.map((d) => dayStatus(table, d).state);
-      return summarize(statuses, statuses.filter((s) => s === 'done' || s === 'invalid').length, dates.length);
+      const staleDays = statuses.filter((s) => s === 'stale').length;
+      return summarize(statuses, statuses.filter((s) => s === 'done' || s === 'invalid' || s === 'stale').length, dates.length, staleDays);
     });
     const total = summarize(
       cells.map((c) => c.state),
       cells.reduce((n, c) => n + c.covered, 0),
       cells.reduce((n, c) => n + c.expected, 0),
+      staleOf(cells),
     );
     return {table, cells, total};
   });
@@ -158,17 +172,22 @@ export function buildGrid(inputs: GridInputs): GridModel {
         phaseRows.map((r) => r.cells[i].state),
         phaseRows.reduce((n, r) => n + r.cells[i].covered, 0),
         phaseRows.reduce((n, r) => n + r.cells[i].expected, 0),
+        staleOf(phaseRows.map((r) => r.cells[i])),
       ),
     );
     const total = summarize(
       phaseRows.map((r) => r.total.state),
       phaseRows.reduce((n, r) => n + r.total.covered, 0),
       phaseRows.reduce((n, r) => n + r.total.expected, 0),
+      staleOf(phaseRows.map((r) => r.total)),
     );
     return {phase, rows: phaseRows, cells, total};
   });
 
-  return {months, phases, rows: phases.flatMap((p) => p.rows), dayStatus};
+  const staleIn = (tables: readonly string[], range: {readonly start: IsoDate; readonly end: IsoDate}) =>
+    tables.reduce((n, t) => n + [...(stale.get(t)?.keys() ?? [])].filter((d) => d >= range.start && d <= range.end).length, 0);
+  const staleUnavailable = coverage.freshness ? coverage.freshness.unavailable : 'staleness is not read for this warehouse';
+  return {months, phases, rows: phases.flatMap((p) => p.rows), dayStatus, staleIn, staleUnavailable};
 }
 
 /** Every calendar day of a 'YYYY-MM' month. */

@@ -3,7 +3,7 @@
 // anywhere switches over kinds of dialog: a new confirmation is one more function here.
 import {dependantsOf, shortName} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
-import type {RunSnapshot} from '../runner/types.js';
+import type {ReprocessMode, RunRequest, RunSnapshot} from '../runner/types.js';
 import {notify, patchUi, type KeyContext} from './key-context.js';
 import type {KeyPress} from './key-press.js';
 import {planPreviewLines, type PreviewState} from './plan-preview.js';
@@ -33,10 +33,15 @@ const dismiss = (label: string): Choice => ({input: 'esc', label, run: () => und
 
 const short = (name: string | undefined) => (name === undefined ? '?' : shortName(name));
 
-export function startDialog(selection: Selection, preview: PreviewState): Dialog {
+/** The request of a selection: its tables and range, and what to rebuild (missing dates unless said). */
+function requestOf(selection: Selection, mode: ReprocessMode): RunRequest {
+  return {range: selection.range, processors: selection.tables, ...(mode === 'missing' ? {} : {reprocess: mode})};
+}
+
+export function startDialog(selection: Selection, preview: PreviewState, mode: ReprocessMode = 'missing'): Dialog {
   const {range, tables, label} = selection;
   return {
-    title: `Start ${label} (${range.start}..${range.end})?`,
+    title: mode === 'stale' ? `Rebuild the stale dates of ${label} (${range.start}..${range.end})?` : `Start ${label} (${range.start}..${range.end})?`,
     body: planPreviewLines(preview),
     // Nothing starts unseen: y exists only once the plan (and its cost) is on screen.
     choices:
@@ -46,8 +51,8 @@ export function startDialog(selection: Selection, preview: PreviewState): Dialog
               input: 'y',
               label: 'start',
               run: (c) => {
-                startShownPlan(c, selection, preview);
-                notify(c, `starting ${label} (${range.start}..${range.end})`);
+                startShownPlan(c, selection, preview, mode);
+                notify(c, `${mode === 'stale' ? 'rebuilding the stale dates of' : 'starting'} ${label} (${range.start}..${range.end})`);
               },
             },
             dismiss('not now'),
@@ -60,25 +65,28 @@ export function startDialog(selection: Selection, preview: PreviewState): Dialog
  * y on the start dialog: the session runs the plan on screen (by its id) or, when the warehouse
  * changed since, starts nothing and sends the new plan, which the dialog shows to ask again.
  */
-function startShownPlan(c: KeyContext, selection: Selection, preview: PreviewState): void {
+function startShownPlan(c: KeyContext, selection: Selection, preview: PreviewState, mode: ReprocessMode): void {
   const planId = preview && 'planId' in preview ? preview.planId : undefined;
-  c.session.call('start', {request: {range: selection.range, processors: selection.tables}, planId}).then(
+  c.session.call('start', {request: requestOf(selection, mode), planId}).then(
     (reply) => {
       if (reply.started) return;
       const replanned = reply.preview;
-      c.setUi((u) => (replanned && u.overlay === null ? {...u, notice: reply.reason, overlay: {kind: 'confirm', dialog: startDialog(selection, replanned)}} : {...u, notice: reply.reason}));
+      c.setUi((u) => (replanned && u.overlay === null ? {...u, notice: reply.reason, overlay: {kind: 'confirm', dialog: startDialog(selection, replanned, mode)}} : {...u, notice: reply.reason}));
     },
     (error: unknown) => notify(c, `cannot start: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
 
-/** Opens the start confirmation at once; the plan (and BigQuery's estimate) fills it when it arrives, if it is still open. */
-export function askToStart(c: KeyContext, selection: Selection): void {
-  const asked = startDialog(selection, null);
+/**
+ * Opens the start confirmation at once; the plan (and BigQuery's estimate) fills it when it
+ * arrives, if it is still open. `mode` stale: the selection's stale dates, with their cascade.
+ */
+export function askToStart(c: KeyContext, selection: Selection, mode: ReprocessMode = 'missing'): void {
+  const asked = startDialog(selection, null, mode);
   c.setUi((u) => ({...u, overlay: {kind: 'confirm', dialog: asked}}));
   const settle = (preview: PreviewState) =>
-    c.setUi((u) => (u.overlay?.kind === 'confirm' && u.overlay.dialog === asked ? {...u, overlay: {kind: 'confirm', dialog: startDialog(selection, preview)}} : u));
-  c.session.call('preview', {request: {range: selection.range, processors: selection.tables}}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
+    c.setUi((u) => (u.overlay?.kind === 'confirm' && u.overlay.dialog === asked ? {...u, overlay: {kind: 'confirm', dialog: startDialog(selection, preview, mode)}} : u));
+  c.session.call('preview', {request: requestOf(selection, mode)}).then(settle, (error: unknown) => settle({error: error instanceof Error ? error.message : String(error)}));
 }
 
 export function cancelDialog(processor: {readonly name: DerivedTableName; readonly short: string}): Dialog {
@@ -128,7 +136,7 @@ export function rollbackDialog(selection: Selection): Dialog {
     title: `Roll back ${label}?`,
     body: [
       `Deletes the rows of ${tables.map(short).join(', ')} from ${range.start} to ${range.end}.`,
-      ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`] : []),
+      ...(stale.length ? [`Built from them, kept as they are: ${stale.map((t) => t.short).join(', ')}`, 'r re-runs the range, then the dates of those that read it (the cascade)'] : []),
     ],
     choices: [{input: 'y', label: 'delete', run: rollback(false)}, {input: 'r', label: 'delete and re-run', run: rollback(true)}, dismiss('keep the rows')],
   };

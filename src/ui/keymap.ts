@@ -87,6 +87,14 @@ function knownError(c: KeyContext, date: IsoDate): string | null {
   return status?.state === 'failed' ? status.reason.replace(/^failed: /, '') : null;
 }
 
+/** S rebuilds the stale dates of the selection (and, through the cascade, what reads them). */
+function staleOff(c: KeyContext): string | null {
+  if (c.runActive) return 'a run is already in flight: pause, resume or cancel it, or wait for it';
+  if (!c.selection || !c.model) return 'nothing to rebuild: no coverage yet';
+  if (c.model.staleUnavailable) return c.model.staleUnavailable;
+  return c.model.staleIn(c.selection.tables, c.selection.range) > 0 ? null : `nothing stale in ${c.selection.label}`;
+}
+
 const inGridOnly = (what: string) => (c: KeyContext) => (c.ui.view === 'drill' ? `${what} in the grid: esc goes back to it` : null);
 
 export const KEYMAP: readonly Binding[] = [
@@ -170,6 +178,16 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'start',
     disabledReason: (c) => (c.runActive ? 'a run is already in flight: pause, resume or cancel it, or wait for it' : c.selection ? null : 'nothing to run: no coverage yet'),
     run: (c) => askToStart(c, c.selection!),
+  },
+  {
+    id: 'rebuild-stale',
+    keys: [char('S')],
+    label: 'S',
+    description: 'rebuild stale dates (asks)',
+    group: 'Run',
+    hint: 'stale',
+    disabledReason: staleOff,
+    run: (c) => askToStart(c, c.selection!, 'stale'),
   },
   {id: 'pause', keys: [char('p')], label: 'p', description: 'pause the selected processor', group: 'Run', hint: 'pause', disabledReason: processorOff, run: steer('pause', false)},
   {id: 'pause-all', keys: [char('P')], label: 'P', description: 'pause every processor', group: 'Run', disabledReason: noRun, run: steer('pause', true)},

@@ -26,6 +26,13 @@ function budgetLine(estimate: number, budget: number): string {
     : `over the budget of ${formatBytes(budget)}: the run will not start; raise the budget or select less`;
 }
 
+/** What the cascade adds, per processor: the dates that read what the plan rebuilds. */
+function cascadeLines(preview: PlanPreview): string[] {
+  const added = preview.processors.filter((p) => (p.cascadeDates ?? 0) > 0);
+  if (added.length === 0) return [];
+  return [`the cascade adds ${preview.totals.cascadeDates ?? 0} dates that read what it rebuilds: ${added.map((p) => `${short(p.name)} +${p.cascadeDates}`).join(', ')}`];
+}
+
 export function planPreviewLines(preview: PreviewState | undefined): string[] {
   if (!preview) return ['planning (on BigQuery: estimating bytes and cost with dry-run jobs)...'];
   if ('error' in preview) return [`could not plan it: ${preview.error}`];
@@ -35,7 +42,9 @@ export function planPreviewLines(preview: PreviewState | undefined): string[] {
     ...(preview.replaces ? ['the warehouse changed since the plan you approved: this is the new plan'] : []),
     preview.hasWork
       ? `${totals.batches} batches, ${totals.dates} processor-dates${lookback}, at most ${totals.workers} at once`
+      : preview.reprocess === 'stale' ? 'nothing to rebuild: no game date of the selection is stale'
       : 'nothing to build: every game date of the selection is covered',
+    ...cascadeLines(preview),
     ...preview.blocked.map((b) => `blocked: ${short(b.processor)} needs ${short(b.input)} on ${sampleDates(b.dates)}, which is not covered and not in the plan`),
     ...(preview.order === 'newest-first' ? [NEWEST_FIRST] : []),
     ...(resumesFirst ? [`the interrupted run ${resumesFirst.runId} (${resumesFirst.range.start} → ${resumesFirst.range.end}) is resumed first`] : []),

@@ -13,9 +13,10 @@ export type CellState =
   | 'running'
   | 'paused'
   | 'failed' // a batch failed permanently
-  | 'invalid'; // covered but validation flagged it
+  | 'invalid' // covered but validation flagged it
+  | 'stale'; // covered, but what it was built from changed since (src/freshness)
 
-export const CELL_STATES: readonly CellState[] = ['done', 'partial', 'missing', 'queued', 'blocked', 'running', 'paused', 'failed', 'invalid', 'none'];
+export const CELL_STATES: readonly CellState[] = ['done', 'stale', 'partial', 'missing', 'queued', 'blocked', 'running', 'paused', 'failed', 'invalid', 'none'];
 
 const UNICODE_SYMBOLS: Record<CellState, string> = {
   none: '·',
@@ -28,6 +29,7 @@ const UNICODE_SYMBOLS: Record<CellState, string> = {
   paused: '‖',
   failed: '✗',
   invalid: '!',
+  stale: '≈',
 };
 
 const ASCII_SYMBOLS: Record<CellState, string> = {
@@ -41,6 +43,7 @@ const ASCII_SYMBOLS: Record<CellState, string> = {
   paused: '=',
   failed: 'X',
   invalid: '!',
+  stale: '*',
 };
 
 export const STATE_WORDS: Record<CellState, string> = {
@@ -54,6 +57,7 @@ export const STATE_WORDS: Record<CellState, string> = {
   paused: 'paused',
   failed: 'failed',
   invalid: 'failed validation',
+  stale: 'stale (n of m dates)',
 };
 
 export type Color = 'green' | 'yellow' | 'red' | 'cyan' | 'blue' | 'magenta' | 'gray' | 'white';
@@ -69,6 +73,7 @@ const STATE_COLORS: Record<CellState, Color | undefined> = {
   paused: 'magenta',
   failed: 'red',
   invalid: 'red',
+  stale: 'yellow',
 };
 
 export interface Theme {

@@ -16,6 +16,7 @@ const HEADINGS: ReadonlyArray<readonly [CheckName, string]> = [
   ['duplicates', 'duplicates'],
   ['nulls', 'nulls'],
   ['row_counts', 'row counts'],
+  ['fresh', 'fresh'],
   ['reconcile_raw', 'vs raw'],
   ['reconcile_team', 'vs PGS sum'],
   ['point_in_time', 'point-in-time'],

@@ -10,6 +10,7 @@ export type CheckName =
   | 'reconcile_team' // TOGS against the sum of PGS per team-game
   | 'row_counts' // rows per date against roster and schedule
   | 'point_in_time' // phase 4 and upcoming rows recomputed from data cut at D
+  | 'fresh' // no covered date stale (src/freshness)
   // The raw sources themselves (checks/raw-*.ts), each on the source table it names:
   | 'raw_minutes' // boxscore_traditional.minutes not M:SS / MM:SS
   | 'raw_negative' // a negative count in boxscore_traditional

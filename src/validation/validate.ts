@@ -3,12 +3,14 @@
 // on sampled dates.
 import {DERIVED_TABLES} from '../catalog/tables.js';
 import type {DerivedTable} from '../catalog/types.js';
+import type {Config} from '../config.js';
 import type {DateRange} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {completeness} from './checks/completeness.js';
 import {checkContext, type CheckContext} from './checks/context.js';
 import {duplicates} from './checks/duplicates.js';
+import {freshChecker} from './checks/fresh.js';
 import {nulls} from './checks/nulls.js';
 import {RAW_CHECKS, rawChecks} from './checks/raw-sources.js';
 import {reconcileRaw, reconcileTeam} from './checks/reconcile.js';
@@ -30,18 +32,21 @@ export interface ValidateOptions {
    * or all ten); a selection of tables checks those tables only.
    */
   readonly raw?: boolean;
+  /** External commands are part of a processor's definition (the fresh check). */
+  readonly config?: Pick<Config, 'processors'>;
 }
 
-const CHECK_ORDER: readonly CheckName[] = [...RAW_CHECKS, 'completeness', 'duplicates', 'nulls', 'row_counts', 'reconcile_raw', 'reconcile_team', 'point_in_time'];
+const CHECK_ORDER: readonly CheckName[] = [...RAW_CHECKS, 'completeness', 'duplicates', 'nulls', 'row_counts', 'fresh', 'reconcile_raw', 'reconcile_team', 'point_in_time'];
 
 type PlannedCheck = () => Promise<CheckResult | CheckResult[]>;
 
-function plan(context: CheckContext, tables: readonly DerivedTable[], audit: () => Promise<CheckResult[]>, raw: boolean): {checks: PlannedCheck[]; total: number} {
+function plan(context: CheckContext, tables: readonly DerivedTable[], audit: () => Promise<CheckResult[]>, raw: boolean, config: Pick<Config, 'processors'>): {checks: PlannedCheck[]; total: number} {
   const checks: PlannedCheck[] = raw ? rawChecks(context) : [];
   let total = checks.length;
+  const fresh = freshChecker(context, config);
   for (const table of tables) {
-    checks.push(() => completeness(context, table), () => duplicates(context, table), () => nulls(context, table), () => rowCounts(context, table));
-    total += 4;
+    checks.push(() => completeness(context, table), () => duplicates(context, table), () => nulls(context, table), () => rowCounts(context, table), () => fresh(table));
+    total += 5;
   }
   if (tables.some((t) => t.name === 'player_game_summary')) {
     checks.push(() => reconcileRaw(context));
@@ -75,7 +80,7 @@ export async function validate(warehouse: Warehouse, options: ValidateOptions): 
   };
 
   const whole = tables.length === DERIVED_TABLES.length;
-  const {checks, total} = plan(context, tables, audit, options.raw ?? whole);
+  const {checks, total} = plan(context, tables, audit, options.raw ?? whole, options.config ?? {processors: {}});
   const results: CheckResult[] = [];
   for (const check of checks) {
     options.signal?.throwIfAborted();

@@ -11,6 +11,8 @@ import type {PlanPreview, Session, SessionState, StartReply} from '../../src/ses
 import type {BatchStatement} from '../../src/session/requests.js';
 import type {AttemptRecord} from '../../src/state/attempts.js';
 import {usdFor, type PlanCost} from '../../src/warehouse/cost-format.js';
+import type {Stale} from '../../src/freshness/types.js';
+import {encodeStale} from '../../src/freshness/wire.js';
 
 /** What a request asked, flat: `{method: 'rollback', range, tables, rerun}`; and the console leaving. */
 export type Call = {[K in RequestType]: {readonly method: K} & RequestPayload<K>}[RequestType] | {readonly method: 'close'; readonly mode: 'detach' | 'cancel'};
@@ -82,7 +84,7 @@ export class FakeSession implements Session {
 }
 
 /** A plan preview with these totals (nothing blocked, no estimate unless given); `planId` 'plan-test'. */
-export function planPreviewOf(totals: {batches: number; dates: number; workers: number; lookbackDates?: number}, patch: Partial<PlanPreview> = {}): PlanPreview {
+export function planPreviewOf(totals: {batches: number; dates: number; workers: number; lookbackDates?: number; cascadeDates?: number}, patch: Partial<PlanPreview> = {}): PlanPreview {
   const range = {start: '2021-12-01', end: '2021-12-31'};
   return {
     planId: 'plan-test',
@@ -138,7 +140,14 @@ export function coverageOf(
     const rule = covered[t.name];
     byTable[t.name] = rule === undefined ? [] : gameDates.map((g) => g.date).filter((d) => rule === 'all' || rule(d));
   }
-  return {range, gameDates, covered: byTable, takenAt: '2022-03-01T00:00:00Z'};
+  // Nothing stale unless a test says so (withStale).
+  return {range, gameDates, covered: byTable, freshness: {unavailable: null, details: [], stale: {}}, takenAt: '2022-03-01T00:00:00Z'};
+}
+
+/** The coverage with these (covered) dates stale, as the session sends them. */
+export function withStale(coverage: CoverageSnapshot, stale: Partial<Record<DerivedTableName, Record<IsoDate, Stale>>>): CoverageSnapshot {
+  const map = new Map(Object.entries(stale).map(([table, dates]) => [table as DerivedTableName, new Map(Object.entries(dates ?? {}))]));
+  return {...coverage, freshness: encodeStale(map, coverage.gameDates.map((g) => g.date))};
 }
 
 export function progressOf(name: DerivedTableName, patch: Partial<ProcessorProgress> = {}): ProcessorProgress {

@@ -5,9 +5,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {DERIVED_TABLES} from '../../src/catalog/index.js';
 import {createDemoWarehouse} from '../../src/demo/index.js';
-import {processorFor} from '../../src/queries/processors/index.js';
+import {BuildRecorder} from '../../src/freshness/recorder.js';
+import {executeBatch} from '../../src/runner/execute.js';
 import {openDuckDb, type DuckDbWarehouse} from '../../src/warehouse/duckdb.js';
-import {rangeParams} from '../../src/warehouse/types.js';
 
 export const DEMO_AS_OF = '2022-01-10';
 /** Every date of the small demo: the 2021-22 opener through the day before as-of. */
@@ -23,14 +23,19 @@ export interface BuiltDemo {
   cleanup(): void;
 }
 
-/** The demo (asOf 2022-01-10, seed 7) with every processor run over it in dependency order. */
+/**
+ * The demo (asOf 2022-01-10, seed 7) with every processor run over it in dependency order, each
+ * as one batch through the runner's batch execution, build records included (so it is fresh).
+ */
 export async function buildDemo(): Promise<BuiltDemo> {
   const dir = mkdtempSync(join(tmpdir(), 'backfill-validation-'));
   const file = join(dir, 'built.duckdb');
   await createDemoWarehouse(file, {asOf: DEMO_AS_OF, seed: 7});
   const warehouse = await openDuckDb(file);
+  const recorder = new BuildRecorder(warehouse, DEMO_RANGE.end);
   for (const table of DERIVED_TABLES) {
-    await warehouse.replaceRange(table, processorFor(table).select(warehouse.dialect), rangeParams(DEMO_RANGE.start, DEMO_RANGE.end, 'demo'));
+    const work = {processor: table.name, start: DEMO_RANGE.start, end: DEMO_RANGE.end, dates: [], attempt: 1, runId: 'demo'};
+    await executeBatch(work, {warehouse, signal: new AbortController().signal, command: null, onOutput: () => undefined, onExternal: () => undefined, recorder});
   }
   await warehouse.query('CHECKPOINT');
   await warehouse.close();

@@ -12,7 +12,9 @@
 // statement reads within its own range only (phase 3's zones, the raw check), is passed from
 // @start_date on, for the same reasons. Contents are read once per table, columns and range until
 // `forget()` (call it after changing the DuckDB tables). INFORMATION_SCHEMA.PARTITIONS is derived from the DuckDB tables
-// (one partition per game_date with rows). A MERGE is not executable here (the modify RPCs take
+// (one partition per game_date with rows; last_modified_time: a derived partition's latest
+// processed_at, a source partition's time from a hash of its rows, so that changed rows change it;
+// a table without game_date is one NULL partition). A MERGE is not executable here (the modify RPCs take
 // INSERT/UPDATE/DELETE only): its source query is, so its guards and its rows are real; nothing is
 // written. Failed evaluations fail the job as BigQuery fails one: invalidQuery with the message.
 import {common} from '@google-cloud/bigquery';
@@ -29,7 +31,11 @@ const PARTITION_COLUMNS: Column[] = [
   {name: 'table_name', type: 'STRING'},
   {name: 'partition_id', type: 'STRING'},
   {name: 'total_rows', type: 'INT64'},
+  {name: 'last_modified_time', type: 'TIMESTAMP'},
 ];
+
+/** A source partition's "last change": a time that moves whenever its rows do. */
+const SOURCE_EPOCH_MS = Date.parse('2020-01-01T00:00:00Z');
 
 function paramsOf(request: QueryJobRequest): Params {
   return Object.fromEntries(
@@ -142,12 +148,18 @@ export class ZetaSqlBigQuery implements BigQueryClient {
     });
   }
 
-  /** One row per (derived table of the dataset, game_date with rows): partition_id 'YYYYMMDD'. */
+  /** One row per (table of the dataset, game_date with rows): partition_id 'YYYYMMDD' (NULL for a table without dates). */
   private async partitions(dataset: string): Promise<Row[]> {
     const rows: Row[] = [];
-    for (const table of DERIVED_TABLES.filter((t) => t.dataset === dataset)) {
-      const counts = await this.source.query(`SELECT strftime(game_date, '%Y%m%d') AS partition_id, COUNT(*) AS total_rows FROM ${this.source.dialect.table(table)} GROUP BY game_date`);
-      for (const c of counts) rows.push({table_name: table.name, partition_id: c.partition_id, total_rows: c.total_rows});
+    const d = this.source.dialect;
+    for (const table of ALL_TABLES.filter((t) => t.dataset === dataset && t.kind !== 'bookkeeping')) {
+      const dated = table.columns.some((c) => c.name === 'game_date');
+      const all = table.columns.map((c) => d.ident(c.name)).join(', ');
+      const modified = table.kind === 'derived' ? 'max(processed_at)' : `make_timestamp(CAST(${SOURCE_EPOCH_MS * 1000} + (bit_xor(hash(${all})) % 100000000000) * 1000 AS BIGINT))`;
+      const counts = await this.source.query(
+        `SELECT ${dated ? "strftime(game_date, '%Y%m%d')" : 'NULL'} AS partition_id, COUNT(*) AS total_rows, ${modified} AS last_modified_time FROM ${d.table(table)}${dated ? ' GROUP BY game_date' : ''}`,
+      );
+      for (const c of counts) rows.push({table_name: table.name, ...c});
     }
     return rows;
   }

@@ -10,7 +10,8 @@ import {reportCommand} from './report.js';
 import {rollbackCommand} from './rollback.js';
 import {runCommand} from './run.js';
 import {sqlCommand} from './sql.js';
+import {staleCommand} from './stale.js';
 import {statusCommand} from './status.js';
 import {validateCommand} from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [statusCommand, runCommand, preflightCommand, validateCommand, historyCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand, attachCommand, hostCommand];
+export const COMMANDS: readonly CommandModule[] = [statusCommand, staleCommand, runCommand, preflightCommand, validateCommand, historyCommand, reportCommand, rollbackCommand, sqlCommand, initCommand, demoCommand, attachCommand, hostCommand];

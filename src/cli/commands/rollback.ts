@@ -51,11 +51,12 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
     await warehouse.close();
   }
   const stale = dependantsOf(tables.map((t) => t.name));
-  if (stale.length) {
+  if (stale.length && !options.rerun) {
     context.out(`rollback: ${stale.map((t) => t.short).join(', ')}, built from ${names}, keep their rows: add them to --tables to rebuild them too`);
   }
   if (!options.rerun) return 0;
-  context.out(`rollback: re-running ${names} for ${range.start}..${range.end}`);
+  const cascade = stale.length ? `; the dates of ${stale.map((t) => t.short).join(', ')} that read it are rebuilt after it (the cascade)` : '';
+  context.out(`rollback: re-running ${names} for ${range.start}..${range.end}${cascade}`);
   // As lines even on a terminal: the operator is at a prompt, not in the console.
   return runBackfill(context, {from: range.start, to: range.end, processors: tables.map((t) => t.name).join(',')}, {console: false});
 }

@@ -12,15 +12,16 @@ import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
-import {checkBudget, checkRequestBudget, estimateDuration, estimateLines, findInterruptedRun, formatBudget, formatPlan, isRunActive, pastRates, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
+import {checkBudget, checkRequestBudget, estimateDuration, estimateLines, findInterruptedRun, formatBudget, formatPlan, isRunActive, pastRates, pausedProcessors, planRun, REPROCESS_MODES, runHistory, sameRequest, type LocalRun} from '../../runner/index.js';
 import {parseSize} from '../../warehouse/sizes.js';
 import {refuseOnDuckDb} from '../bigquery-options.js';
 import {formatDuration} from '../../figures.js';
+import {quoted} from '../../quote.js';
 import {readAttempts} from '../../state/attempts.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
-import type {RunRequest, RunSnapshot} from '../../runner/types.js';
+import type {ReprocessMode, RunRequest, RunSnapshot} from '../../runner/types.js';
 import {prepareStateDir} from '../../state/dir.js';
 import {corruptStateNotice, recoverStateFile} from '../../state/store.js';
 import type {Warehouse} from '../../warehouse/types.js';
@@ -42,10 +43,30 @@ export interface RunOptions {
   readonly batchSize?: string;
   readonly workers?: string;
   readonly force?: boolean;
+  readonly reprocess?: string;
+  readonly stale?: boolean;
+  /** commander's `--no-cascade`: false when given. */
+  readonly cascade?: boolean;
   readonly dryRun?: boolean;
   readonly detach?: boolean;
   readonly budget?: string;
   readonly order?: RunOrder;
+}
+
+/** `--reprocess MODE`, with `--force` (all) and `--stale` (stale) as its shorthands; a contradiction is bad input. */
+export function reprocessFrom(options: Pick<RunOptions, 'reprocess' | 'stale' | 'force'>): ReprocessMode {
+  let mode: ReprocessMode | undefined;
+  if (options.reprocess !== undefined) {
+    const given = options.reprocess.trim() as ReprocessMode;
+    if (!REPROCESS_MODES.includes(given)) throw new UsageError(`--reprocess ${quoted(options.reprocess)} must be one of ${REPROCESS_MODES.join(', ')}`);
+    mode = given;
+  }
+  for (const [flag, implies] of [['--stale', 'stale'], ['--force', 'all']] as const) {
+    if (!(flag === '--stale' ? options.stale : options.force)) continue;
+    if (mode !== undefined && mode !== implies) throw new UsageError(`${flag} means --reprocess ${implies}: it cannot be combined with --reprocess ${mode}`);
+    mode = implies;
+  }
+  return mode ?? 'missing';
 }
 
 /** Everything that can be checked without the warehouse: bad input fails before anything opens. */
@@ -56,11 +77,14 @@ export function requestFrom(context: CliContext, options: RunOptions): {request:
   const workers = parsePositiveInt(options.workers, '--workers', MAX_WORKERS);
   const budget = options.budget !== undefined ? parseSize(options.budget, '--budget') : undefined;
   if (budget !== undefined && context.warehouse.engine === 'duckdb') throw refuseOnDuckDb('--budget');
+  const mode = reprocessFrom(options);
   const {range, clampedFrom} = resolveRange(options, context);
   const request: RunRequest = {
     range,
     processors: tables.map((t) => t.name),
-    ...(options.force ? {force: true} : {}),
+    // `all` stays `force` in the request: what state files and scripts of before carry.
+    ...(mode === 'all' ? {force: true} : mode !== 'missing' ? {reprocess: mode} : {}),
+    ...(options.cascade === false ? {cascade: false} : {}),
     ...(batchSize !== undefined ? {batchSize} : {}),
     ...(workers !== undefined ? {workers} : {}),
     ...(options.order !== undefined ? {order: options.order} : {}),
@@ -255,7 +279,7 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     if (interrupted) {
       context.out(`an interrupted run ${interrupted.runId} (${interrupted.request.range.start}..${interrupted.request.range.end}) would be resumed first`);
     }
-    const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
+    const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request, history: runHistory(context.stateDir, context.warehouse.identity)});
     for (const line of formatPlan(plan)) context.out(line);
     const dates = plan.processors.map((p) => ({name: p.name, dates: p.batches.reduce((n, b) => n + b.dates.length, 0)}));
     const duration = estimateDuration(dates, pastRates(readAttempts(context.stateDir, context.warehouse.identity)));
@@ -283,7 +307,10 @@ export const runCommand: CommandModule = {
       .option('--phase <n>', 'only phase 3 or phase 4 processors')
       .option('--batch-size <n>', 'game dates per batch (default per processor)')
       .option('--workers <n>', 'batches in flight per processor')
-      .option('--force', 'rebuild dates that are already covered')
+      .option('--reprocess <mode>', 'which dates to rebuild: missing (default), failed (last batch failed), stale, all')
+      .option('--stale', 'the same as --reprocess stale')
+      .option('--force', 'rebuild dates that are already covered (the same as --reprocess all)')
+      .option('--no-cascade', 'do not also rebuild the dates that read what this run rebuilds')
       .addOption(new Option('--order <order>', 'which batches start first (default oldest-first)').choices(RUN_ORDERS))
       .option('--budget <size>', 'BigQuery: bytes billed the run may reach, e.g. 2TB; over it at the plan, nothing starts; reached, every processor pauses')
       .option('--dry-run', 'print the plan (batches per processor) and write nothing')

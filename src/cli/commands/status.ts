@@ -75,7 +75,7 @@ export async function loadStatus(context: CliContext): Promise<StatusReading> {
   }
   const warehouse = await context.openWarehouse({readOnly: true});
   try {
-    return {summary: summarizeCoverage(await readCoverage(warehouse, range)), live: null};
+    return {summary: summarizeCoverage(await readCoverage(warehouse, range, context.config)), live: null};
   } finally {
     await warehouse.close();
   }
@@ -89,6 +89,8 @@ export function statusJson({summary, live}: StatusReading, context: CliContext):
     live,
     tables: summary.tables,
     totals: summary.totals,
+    stale: summary.stale,
+    staleUnavailable: summary.staleUnavailable,
   };
 }
 

@@ -34,7 +34,7 @@ export const validateCommand: CommandModule = {
             const onProgress = context.interactive && !flags.json
               ? (p: ValidationProgress) => process.stderr.write(`\r\x1b[2K[${p.done}/${p.total}] ${p.result.check} ${shortName(p.result.table)} ${p.result.passed ? 'ok' : 'FAIL'}`)
               : undefined;
-            const report = await validate(warehouse, {range, tables, onProgress});
+            const report = await validate(warehouse, {range, tables, onProgress, config: context.config});
             if (onProgress) process.stderr.write('\r\x1b[2K');
             // The results first: a state dir that cannot keep them must not lose them.
             if (flags.json) context.out(JSON.stringify(report));

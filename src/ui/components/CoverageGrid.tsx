@@ -24,13 +24,23 @@ export function scrollWindow(count: number, visible: number, cursor: number, pre
   return Math.max(0, offset);
 }
 
-/** `✓27/27` for a table's month; phase rows sum five tables, so they show a percentage. */
+/**
+ * `✓27/27` for a table's month; phase rows sum five tables, so they show a percentage. A stale
+ * cell counts its stale dates instead: `≈12/27`, 12 of the month's 27 game dates stale (`≈ 3%`
+ * of a phase's table-dates, rounded up so that one stale date never reads as 0%).
+ */
 export function cellText(cell: Cell, theme: Theme, width: number, percent = false): string {
+  const count = cell.state === 'stale' ? cell.stale ?? 0 : cell.covered;
   let body: string;
   if (cell.expected === 0) body = '  -';
-  else if (percent) body = `${Math.floor((100 * cell.covered) / cell.expected)}%`.padStart(4);
-  else body = `${String(cell.covered).padStart(2)}/${cell.expected}`;
+  else if (percent) body = `${cell.state === 'stale' ? Math.ceil((100 * count) / cell.expected) : Math.floor((100 * count) / cell.expected)}%`.padStart(4);
+  else body = `${String(count).padStart(2)}/${cell.expected}`;
   return `${theme.symbol(cell.state)}${body}`.padEnd(width);
+}
+
+/** The total column: `✓98/98`, or for a stale total `≈51/98` (stale dates of the table's game dates). */
+export function totalText(cell: Cell, theme: Theme): string {
+  return `${theme.symbol(cell.state)}${cell.state === 'stale' ? cell.stale ?? 0 : cell.covered}/${cell.expected}`;
 }
 
 interface RowProps {
@@ -45,8 +55,8 @@ interface RowProps {
 
 /** What a row shows, as one string: rows whose signature did not change skip rendering. */
 function rowSignature(p: RowProps): string {
-  const cells = p.cells.map((c, i) => `${c.state}${c.covered}/${c.expected}${p.marked[i] ? '*' : ''}`).join(',');
-  return `${p.label}|${cells}|${p.total.state}${p.total.covered}/${p.total.expected}|${p.selectedCol}|${p.bold}|${p.percent}`;
+  const cells = p.cells.map((c, i) => `${c.state}${c.covered}/${c.expected}s${c.stale ?? 0}${p.marked[i] ? '*' : ''}`).join(',');
+  return `${p.label}|${cells}|${p.total.state}${p.total.covered}/${p.total.expected}s${p.total.stale ?? 0}|${p.selectedCol}|${p.bold}|${p.percent}`;
 }
 
 // A row is one Text with nested, styled pieces: Ink squashes it into one string, so the grid costs
@@ -64,7 +74,7 @@ const GridRowView = memo(function GridRowView({label, cells, total, selectedCol,
             </Text>{' '}
           </Fragment>
         ))}
-        <Text color={theme.stateColor(total.state)}>{`${theme.symbol(total.state)}${total.covered}/${total.expected}`.padEnd(TOTAL_WIDTH - 1)}</Text>
+        <Text color={theme.stateColor(total.state)}>{totalText(total, theme).padEnd(TOTAL_WIDTH - 1)}</Text>
       </Text>
     </Box>
   );

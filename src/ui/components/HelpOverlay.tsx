@@ -16,12 +16,23 @@ export function helpLines(unicode: boolean): {text: string; bold: boolean}[] {
   return lines;
 }
 
+/** Legend entries packed into lines of `width`, never cut inside an entry. */
+function packLegend(entries: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const entry of entries) {
+    const last = lines.length ? lines[lines.length - 1] : null;
+    if (last !== null && last.length + 2 + entry.length <= width) lines[lines.length - 1] = `${last}  ${entry}`;
+    else lines.push(entry);
+  }
+  return lines;
+}
+
 export function HelpOverlay({width, height, scroll}: {readonly width: number; readonly height: number; readonly scroll: number}) {
   const theme = useTheme();
   const columns = width >= 76 ? 2 : 1;
   const lines = helpLines(theme.capabilities.unicode);
-  const legend = CELL_STATES.map((s) => `${theme.symbol(s)} ${STATE_WORDS[s]}`).join('  ');
-  const legendLines = Math.ceil(legend.length / width);
+  const legend = packLegend(CELL_STATES.map((s) => `${theme.symbol(s)} ${STATE_WORDS[s]}`), width);
+  const legendLines = legend.length;
   const usable = Math.max(1, height - 1 - legendLines);
   const colWidth = Math.floor(width / columns);
   const perColumn = columns === 1 ? usable : Math.ceil(lines.length / 2);
@@ -43,7 +54,11 @@ export function HelpOverlay({width, height, scroll}: {readonly width: number; re
           </Box>
         ))}
       </Box>
-      <Text wrap="wrap">{legend}</Text>
+      {legend.map((line, i) => (
+        <Text key={`legend${i}`} wrap="truncate">
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 // The month view (enter on a month): the days of that month per table, one symbol per day, and
 // for the day under the cursor its latest batch attempt (from the history: outcome, when, how
 // long) and why it is (not) done: not scheduled, waiting on an input, failed with the error,
-// running. Enter on a day opens its detail pane.
+// running, stale and why. Enter on a day opens its detail pane.
 import {Box, Text} from 'ink';
 import {useEffect} from 'react';
 import {DERIVED_TABLES} from '../../catalog/index.js';
@@ -45,7 +45,8 @@ export function MonthDays({model, month, row, day, width}: MonthDaysProps) {
   const status = model.dayStatus(table, date);
   const colIndex = model.months.indexOf(month);
   const counts = colIndex >= 0 ? model.rows[row]?.cells[colIndex] : undefined;
-  const title = `${longMonth(month)}: days per table${counts ? ` (${table.short} ${counts.covered}/${counts.expected} game dates)` : ''}, esc back`;
+  const staleNote = counts?.stale ? `, ${counts.stale} stale` : '';
+  const title = `${longMonth(month)}: days per table${counts ? ` (${table.short} ${counts.covered}/${counts.expected} game dates${staleNote})` : ''}, esc back`;
 
   return (
     <Box flexDirection="column" height={14}>
