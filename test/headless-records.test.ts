@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {printRun} from '../src/headless/printer.js';
 import {eventRecord, formatRecord, progressRecord, summaryRecords} from '../src/headless/records.js';
 import type {ProcessorProgress, RunEvent, RunHandle, RunSnapshot} from '../src/runner/types.js';
+import {until} from './support/wait.js';
 
 const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
 const time = '2026-01-17T03:00:00.000Z';
@@ -115,7 +116,8 @@ describe('printRun', () => {
     const out: string[] = [];
     const printer = printRun(handle, {format: 'json', write: (l) => out.push(l), progressIntervalMs: 20});
     for (const l of listeners) l({type: 'batch-started', time, runId: 'run-1', batch});
-    await new Promise((resolve) => setTimeout(resolve, 70));
+    // Two intervals' progress, however loaded the machine (a fixed sleep saw only one under CI).
+    await until('two progress lines', () => out.filter((l) => JSON.parse(l).event === 'progress').length >= 2, 10_000, 5);
     finish(snapshot('completed'));
     const final = await printer.finished;
     expect(final.state).toBe('completed');

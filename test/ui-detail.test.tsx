@@ -36,7 +36,7 @@ describe('attempts in the console', () => {
     await ui.press('l', KEYS.enter); // December
     await ui.waitFor('PGS 2021-12-01 ○ last attempt #2 FAILED 10:00:02 (1.2s)');
     await ui.press('j'); // TOGS: done by its attempt
-    await ui.waitFor('TOGS 2021-12-01 ✓ last attempt #1 done 09:00:00 (0.8s) · done');
+    await ui.waitFor('TOGS 2021-12-01 ✓ done · last attempt #1 done 09:00:00 (0.8s)'); // a done attempt: the reason first
     await ui.press('l', 'l', 'l', 'l', 'l'); // the 6th: no attempt covers it
     expect(ui.frame()).toContain('TOGS 2021-12-06 ✓ done');
     expect(session.reads.filter((c) => c.method === 'history')).toEqual([{method: 'history', range: DEC}]);

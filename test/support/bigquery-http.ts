@@ -11,6 +11,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net';
 import {BigQuery} from '@google-cloud/bigquery';
 import {OAuth2Client} from 'google-auth-library';
+import {ALL_TABLES} from '../../src/catalog/tables.js';
 
 export interface HttpCall {
   readonly method: string;
@@ -29,6 +30,8 @@ export interface SimulatedService {
   rows?(query: string): {schema: {name: string; type: string}[]; rows: unknown[][]};
   /** HTTP status of a job its cap stopped (BigQuery has been seen answering 400 and 500). */
   capStatus?: number;
+  /** The tables datasets.list and tables.list answer (default: every catalog table, as after `init`). */
+  tables?: readonly {dataset: string; name: string}[];
 }
 
 export interface LocalBigQuery {
@@ -112,6 +115,16 @@ export async function localBigQuery(service: SimulatedService = {}): Promise<Loc
           },
         },
       });
+    }
+    const existing = service.tables ?? ALL_TABLES;
+    if (req.method === 'GET' && path === '/datasets') {
+      const names = [...new Set(existing.map((t) => t.dataset))];
+      return send(res, 200, {kind: 'bigquery#datasetList', datasets: names.map((id) => ({id: `${PROJECT}:${id}`, datasetReference: {projectId: PROJECT, datasetId: id}}))});
+    }
+    const tables = /^\/datasets\/([^/]+)\/tables$/.exec(path);
+    if (req.method === 'GET' && tables) {
+      const names = existing.filter((t) => t.dataset === tables[1]).map((t) => t.name);
+      return send(res, 200, {kind: 'bigquery#tableList', tables: names.map((id) => ({id: `${PROJECT}:${tables[1]}.${id}`, tableReference: {projectId: PROJECT, datasetId: tables[1], tableId: id}}))});
     }
     send(res, 404, {error: {code: 404, message: `not simulated: ${req.method} ${path}`, errors: [{reason: 'notFound', message: 'not simulated'}]}});
   };

@@ -78,13 +78,17 @@ export function MonthDays({model, month, row, day, width}: MonthDaysProps) {
         </Box>
       ))}
       <Text wrap="truncate" color={theme.stateColor(status.state)}>
-        {truncate(`${table.short} ${date} ${theme.symbol(status.state)} ${latestLine(attempts, table.name, date)}${status.reason}`, width, theme.ellipsis)}
+        {truncate(`${table.short} ${date} ${theme.symbol(status.state)} ${dayLine(latestAttemptOn(attempts, table.name, date), status.reason)}`, width, theme.ellipsis)}
       </Text>
     </Box>
   );
 }
 
-function latestLine(attempts: readonly AttemptRecord[], processor: string, date: string): string {
-  const latest = latestAttemptOn(attempts, processor, date);
-  return latest ? `${attemptBrief(latest)} · ` : '';
+/**
+ * The day's reason and its latest attempt, the news first within 80 columns: a failed attempt
+ * before the reason; after a done attempt the reason (stale and why, blocked on what) comes first.
+ */
+function dayLine(latest: AttemptRecord | undefined, reason: string): string {
+  if (!latest) return reason;
+  return latest.outcome === 'done' ? `${reason} · ${attemptBrief(latest)}` : `${attemptBrief(latest)} · ${reason}`;
 }
