@@ -7,3 +7,5 @@ export const MAX_BATCH_SIZE = 400;
 export const MAX_WORKERS = 64;
 /** Batches in flight for one processor (config `processors.X.workers`). */
 export const MAX_PROCESSOR_WORKERS = 32;
+/** Runs whose replaced rows are kept for undo (config `undo.runs`): at most the run history's length. */
+export const MAX_UNDO_RUNS = 20;

@@ -28,6 +28,8 @@ const SAMPLES: {[K in RequestType]: RequestPayload<K>} = {
   intent: {intent: {type: 'pause', processor: 'player_game_summary'}},
   validate: {range: DEC, tables: ['player_game_summary']},
   rollback: {range: DEC, tables: ['player_game_summary'], rerun: false},
+  runs: {},
+  undo: {runId: 'run-20260117T030001-3fa2c1', tables: ['player_game_summary']},
 };
 
 /** A session whose handlers record what reached them; `refresh` waits until the test releases it. */
@@ -43,6 +45,8 @@ function recordingSession() {
     intent: async (p, o) => void record('intent', p, o),
     validate: async (p, o) => void record('validate', p, o),
     rollback: async (p, o) => void record('rollback', p, o),
+    runs: async (p, o) => (record('runs', p, o), []),
+    undo: async (p, o) => void record('undo', p, o),
   };
   const state: SessionState = {warehouse: 'w', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false};
   const session: Session = {

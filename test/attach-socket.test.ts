@@ -34,6 +34,8 @@ function relaySession() {
     intent: async ({intent}) => void intents.push(intent),
     validate: async () => undefined,
     rollback: async ({range, tables, rerun}) => void requests.push({rollback: {range, tables, rerun}}),
+    runs: async () => [],
+    undo: async ({runId}) => void requests.push({undo: runId}),
   };
   const session: Session = {
     getState: () => state,

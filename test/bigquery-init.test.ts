@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {execa} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {ALL_TABLES} from '../src/catalog/index.js';
-import {init} from '../src/cli/commands/init.js';
+import {init, initTables} from '../src/cli/commands/init.js';
 import {createContext, type CliContext} from '../src/cli/context.js';
 import {BigQueryWarehouse} from '../src/warehouse/bigquery.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
@@ -19,26 +19,31 @@ function capture(context: CliContext): {context: CliContext; lines: string[]} {
 }
 
 describe('init on DuckDB', () => {
+  // The catalog's tables and undo's bookkeeping: its index and a kept-rows table per derived table.
+  const TABLES = initTables({processors: {}}, 'duckdb');
+
   it('--dry-run on a missing file lists everything and creates nothing; init creates every table once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bq-init-'));
     const path = join(dir, 'w.duckdb');
     const dry = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(dry.context, {dryRun: true})).toBe(0);
     expect(existsSync(path)).toBe(false);
-    expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(ALL_TABLES.length);
-    expect(dry.lines.at(-1)).toMatch(/would create 4 datasets and 14 tables; nothing was changed/);
+    expect(TABLES).toHaveLength(ALL_TABLES.length + 11);
+    expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(TABLES.length);
+    expect(dry.lines).toContain('  + bookkeeping table nba_backfill.replaced_ranges');
+    expect(dry.lines.at(-1)).toMatch(/would create 5 datasets and 25 tables; nothing was changed/);
 
     const real = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(real.context, {})).toBe(0);
-    expect(real.lines.at(-1)).toBe(`init: created 4 datasets and ${ALL_TABLES.length} tables`);
+    expect(real.lines.at(-1)).toBe(`init: created 5 datasets and ${TABLES.length} tables`);
     const warehouse = await openDuckDb(path, {readOnly: true});
     const [{n}] = await warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema LIKE 'nba_%'");
     await warehouse.close();
-    expect(n).toBe(ALL_TABLES.length);
+    expect(n).toBe(TABLES.length);
 
     const again = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(again.context, {dryRun: true})).toBe(0);
-    expect(again.lines).toEqual([`init: ${path} already has every dataset and all ${ALL_TABLES.length} tables; nothing to create`]);
+    expect(again.lines).toEqual([`init: ${path} already has every dataset and all ${TABLES.length} tables; nothing to create`]);
   });
 });
 
@@ -62,7 +67,9 @@ describe('init on BigQuery', () => {
       '  + table nba-data-warehouse-422817.nba_analytics.team_offense_game_summary: PARTITION BY game_date, CLUSTER BY game_id, team_abbr, partition filter required',
     );
     expect(lines.some((l) => l.includes('player_game_summary:'))).toBe(false);
-    expect(lines.at(-1)).toBe('init --dry-run: would create 1 dataset and 9 tables; nothing was changed (run without --dry-run to create them)');
+    // Time travel keeps BigQuery's replaced rows: undo's bookkeeping is its index alone.
+    expect(lines).toContain('  + bookkeeping table nba-data-warehouse-422817.nba_backfill.replaced_ranges');
+    expect(lines.at(-1)).toBe('init --dry-run: would create 2 datasets and 10 tables; nothing was changed (run without --dry-run to create them)');
   });
 
   it('creates them: the dataset in the configured location, each table by its catalog DDL', async () => {
@@ -74,11 +81,13 @@ describe('init on BigQuery', () => {
     expect(fake.createdDatasets).toEqual([
       {id: 'nba_analytics', options: {location: 'US'}},
       {id: 'nba_precompute', options: {location: 'US'}},
+      {id: 'nba_backfill', options: {location: 'US'}},
     ]);
-    expect(fake.requests.map((r) => r.query.split('\n')[0])).toEqual(
-      ALL_TABLES.filter((t) => t.kind === 'derived').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
-    );
-    expect(lines.at(-1)).toBe('init: created 2 datasets and 10 tables');
+    expect(fake.requests.map((r) => r.query.split('\n')[0])).toEqual([
+      ...ALL_TABLES.filter((t) => t.kind === 'derived').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
+      'CREATE TABLE IF NOT EXISTS `nba-data-warehouse-422817.nba_backfill.replaced_ranges` (',
+    ]);
+    expect(lines.at(-1)).toBe('init: created 3 datasets and 11 tables');
   });
 });
 

@@ -133,7 +133,7 @@ describe('run', SLOW, () => {
     const result = await backfill(box, ['--config', config, '--warehouse', path, '--log-format', 'json', 'run', '--batch-size', '15']);
     expect(result.exitCode).toBe(0);
     const records = lines(result.stdout).map((l) => JSON.parse(l));
-    const fields = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'message'];
+    const fields = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'changes', 'feature_changes', 'message'];
     for (const r of records) expect(Object.keys(r).sort()).toEqual([...fields].sort());
     const finished = records.filter((r) => r.event === 'batch-finished');
     expect(finished.length).toBeGreaterThanOrEqual(10 * 3); // 44 game dates in batches of 15, ten processors

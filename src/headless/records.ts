@@ -3,6 +3,7 @@
 // consumers; every record carries all of them (null when they do not apply).
 import {formatDuration} from '../figures.js';
 import {eventText} from '../runner/event-text.js';
+import {changeClause, changeReportLines, changesJson, replacedAnything, type FeatureFigures} from '../undo/changes.js';
 import type {BatchRef, LogLevel, ProcessorProgress, RunEvent, RunSnapshot} from '../runner/types.js';
 
 export interface LogRecord {
@@ -17,6 +18,13 @@ export interface LogRecord {
   readonly rows: number | null;
   readonly duration_ms: number | null;
   readonly attempt: number | null;
+  /**
+   * The run's change report (the run-wide `summary` record): per `dataset.table` whose rows it
+   * replaced, rows added, removed and changed (and replaced), src/undo/changes.ts.
+   */
+  readonly changes: Readonly<Record<string, {readonly added: number; readonly removed: number; readonly changed: number; readonly replaced: number}>> | null;
+  /** Beside it: per ML feature store feature, values changed, mean before and after, largest change. */
+  readonly feature_changes: Readonly<Record<string, FeatureFigures>> | null;
   /** The human-readable line (the text format prints it after time and level). */
   readonly message: string;
 }
@@ -32,6 +40,8 @@ function record(fields: Partial<LogRecord> & Pick<LogRecord, 'time' | 'level' | 
     rows: fields.rows ?? null,
     duration_ms: fields.duration_ms ?? null,
     attempt: fields.attempt ?? null,
+    changes: fields.changes ?? null,
+    feature_changes: fields.feature_changes ?? null,
     message: fields.message,
   };
 }
@@ -86,19 +96,35 @@ export function progressRecord(p: ProcessorProgress, time: string): LogRecord | 
   });
 }
 
-/** The end of a run: one line per processor of the run, then the outcome. */
+/** The run's change report as one record (null when nothing is kept, or nothing was written). */
+function changesRecord(snapshot: RunSnapshot, time: string): LogRecord | null {
+  const report = snapshot.changes;
+  if (!report || Object.keys(report).length === 0) return null;
+  const {changes, feature_changes} = changesJson(report);
+  const [features] = changeReportLines(report, {maxFeatures: 5}).filter((l) => l.startsWith('MLFS features'));
+  const message = replacedAnything(report)
+    ? `changes: ${Object.keys(changes).length} tables had rows replaced${features ? `; ${features}` : ''}`
+    : 'changes: replaced nothing (a first build of every range it wrote)';
+  return record({time, level: 'info', event: 'summary', changes, feature_changes, message});
+}
+
+/** The end of a run: one line per processor of the run (with what it changed), the change report, then the outcome. */
 export function summaryRecords(snapshot: RunSnapshot, time: string): LogRecord[] {
   const records: LogRecord[] = [];
   for (const p of snapshot.processors) {
     if (p.status === 'idle') continue;
+    const changed = snapshot.changes?.[p.name];
     records.push(
       record({
         time, level: p.status === 'failed' ? 'error' : 'info', event: 'summary', processor: p.name, rows: p.rowsWritten,
         message: `${p.short.padEnd(4)} ${p.status}: ${p.datesDone}/${p.datesTotal} game dates, ${p.rowsWritten} rows` +
-          (p.retries ? `, ${p.retries} retries` : '') + (p.lastError ? `; last error: ${p.lastError}` : ''),
+          (p.retries ? `, ${p.retries} retries` : '') + (changed ? `; ${changeClause(changed)}` : '') +
+          (p.lastError ? `; last error: ${p.lastError}` : ''),
       }),
     );
   }
+  const changes = changesRecord(snapshot, time);
+  if (changes) records.push(changes);
   const t = snapshot.totals;
   const elapsed = snapshot.startedAt && snapshot.finishedAt
     ? Date.parse(snapshot.finishedAt) - Date.parse(snapshot.startedAt)

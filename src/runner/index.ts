@@ -28,6 +28,7 @@ import type {IsoDate} from '../dates.js';
 import {acquireLock, lockHolder, type WarehouseLock} from '../state/lock.js';
 import {StateStore, type ActiveRun} from '../state/store.js';
 import type {Warehouse} from '../warehouse/types.js';
+import {applyRetention, keeperFor} from '../undo/run-hooks.js';
 import {CountingWarehouse} from './counting.js';
 import {RunJournal} from './journal.js';
 import {planBatchCount, planRun, type Plan} from './plan.js';
@@ -116,7 +117,10 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   let supervisor: Supervisor;
   let plan: Plan;
   let journal: RunJournal;
+  let keeper: Awaited<ReturnType<typeof keeperFor>>;
   try {
+    // What the batches keep for undo (its tables created when missing) before anything is written.
+    keeper = await keeperFor(warehouse, options.config);
     plan = options.plan ?? await planRun({
       warehouse,
       config: options.config,
@@ -139,6 +143,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       runId,
       plan,
       warehouse,
+      keeper,
       retry: {...DEFAULT_RETRY, ...options.warehouse.retryDelays, ...options.retry},
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,
@@ -150,6 +155,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
             attempts: b.attempts,
             status: b.status,
             ...(b.error ? {error: b.error} : {}),
+            ...(b.changes ? {changes: b.changes} : {}),
           }),
         onPausedChanged: (names, paused) => store.setPaused(key, names, paused),
       },
@@ -158,10 +164,15 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
     lock.release();
     throw error;
   }
-  const done = supervisor.finished.then((snapshot) => {
+  const done = supervisor.finished.then(async (snapshot) => {
     journal.setJobs(warehouse.jobs);
     journal.finish(snapshot.state);
-    lock.release();
+    try {
+      // Still under the lock: retention drops the kept rows of runs beyond the last N.
+      await applyRetention(warehouse, keeper, (level, message) => supervisor.log(level, message));
+    } finally {
+      lock.release();
+    }
     return snapshot;
   });
   setImmediate(() => {

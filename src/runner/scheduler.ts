@@ -6,6 +6,8 @@
 import type {DerivedTableName} from '../catalog/types.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {classifyError, describeError} from '../warehouse/errors.js';
+import {addChanges, type ChangeReport, type TableChanges} from '../undo/changes.js';
+import type {BatchKeeper} from '../undo/keeper.js';
 import {executeBatch} from './execute.js';
 import type {ExternalRun} from './external.js';
 import type {BatchGraph} from './graph.js';
@@ -25,6 +27,8 @@ export interface ProcessorRun {
   cancelled: boolean;
   retries: number;
   rows: number;
+  /** What its batches changed so far (null until one finished with a keeper). */
+  changes: TableChanges | null;
   firstStartedAt: number | null;
   lastFinishedAt: number | null;
   lastError: string | null;
@@ -34,6 +38,7 @@ export interface ProcessorRun {
 interface BatchRun extends Attempts {
   attempt: number;
   rows: number;
+  changes: TableChanges | null;
   durationMs: number;
   abort: AbortController | null;
   external: ExternalRun | null;
@@ -45,6 +50,8 @@ export interface SchedulerOptions {
   readonly plan: Plan;
   readonly graph: BatchGraph;
   readonly warehouse: Warehouse;
+  /** Keeps what batches replace and reports what they changed (src/undo); absent: neither. */
+  readonly keeper?: BatchKeeper;
   readonly retry: RetryPolicy;
   readonly paused: ReadonlySet<DerivedTableName>;
   readonly stopWhenOnlyPaused: boolean;
@@ -79,6 +86,7 @@ export class Scheduler {
         cancelled: false,
         retries: 0,
         rows: 0,
+        changes: null,
         firstStartedAt: null,
         lastFinishedAt: null,
         lastError: null,
@@ -86,7 +94,7 @@ export class Scheduler {
       this.byName.set(plan.name, proc);
       return proc;
     });
-    this.batches = Array.from({length: this.graph.size}, () => ({attempt: 0, rows: 0, durationMs: 0, abort: null, external: null, timer: null}));
+    this.batches = Array.from({length: this.graph.size}, () => ({attempt: 0, rows: 0, changes: null, durationMs: 0, abort: null, external: null, timer: null}));
     this.transit = transitions({graph: this.graph, attempts: (id) => this.batches[id], emit: options.emit, onBatchSettled: options.onBatchSettled});
   }
 
@@ -104,7 +112,14 @@ export class Scheduler {
       processors: this.processors,
       graph: this.graph,
       attempt: (id) => this.batches[id].attempt,
+      changes: this.changes(),
     });
+  }
+
+  /** Per processor, what its finished batches changed; null when nothing is kept (no report). */
+  private changes(): ChangeReport | null {
+    if (!this.options.keeper?.active) return null;
+    return Object.fromEntries(this.processors.filter((p) => p.changes).map((p) => [p.plan.name, p.changes]));
   }
 
   /** Fails what can never run (its inputs neither covered nor planned), then starts what can start. */
@@ -255,11 +270,12 @@ export class Scheduler {
     proc.firstStartedAt ??= Date.now();
     this.transit(id, {to: 'running'});
     const started = Date.now();
-    let outcome: {rows: number} | {error: unknown};
+    let outcome: {rows: number; changes: TableChanges | null} | {error: unknown};
     try {
       const work = {processor: plan.processor, start: plan.start, end: plan.end, dates: plan.dates, attempt: batch.attempt, runId: this.options.runId};
-      const {rows} = await executeBatch(work, {
+      const {rows, changes} = await executeBatch(work, {
         warehouse: this.options.warehouse,
+        ...(this.options.keeper ? {keeper: this.options.keeper} : {}),
         signal: abort.signal,
         command: proc.plan.command,
         onOutput: (stream, line) => this.options.emit({type: 'external-output', processor: plan.processor, stream, line}),
@@ -268,7 +284,7 @@ export class Scheduler {
           if (child && proc.paused) child.pause();
         },
       });
-      outcome = {rows};
+      outcome = {rows, changes};
     } catch (error) {
       outcome = {error};
     }
@@ -281,7 +297,9 @@ export class Scheduler {
 
     if ('rows' in outcome) {
       batch.rows = outcome.rows;
+      batch.changes = outcome.changes;
       proc.rows += outcome.rows;
+      if (outcome.changes) proc.changes = addChanges(proc.changes, outcome.changes);
       proc.lastFinishedAt = Date.now();
       this.transit(id, {to: 'done', rows: outcome.rows, durationMs});
       const raised = proc.control.onSuccess();

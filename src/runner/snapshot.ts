@@ -1,6 +1,7 @@
 // A run's snapshot: what front ends draw (per processor: status, dates, rows, throughput, ETA),
 // read from the graph's tallies and the scheduler's per-processor records.
 import type {DateRange} from '../dates.js';
+import type {ChangeReport} from '../undo/changes.js';
 import type {BatchGraph} from './graph.js';
 import type {ProcessorRun} from './scheduler.js';
 import {batchRef} from './transitions.js';
@@ -15,6 +16,7 @@ export interface RunView {
   readonly processors: readonly ProcessorRun[];
   readonly graph: BatchGraph;
   readonly attempt: (id: number) => number;
+  readonly changes: ChangeReport | null;
 }
 
 export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
@@ -26,6 +28,7 @@ export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
     processors,
+    changes: view.changes,
     totals: {
       datesTotal: processors.reduce((s, p) => s + p.datesTotal, 0),
       datesDone: processors.reduce((s, p) => s + p.datesDone, 0),

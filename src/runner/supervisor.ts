@@ -5,6 +5,7 @@
 // by date.
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
+import type {BatchKeeper} from '../undo/keeper.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {BatchGraph} from './graph.js';
 import type {Plan} from './plan.js';
@@ -23,6 +24,8 @@ export interface SupervisorOptions {
   readonly runId: string;
   readonly plan: Plan;
   readonly warehouse: Warehouse;
+  /** Keeps what the batches replace (undo) and reports what they changed. */
+  readonly keeper?: BatchKeeper;
   readonly retry: RetryPolicy;
   /** Processors paused before the run began (persisted flags). */
   readonly paused: readonly DerivedTableName[];
@@ -46,6 +49,7 @@ export class Supervisor {
       plan: options.plan,
       graph: BatchGraph.fromPlan(options.plan),
       warehouse: options.warehouse,
+      ...(options.keeper ? {keeper: options.keeper} : {}),
       retry: options.retry,
       paused: new Set(options.paused),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused,

@@ -3,6 +3,7 @@
 // predicates live here too, so that every consumer asks "is it active / finished" the same way.
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
+import type {ChangeReport} from '../undo/changes.js';
 
 export type ProcessorStatus =
   | 'idle' // not part of the run
@@ -72,6 +73,11 @@ export interface RunSnapshot {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly processors: readonly ProcessorProgress[];
+  /**
+   * What the run's finished batches changed, per table (src/undo/changes.ts: rows added, removed and
+   * changed, the feature store's features); null when the config keeps nothing (`undo.runs: 0`).
+   */
+  readonly changes: ChangeReport | null;
   readonly totals: {
     readonly datesTotal: number;
     readonly datesDone: number;

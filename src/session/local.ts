@@ -1,7 +1,7 @@
 // The console's session when this process holds the warehouse: coverage for the grid (queried on
 // refresh, then kept current from batch-finished events instead of re-querying), runs started
 // through the runner (the plan a console approved, or none when the warehouse changed since),
-// intents forwarded to it, validation and rollback. One handler per request of the table
+// intents forwarded to it, validation, rollback and undo. One handler per request of the table
 // (requests.ts); knows nothing of Ink or of the command line.
 import {basename} from 'node:path';
 import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
@@ -24,6 +24,8 @@ import {
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
 import {acquireLock} from '../state/lock.js';
+import {undoPolicy} from '../undo/policy.js';
+import {readRuns} from '../undo/runs-view.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
 import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
@@ -31,6 +33,7 @@ import {Coalesced} from './coalesce.js';
 import {planIdentity, previewOf} from './plan-preview.js';
 import {answersWithData, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
 import {SessionStore} from './store.js';
+import {undoInSession} from './undo-request.js';
 import type {Session} from './types.js';
 
 /** The one place state notifications are coalesced (see Session.subscribe): about 10 a second. */
@@ -116,6 +119,8 @@ export class LocalSession extends SessionStore implements Session {
     intent: async ({intent}) => this.intent(intent),
     validate: ({range, tables}) => this.validate(range, tables),
     rollback: ({range, tables, rerun}) => this.rollback(range, tables, rerun),
+    runs: () => readRuns(this.options.warehouse, this.options.stateDir, undoPolicy(this.options.config, this.options.warehouse.engine)),
+    undo: ({runId, tables}) => this.undo(runId, tables),
   };
 
   /** Counts an action as pending until it settles; close() waits for it. */
@@ -356,6 +361,14 @@ export class LocalSession extends SessionStore implements Session {
       this.setState({activity: null});
     }
     if (rerun) await this.startRun({range, processors: ordered.map((t) => t.name).reverse()}).catch((error) => this.log('error', `cannot start the rerun: ${describeError(error)}`));
+  }
+
+  /** Puts back what a run replaced (the CLI's `undo`, asked and confirmed in the console); never during a run. */
+  private async undo(runId: string, tables: readonly DerivedTableName[] | undefined): Promise<void> {
+    if (this.run) return this.log('warn', 'a run is in progress: let it finish or cancel it before undoing one');
+    const {warehouse, stateDir, config} = this.options;
+    const context = {warehouse, stateDir, config, refreshCoverage: () => this.refreshCoverage(), activity: (text: string | null) => this.setState({activity: text})};
+    await undoInSession({...context, log: (level, message, processor) => this.log(level, message, processor)}, runId, tables);
   }
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {

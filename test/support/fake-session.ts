@@ -8,6 +8,7 @@ import {addDays, seasonOf, type DateRange, type IsoDate} from '../../src/dates.j
 import type {CoverageSnapshot, ProcessorProgress, RunEvent, RunSnapshot} from '../../src/runner/types.js';
 import type {RequestPayload, RequestReply, RequestType} from '../../src/session/requests.js';
 import type {PlanPreview, Session, SessionState, StartReply} from '../../src/session/types.js';
+import type {RunListing} from '../../src/undo/runs-view.js';
 import {usdFor, type PlanCost} from '../../src/warehouse/cost-format.js';
 
 /** What a request asked, flat: `{method: 'rollback', range, tables, rerun}`; and the console leaving. */
@@ -23,6 +24,8 @@ export class FakeSession implements Session {
   previewResult: PlanPreview | Error | Promise<PlanPreview> = planPreviewOf({batches: 62, dates: 310, workers: 10});
   /** What a start answers: started, or refused (with the new plan when the warehouse changed). */
   startResult: StartReply = {started: true, runId: 'run-1'};
+  /** What the runs view lists (newest first). */
+  runsResult: RunListing[] = [];
 
   constructor(initial: Partial<SessionState> = {}) {
     this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
@@ -58,6 +61,7 @@ export class FakeSession implements Session {
   async call<K extends RequestType>(type: K, payload: RequestPayload<K>): Promise<RequestReply<K>> {
     this.calls.push({method: type, ...payload} as Call);
     if (type === 'start') return this.startResult as RequestReply<K>;
+    if (type === 'runs') return this.runsResult as RequestReply<K>;
     if (type !== 'preview') return undefined as RequestReply<K>;
     if (this.previewResult instanceof Error) throw this.previewResult;
     return (await this.previewResult) as RequestReply<K>;
@@ -156,6 +160,7 @@ export function runOf(patch: Partial<RunSnapshot> = {}, processors: readonly Pro
     startedAt: '2022-03-01T10:00:00Z',
     finishedAt: null,
     processors,
+    changes: null,
     totals: {
       datesTotal: processors.reduce((n, p) => n + p.datesTotal, 0),
       datesDone: processors.reduce((n, p) => n + p.datesDone, 0),

@@ -1,0 +1,91 @@
+// The statements that keep what a batch replaces, for any slice (slices.ts), in both dialects:
+// every value a parameter (the write's start_date, end_date and run_id, the slice's filters,
+// table_name, kept_at), every identifier from the catalog. They run as companions of the write:
+// before the replace, in its transaction on DuckDB, as jobs before the MERGE on BigQuery.
+//
+// Each may run more than once for one run and range (a retried batch, a resumed run, a job after
+// a crash on BigQuery) and must then change nothing: the first keep of (run, range) wins (a later
+// one finds kept rows of that run there and adds none), rows this run wrote itself are never kept
+// as replaced, and the index row of (run, table, range) is inserted once.
+import type {DerivedTable, Table} from '../catalog/types.js';
+import type {Dialect} from '../queries/dialect.js';
+import {rangePredicate} from '../queries/write.js';
+import type {KeepMode} from './policy.js';
+import {sliceParamName, type RangeSlice} from './slices.js';
+import {KEPT_BY, keptTable, REPLACED_RANGES} from './tables.js';
+
+const hasRunId = (table: Table) => table.columns.some((c) => c.name === 'run_id');
+
+/** The slice's rows of the batch range, on `alias`: game_date in range and each filter. */
+export function sliceFilter(d: Dialect, s: RangeSlice, alias: string): string {
+  const filters = Object.entries(s.where).map(([column, param]) => `${alias}.${d.ident(column)} = ${d.param(sliceParamName(column), param.type)}`);
+  return [rangePredicate(d, `${alias}.game_date`), ...filters].join(' AND ');
+}
+
+/** The run a batch or an undo reads kept rows of: `run_id` when keeping, `undo_of` when putting back. */
+export type KeptRun = 'run_id' | 'undo_of';
+
+/** The slice's kept rows of one run in the batch range, on `alias`. */
+export function keptFilter(d: Dialect, s: RangeSlice, alias: string, run: KeptRun): string {
+  return `${alias}.${d.ident(KEPT_BY)} = ${d.param(run, 'STRING')} AND ${sliceFilter(d, s, alias)}`;
+}
+
+export function columnList(d: Dialect, table: Table, alias?: string): string {
+  return table.columns.map((c) => (alias ? `${alias}.${d.ident(c.name)}` : d.ident(c.name))).join(', ');
+}
+
+/** Copies the slice's current rows of the range into its kept table, unless this run already kept that range. */
+export function keepStatement(d: Dialect, s: RangeSlice): string {
+  const kept = keptTable(s.table);
+  const own = hasRunId(s.table) ? ` AND current_rows.${d.ident('run_id')} IS DISTINCT FROM ${d.param('run_id', 'STRING')}` : '';
+  return (
+    `INSERT INTO ${d.table(kept)} (${d.ident(KEPT_BY)}, ${columnList(d, s.table)})\n` +
+    `SELECT ${d.param('run_id', 'STRING')}, ${columnList(d, s.table, 'current_rows')}\n` +
+    `FROM ${d.table(s.table)} AS current_rows\n` +
+    `WHERE ${sliceFilter(d, s, 'current_rows')}${own}\n` +
+    `  AND NOT EXISTS (SELECT 1 FROM ${d.table(kept)} AS already WHERE ${keptFilter(d, s, 'already', 'run_id')})`
+  );
+}
+
+const indexKey = (d: Dialect, alias: string, run: KeptRun = 'run_id') =>
+  `${alias}.run_id = ${d.param(run, 'STRING')} AND ${alias}.table_name = ${d.param('table_name', 'STRING')} ` +
+  `AND ${alias}.start_date = ${d.param('start_date', 'DATE')} AND ${alias}.end_date = ${d.param('end_date', 'DATE')}`;
+
+/**
+ * The batch's row of the index, once per (run, table, range). Copy mode counts the rows it kept and
+ * stamps the transaction's clock; time travel counts the rows it replaces and takes `kept_at` (read
+ * before the write by keptAtStatement: the table's rows of the range as of then are the ones replaced).
+ */
+export function recordStatement(d: Dialect, table: DerivedTable, mode: KeepMode): string {
+  const index = d.table(REPLACED_RANGES);
+  const keptAt = mode === 'time-travel' ? d.param('kept_at', 'TIMESTAMP') : d.currentTimestamp();
+  const keptRows =
+    mode === 'time-travel'
+      ? `(SELECT COUNT(*) FROM ${d.table(table)} AS current_rows WHERE ${rangePredicate(d, 'current_rows.game_date')} ` +
+        `AND current_rows.${d.ident('run_id')} IS DISTINCT FROM ${d.param('run_id', 'STRING')})`
+      : `(SELECT COUNT(*) FROM ${d.table(keptTable(table))} AS kept_rows WHERE ${keptFilter(d, {table, where: {}}, 'kept_rows', 'run_id')})`;
+  const columns = REPLACED_RANGES.columns.map((c) => d.ident(c.name)).join(', ');
+  return (
+    `INSERT INTO ${index} (${columns})\n` +
+    `SELECT ${d.param('run_id', 'STRING')}, ${d.param('table_name', 'STRING')}, ${d.param('start_date', 'DATE')}, ${d.param('end_date', 'DATE')}, ` +
+    `${keptAt}, ${keptRows}, NULL, NULL, NULL\n` +
+    `FROM (SELECT 1 AS one) AS seed\n` +
+    `WHERE NOT EXISTS (SELECT 1 FROM ${index} AS recorded WHERE ${indexKey(d, 'recorded')})`
+  );
+}
+
+/**
+ * Time travel, before the write: when this run already recorded the range (a retry after its MERGE
+ * committed), its rows are read as of that first time; else as of now, before anything changes.
+ */
+export function keptAtStatement(d: Dialect): string {
+  return (
+    `SELECT COALESCE((SELECT MIN(recorded.kept_at) FROM ${d.table(REPLACED_RANGES)} AS recorded WHERE ${indexKey(d, 'recorded')}), ` +
+    `${d.currentTimestamp()}) AS kept_at`
+  );
+}
+
+/** The index's key of one batch range of `undo_of` (an undo marks it), or of `run_id`. */
+export function indexKeyOf(d: Dialect, alias: string, run: KeptRun): string {
+  return indexKey(d, alias, run);
+}
