@@ -10,7 +10,7 @@ import {processorFor} from '../queries/processors/index.js';
 import {dateParam, NO_STATISTICS, rangeParams, type JobStatistics, type Warehouse} from '../warehouse/types.js';
 import type {ClassifiedError} from '../warehouse/errors.js';
 import type {TableChanges} from '../undo/changes.js';
-import type {BatchKeeper} from '../undo/keeper.js';
+import type {BatchKeeper, WriteCompanions} from '../undo/keeper.js';
 import {runExternal, type ExternalRun} from './external.js';
 
 export interface BatchWork {
@@ -54,9 +54,13 @@ async function executeSql(work: BatchWork, {warehouse, signal, keeper}: BatchCon
   // One id per submission: the adapter's own resubmissions of it (a lost reply) reuse the job,
   // while a retry, a requeue after pause or a resumed run is a new job, never an old one's result.
   const job = {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`};
-  const keeping = (await keeper?.forBatch(table, warehouse, params, {signal, job})) ?? null;
-  const result = await warehouse.replaceRange(table, select, params, {signal, job, ...(keeping ? {before: keeping.before, after: keeping.after} : {})});
-  return {rows: result.rowsWritten, statistics: result.statistics, changes: keeping?.changes(result.companions, result.rowsWritten) ?? null};
+  const write = (companions: WriteCompanions = {before: [], after: []}) => warehouse.replaceRange(table, select, params, {signal, job, ...companions});
+  if (!keeper?.active) {
+    const result = await write();
+    return {rows: result.rowsWritten, statistics: result.statistics, changes: null};
+  }
+  const {result, changes} = await keeper.write(table, warehouse, params, {signal, job}, write);
+  return {rows: result.rowsWritten, statistics: result.statistics, changes};
 }
 
 async function executeExternal(work: BatchWork, context: BatchContext, command: readonly string[]): Promise<{rows: number; changes: TableChanges | null}> {

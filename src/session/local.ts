@@ -24,6 +24,7 @@ import {
 } from '../runner/index.js';
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
 import {acquireLock} from '../state/lock.js';
+import {BatchKeeper} from '../undo/keeper.js';
 import {undoPolicy} from '../undo/policy.js';
 import {readRuns} from '../undo/runs-view.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
@@ -185,7 +186,8 @@ export class LocalSession extends SessionStore implements Session {
 
   private async previewPlan(plan: Plan, replaces?: string): Promise<PlanPreview> {
     const interrupted = this.run ? null : findInterruptedRun(this.options.stateDir, this.key);
-    const estimate = await estimatePlanCost(this.options.warehouse, plan);
+    const keeper = new BatchKeeper(undoPolicy(this.options.config, this.options.warehouse.engine));
+    const estimate = await estimatePlanCost(this.options.warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, this.options.warehouse)});
     return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, ...(replaces ? {replaces} : {})});
   }
 

@@ -12,9 +12,16 @@ import type {Dialect} from '../queries/dialect.js';
 import {rangePredicate} from '../queries/write.js';
 import type {KeepMode} from './policy.js';
 import {sliceParamName, type RangeSlice} from './slices.js';
-import {KEPT_BY, keptTable, REPLACED_RANGES} from './tables.js';
+import {KEPT_BY, KEPT_DATES, keptTable, REPLACED_RANGES} from './tables.js';
 
 const hasRunId = (table: Table) => table.columns.some((c) => c.name === 'run_id');
+const LINEAGE = ['processed_at', 'run_id'];
+
+/** A slice whose identical dates are kept as a note of their lineage (its table has both lineage columns). */
+export const compactable = (table: Table): boolean => LINEAGE.every((name) => table.columns.some((c) => c.name === name));
+
+/** Every column but lineage: what "identical" compares. */
+const valueColumns = (d: Dialect, table: Table, alias: string) => table.columns.filter((c) => !LINEAGE.includes(c.name)).map((c) => `${alias}.${d.ident(c.name)}`);
 
 /** The slice's rows of the batch range, on `alias`: game_date in range and each filter. */
 export function sliceFilter(d: Dialect, s: RangeSlice, alias: string): string {
@@ -47,23 +54,22 @@ export function keepStatement(d: Dialect, s: RangeSlice): string {
   );
 }
 
-const indexKey = (d: Dialect, alias: string, run: KeptRun = 'run_id') =>
+export const indexKey = (d: Dialect, alias: string, run: KeptRun = 'run_id') =>
   `${alias}.run_id = ${d.param(run, 'STRING')} AND ${alias}.table_name = ${d.param('table_name', 'STRING')} ` +
   `AND ${alias}.start_date = ${d.param('start_date', 'DATE')} AND ${alias}.end_date = ${d.param('end_date', 'DATE')}`;
 
 /**
- * The batch's row of the index, once per (run, table, range). Copy mode counts the rows it kept and
- * stamps the transaction's clock; time travel counts the rows it replaces and takes `kept_at` (read
- * before the write by keptAtStatement: the table's rows of the range as of then are the ones replaced).
+ * The batch's row of the index, once per (run, table, range): the rows it replaces (those of the
+ * range this run did not write itself), counted before the replace, and when they were current:
+ * the transaction's clock, or on time travel `kept_at` (read before the write by keptAtStatement:
+ * the table's rows of the range as of then are the ones replaced).
  */
 export function recordStatement(d: Dialect, table: DerivedTable, mode: KeepMode): string {
   const index = d.table(REPLACED_RANGES);
   const keptAt = mode === 'time-travel' ? d.param('kept_at', 'TIMESTAMP') : d.currentTimestamp();
   const keptRows =
-    mode === 'time-travel'
-      ? `(SELECT COUNT(*) FROM ${d.table(table)} AS current_rows WHERE ${rangePredicate(d, 'current_rows.game_date')} ` +
-        `AND current_rows.${d.ident('run_id')} IS DISTINCT FROM ${d.param('run_id', 'STRING')})`
-      : `(SELECT COUNT(*) FROM ${d.table(keptTable(table))} AS kept_rows WHERE ${keptFilter(d, {table, where: {}}, 'kept_rows', 'run_id')})`;
+    `(SELECT COUNT(*) FROM ${d.table(table)} AS current_rows WHERE ${rangePredicate(d, 'current_rows.game_date')} ` +
+    `AND current_rows.${d.ident('run_id')} IS DISTINCT FROM ${d.param('run_id', 'STRING')})`;
   const columns = REPLACED_RANGES.columns.map((c) => d.ident(c.name)).join(', ');
   return (
     `INSERT INTO ${index} (${columns})\n` +
@@ -82,6 +88,51 @@ export function keptAtStatement(d: Dialect): string {
   return (
     `SELECT COALESCE((SELECT MIN(recorded.kept_at) FROM ${d.table(REPLACED_RANGES)} AS recorded WHERE ${indexKey(d, 'recorded')}), ` +
     `${d.currentTimestamp()}) AS kept_at`
+  );
+}
+
+/** The notes of a run's identical dates of the slice's table in the range, on `alias`. */
+export function notesFilter(d: Dialect, s: RangeSlice, alias: string, run: KeptRun): string {
+  return (
+    `${alias}.${d.ident(KEPT_BY)} = ${d.param(run, 'STRING')} AND ${alias}.table_name = ${d.literal(s.table.name)} ` +
+    `AND ${rangePredicate(d, `${alias}.game_date`)}`
+  );
+}
+
+export const fingerprintOf = (d: Dialect, table: Table, alias: string) => `CAST(${d.rowsFingerprint(valueColumns(d, table, alias))} AS ${d.columnType('STRING')})`;
+
+/** A date's rows of one lineage (as a batch writes them): a note can restamp them exactly. */
+export const oneLineage = (alias: string) =>
+  `COUNT(${alias}.run_id) = COUNT(*) AND COUNT(${alias}.processed_at) = COUNT(*) AND MIN(${alias}.run_id) = MAX(${alias}.run_id) AND MIN(${alias}.processed_at) = MAX(${alias}.processed_at)`;
+
+export const noteColumns = (d: Dialect) => KEPT_DATES.columns.map((c) => d.ident(c.name)).join(', ');
+export const notYetNoted = (d: Dialect, s: RangeSlice, date: string) =>
+  `NOT EXISTS (SELECT 1 FROM ${d.table(KEPT_DATES)} AS noted WHERE ${notesFilter(d, s, 'noted', 'run_id')} AND noted.game_date = ${date})`;
+
+/**
+ * Copy mode, after the replace: a note for each date whose kept rows the batch rewrote identically
+ * (same rows, same values, bit for bit; replaced rows of one lineage), once per run and date.
+ */
+export function noteIdenticalStatement(d: Dialect, s: RangeSlice): string {
+  const kept = keptTable(s.table);
+  return (
+    `INSERT INTO ${d.table(KEPT_DATES)} (${noteColumns(d)})\n` +
+    `SELECT ${d.param('run_id', 'STRING')}, ${d.literal(s.table.name)}, kept_side.game_date, kept_side.run_id, kept_side.processed_at, kept_side.row_count, kept_side.fingerprint\n` +
+    `FROM (SELECT k.game_date, MIN(k.run_id) AS run_id, MIN(k.processed_at) AS processed_at, COUNT(*) AS row_count, ${fingerprintOf(d, s.table, 'k')} AS fingerprint\n` +
+    `      FROM ${d.table(kept)} AS k WHERE ${keptFilter(d, s, 'k', 'run_id')} GROUP BY k.game_date HAVING ${oneLineage('k')}) AS kept_side\n` +
+    `JOIN (SELECT t.game_date, COUNT(*) AS row_count, ${fingerprintOf(d, s.table, 't')} AS fingerprint\n` +
+    `      FROM ${d.table(s.table)} AS t WHERE ${sliceFilter(d, s, 't')} GROUP BY t.game_date) AS current_side\n` +
+    `  ON current_side.game_date = kept_side.game_date\n` +
+    `WHERE kept_side.row_count = current_side.row_count AND kept_side.fingerprint = current_side.fingerprint\n` +
+    `  AND ${notYetNoted(d, s, 'kept_side.game_date')}`
+  );
+}
+
+/** After the notes: the kept rows of noted dates are dropped (on DuckDB before they were ever committed). */
+export function compactStatement(d: Dialect, s: RangeSlice): string {
+  return (
+    `DELETE FROM ${d.table(keptTable(s.table))} AS k WHERE ${keptFilter(d, s, 'k', 'run_id')}\n` +
+    `  AND k.game_date IN (SELECT noted.game_date FROM ${d.table(KEPT_DATES)} AS noted WHERE ${notesFilter(d, s, 'noted', 'run_id')})`
   );
 }
 

@@ -4,7 +4,7 @@
 import type {Warehouse} from '../warehouse/types.js';
 import type {UndoPolicy} from './policy.js';
 import {liveRuns, readReplacedRanges} from './ranges.js';
-import {keptSources, keptTable} from './tables.js';
+import {KEPT_DATES, keptSources, keptTable} from './tables.js';
 
 export interface KeptSize {
   /** Runs that can still be undone (their kept rows are there). */
@@ -21,7 +21,8 @@ export async function keptSize(warehouse: Warehouse, policy: UndoPolicy, project
   const base = {runs: live.length, mode: policy.mode};
   if (policy.mode === 'time-travel') return {...base, rows: live.reduce((sum, r) => sum + r.keptRows, 0), bytes: null};
   const d = warehouse.dialect;
-  const tables = keptSources().map(keptTable);
+  // The kept rows, and the notes of the dates rewritten identically (one row each).
+  const tables = [...keptSources().map(keptTable), KEPT_DATES];
   if (warehouse.engine === 'bigquery' && project) {
     const names = tables.map((t) => d.literal(t.name)).join(', ');
     const [row] = await warehouse.query(

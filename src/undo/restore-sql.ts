@@ -5,10 +5,10 @@
 // (slices.ts) and the bookkeeping travel with it as companion statements.
 import type {Table} from '../catalog/types.js';
 import type {Dialect} from '../queries/dialect.js';
-import {columnList, indexKeyOf, keptFilter, sliceFilter} from './keep-sql.js';
+import {columnList, indexKeyOf, keptFilter, notesFilter, sliceFilter} from './keep-sql.js';
 import type {KeepMode} from './policy.js';
 import type {RangeSlice} from './slices.js';
-import {KEPT_BY, keptTable, REPLACED_RANGES} from './tables.js';
+import {KEPT_BY, KEPT_DATES, keptTable, REPLACED_RANGES} from './tables.js';
 
 /**
  * The slice's rows as they were before `undo_of` replaced them: its kept rows (copy), or the table
@@ -19,6 +19,29 @@ export function restoredRows(d: Dialect, s: RangeSlice, mode: KeepMode): string 
     return `SELECT ${columnList(d, s.table, 'earlier')}\nFROM ${d.table(s.table)} AS earlier FOR SYSTEM_TIME AS OF ${d.param('kept_at', 'TIMESTAMP')}\nWHERE ${sliceFilter(d, s, 'earlier')}`;
   }
   return `SELECT ${columnList(d, s.table, 'kept')}\nFROM ${d.table(keptTable(s.table))} AS kept\nWHERE ${keptFilter(d, s, 'kept', 'undo_of')}`;
+}
+
+/**
+ * Before a copy-mode step: each noted date of `undo_of` (rewritten identically) gets its kept rows
+ * back, as the current rows restamped with the lineage the note kept; the step then restores kept
+ * rows alone. A date whose kept rows are already there (an expansion a crash left) is skipped.
+ */
+export function expandNotesStatement(d: Dialect, s: RangeSlice): string {
+  const kept = keptTable(s.table);
+  const values = s.table.columns.map((c) => (c.name === 'run_id' || c.name === 'processed_at' ? `noted.${d.ident(c.name)}` : `current_rows.${d.ident(c.name)}`));
+  return (
+    `INSERT INTO ${d.table(kept)} (${d.ident(KEPT_BY)}, ${columnList(d, s.table)})\n` +
+    `SELECT ${d.param('undo_of', 'STRING')}, ${values.join(', ')}\n` +
+    `FROM ${d.table(s.table)} AS current_rows\n` +
+    `JOIN ${d.table(KEPT_DATES)} AS noted ON noted.game_date = current_rows.game_date AND ${notesFilter(d, s, 'noted', 'undo_of')}\n` +
+    `WHERE ${sliceFilter(d, s, 'current_rows')}\n` +
+    `  AND NOT EXISTS (SELECT 1 FROM ${d.table(kept)} AS already WHERE ${keptFilter(d, s, 'already', 'undo_of')} AND already.game_date = noted.game_date)`
+  );
+}
+
+/** The notes of a range once its rows are back. */
+export function dropNotesStatement(d: Dialect, s: RangeSlice): string {
+  return `DELETE FROM ${d.table(KEPT_DATES)} AS noted WHERE ${notesFilter(d, s, 'noted', 'undo_of')}`;
 }
 
 /**
@@ -51,6 +74,14 @@ export function dropRestoredStatement(d: Dialect, s: RangeSlice): string {
 export function dropPrunedStatement(d: Dialect, source: Table): string {
   return (
     `DELETE FROM ${d.table(keptTable(source))} AS kept WHERE kept.${d.ident(KEPT_BY)} IN ` +
+    `(SELECT recorded.run_id FROM ${d.table(REPLACED_RANGES)} AS recorded WHERE recorded.pruned_at IS NOT NULL)`
+  );
+}
+
+/** Retention: the notes of every pruned run. */
+export function dropPrunedNotesStatement(d: Dialect): string {
+  return (
+    `DELETE FROM ${d.table(KEPT_DATES)} AS noted WHERE noted.${d.ident(KEPT_BY)} IN ` +
     `(SELECT recorded.run_id FROM ${d.table(REPLACED_RANGES)} AS recorded WHERE recorded.pruned_at IS NOT NULL)`
   );
 }

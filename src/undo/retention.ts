@@ -8,7 +8,7 @@ import type {Warehouse} from '../warehouse/types.js';
 import {stringParam} from '../warehouse/types.js';
 import type {UndoPolicy} from './policy.js';
 import {keptRuns, liveRuns, readReplacedRanges} from './ranges.js';
-import {dropPrunedStatement, markPrunedStatement} from './restore-sql.js';
+import {dropPrunedNotesStatement, dropPrunedStatement, markPrunedStatement} from './restore-sql.js';
 import {keptSources} from './tables.js';
 
 export interface Pruned {
@@ -30,6 +30,9 @@ export async function pruneKeptRows(warehouse: Warehouse, policy: UndoPolicy): P
   if (runs.length === 0) return {runs};
   const d = warehouse.dialect;
   for (const runId of runs) await warehouse.query(markPrunedStatement(d), {run_id: stringParam(runId)});
-  if (policy.mode === 'copy') for (const source of keptSources()) await warehouse.query(dropPrunedStatement(d, source));
+  if (policy.mode === 'copy') {
+    for (const source of keptSources()) await warehouse.query(dropPrunedStatement(d, source));
+    await warehouse.query(dropPrunedNotesStatement(d));
+  }
   return {runs};
 }

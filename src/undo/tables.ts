@@ -5,6 +5,9 @@
 //   says less than what was replaced; undo, `runs` and retention read it.
 // - kept_<table>, one per table whose rows are kept (copy mode: DuckDB, BigQuery `keep: "copy"`):
 //   the table's own columns, lineage included, plus the run that replaced them.
+// - kept_dates: a date the batch rewrote bit for bit identical (every column but lineage) keeps no
+//   rows in kept_<table>, only a note of the lineage its rows had: putting it back is restamping
+//   the current rows with it. A force rebuild that changed nothing keeps one note per date.
 // Names and columns come from the catalog, never from data: a kept table is named after its table.
 import {DERIVED_TABLES} from '../catalog/tables.js';
 import type {Column, DerivedTable, SourceTable, Table} from '../catalog/types.js';
@@ -33,6 +36,23 @@ export const REPLACED_RANGES: SourceTable = {
   ],
 };
 
+export const KEPT_DATES: SourceTable = {
+  kind: 'source',
+  name: 'kept_dates',
+  dataset: 'nba_backfill',
+  doc: 'per run, table and game date rewritten identically: the lineage its replaced rows had (their values are the current ones)',
+  key: ['undo_run_id', 'table_name', 'game_date'],
+  columns: [
+    {name: 'undo_run_id', type: 'STRING', doc: 'the run whose batch rewrote the date'},
+    {name: 'table_name', type: 'STRING', doc: 'the kept table (catalog name)'},
+    {name: 'game_date', type: 'DATE'},
+    {name: 'run_id', type: 'STRING', doc: 'the replaced rows\' run_id'},
+    {name: 'processed_at', type: 'TIMESTAMP', doc: 'the replaced rows\' processed_at'},
+    {name: 'row_count', type: 'INT64'},
+    {name: 'fingerprint', type: 'STRING', doc: 'the replaced rows\' values, fingerprinted (dialect rowsFingerprint)'},
+  ],
+};
+
 const keptColumn: Column = {name: KEPT_BY, type: 'STRING', doc: 'the run whose batch replaced this row'};
 
 /** The kept-rows table of `table`: its columns as they are, and the run that replaced them. */
@@ -56,5 +76,5 @@ export function keptSources(tables: readonly DerivedTable[] = DERIVED_TABLES): T
 
 /** What undo needs in the warehouse: the index, and the kept tables unless BigQuery's time travel keeps the rows. */
 export function undoTables(policy: Pick<UndoPolicy, 'mode'>): Table[] {
-  return [REPLACED_RANGES, ...(policy.mode === 'copy' ? keptSources().map(keptTable) : [])];
+  return [REPLACED_RANGES, ...(policy.mode === 'copy' ? [KEPT_DATES, ...keptSources().map(keptTable)] : [])];
 }

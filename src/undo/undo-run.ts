@@ -15,7 +15,8 @@ import {describeError} from '../warehouse/errors.js';
 import {rangeParams, stringParam, timestampParam, type Companion, type Params, type Warehouse} from '../warehouse/types.js';
 import type {UndoPolicy} from './policy.js';
 import type {ReplacedRange} from './ranges.js';
-import {dropRestoredStatement, markUndoneStatement, restoredRows, restoreSliceStatements} from './restore-sql.js';
+import {compactable} from './keep-sql.js';
+import {dropNotesStatement, dropRestoredStatement, expandNotesStatement, markUndoneStatement, restoredRows, restoreSliceStatements} from './restore-sql.js';
 import {pruneKeptRows} from './retention.js';
 import {dataSlice, sliceParams, slicesFor} from './slices.js';
 import type {UndoPlan} from './undo-plan.js';
@@ -52,14 +53,25 @@ function newUndoId(): string {
   return `undo-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** The statements that travel with a step's replace: the table's other slices, the index's note, the kept rows' drop. */
+/** Before a step's replace (copy mode): the noted dates' kept rows, back from their notes. */
+function expansions(warehouse: Warehouse, table: DerivedTable, policy: UndoPolicy): Companion[] {
+  if (policy.mode !== 'copy') return [];
+  return slicesFor(table).filter((s) => compactable(s.table)).map((s, i): Companion => ({name: `undo_expand_${i}`, sql: expandNotesStatement(warehouse.dialect, s), params: sliceParams(s)}));
+}
+
+/** After a step's replace: the table's other slices back, the index's note, the kept rows and notes dropped. */
 function stepCompanions(warehouse: Warehouse, table: DerivedTable, policy: UndoPolicy): Companion[] {
   const d = warehouse.dialect;
   const [, ...others] = slicesFor(table);
   const restored = others.flatMap((s) => restoreSliceStatements(d, s, policy.mode).map((sql, i): Companion => ({name: `undo_restore_${s.table.name}_${i}`, sql, params: sliceParams(s)})));
-  const drops = policy.mode === 'copy' ? slicesFor(table).map((s, i): Companion => ({name: `undo_drop_${i}`, sql: dropRestoredStatement(d, s), params: sliceParams(s)})) : [];
-  // The note before the drop: a crash between two BigQuery jobs leaves kept rows of a range marked
-  // back (retention drops them), never a range not marked back whose kept rows are gone.
+  const drops = policy.mode === 'copy'
+    ? slicesFor(table).flatMap((s, i): Companion[] => [
+        {name: `undo_drop_${i}`, sql: dropRestoredStatement(d, s), params: sliceParams(s)},
+        ...(compactable(s.table) ? [{name: `undo_drop_notes_${i}`, sql: dropNotesStatement(d, s), params: sliceParams(s)}] : []),
+      ])
+    : [];
+  // The index's note before the drops: a crash between two BigQuery jobs leaves kept rows of a range
+  // marked back (retention drops them), never a range not marked back whose kept rows are gone.
   return [...restored, {name: 'undo_mark', sql: markUndoneStatement(d)}, ...drops];
 }
 
@@ -74,6 +86,7 @@ async function putBack(options: UndoOptions, step: ReplacedRange, undoRunId: str
   };
   const result = await warehouse.replaceRange(table, restoredRows(warehouse.dialect, dataSlice(table), policy.mode), params, {
     lineage: 'keep',
+    before: expansions(warehouse, table, policy),
     after: stepCompanions(warehouse, table, policy),
     job: {runId: undoRunId, processor: step.table, step: `${step.start}_${step.end}_undo`},
   });

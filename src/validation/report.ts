@@ -6,6 +6,7 @@ import {monthOf, type DateRange} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
 import {rangePredicate} from '../queries/write.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
+import {changesSection, lastChanges, type LastChanges} from '../undo/report-section.js';
 import {loadLastValidation, type LastValidation} from './lastValidation.js';
 import {failureLines, headline, rawSourcesLines, shortName, validationMatrix} from './summary.js';
 
@@ -39,6 +40,8 @@ export interface CompletionReport {
   readonly totals: readonly TableTotal[];
   readonly featureStore: FeatureStoreStats;
   readonly lastValidation: LastValidation;
+  /** What the last run that wrote changed (src/undo), null before any. */
+  readonly lastChanges: LastChanges | null;
 }
 
 async function featureStoreStats(warehouse: Warehouse, range: DateRange): Promise<FeatureStoreStats> {
@@ -90,6 +93,7 @@ export async function buildCompletionReport(
     })),
     featureStore: await featureStoreStats(warehouse, range),
     lastValidation: loadLastValidation(options.stateDir, warehouse.description),
+    lastChanges: lastChanges(options.stateDir, warehouse.description),
   };
 }
 
@@ -146,6 +150,7 @@ export function formatCompletionReport(report: CompletionReport): string {
     ...grid(['column', 'nulls', 'rate'], fs.nullRates.map((r) => [r.column, String(r.nulls), percent(r.nulls, fs.rows)])).map((l) => `    ${l}`),
   );
 
+  lines.push(...changesSection(report.lastChanges, grid));
   lines.push('', 'LAST VALIDATION');
   const last = report.lastValidation;
   if (last.state === 'none') lines.push('  none yet: run `backfill validate`');

@@ -11,6 +11,8 @@ import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
 import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
+import {BatchKeeper} from '../../undo/keeper.js';
+import {undoPolicy} from '../../undo/policy.js';
 import {findInterruptedRun, formatPlan, isRunActive, pausedProcessors, planRun, sameRequest, type LocalRun} from '../../runner/index.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
@@ -237,7 +239,8 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     const plan = await planRun({warehouse, config: context.config, boundary: context.boundary, request});
     for (const line of formatPlan(plan)) context.out(line);
     // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
-    const cost = await estimatePlanCost(warehouse, plan);
+    const keeper = new BatchKeeper(undoPolicy(context.config, warehouse.engine));
+    const cost = await estimatePlanCost(warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, warehouse)});
     if (cost) for (const line of formatPlanCost(cost)) context.out(line);
     return 0;
   } finally {
