@@ -5,6 +5,7 @@
 import {shortName} from '../catalog/index.js';
 import type {DateRange} from '../dates.js';
 import type {RunRecord} from '../state/schema.js';
+import {lockHolder} from '../state/lock.js';
 import {StateStore} from '../state/store.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {changesJson, reportOf, type ChangeReport} from './changes.js';
@@ -36,7 +37,7 @@ export interface RunListing {
   readonly why: string | null;
 }
 
-function listing(record: RunRecord | undefined, runId: string, entries: readonly ReplacedRange[], history: readonly RunRecord[], policy: UndoPolicy): RunListing {
+function listing(record: RunRecord | undefined, runId: string, entries: readonly ReplacedRange[], history: readonly RunRecord[], policy: UndoPolicy, liveRunId: string | null): RunListing {
   const own = entries.filter((e) => e.runId === runId);
   const kept = keptRuns(own)[0];
   const done = record?.batches.filter((b) => b.status === 'done') ?? [];
@@ -47,7 +48,8 @@ function listing(record: RunRecord | undefined, runId: string, entries: readonly
     undoOf: record?.undoOf ?? null,
     started: record?.startedAt ?? kept?.firstKeptAt ?? '',
     finished: record?.finishedAt ?? null,
-    outcome: record?.state ?? 'unknown',
+    // A record still "running" that no live process holds was cut short (a kill, a crash).
+    outcome: record?.state === 'running' && record.runId !== liveRunId ? 'interrupted' : (record?.state ?? 'unknown'),
     range: record?.range ?? null,
     processors: record?.processors ?? kept?.tables ?? [],
     force: record?.request?.force === true,
@@ -61,18 +63,18 @@ function listing(record: RunRecord | undefined, runId: string, entries: readonly
   };
 }
 
-/** Every run of the history and of the index, newest first. */
-export function listRuns(history: readonly RunRecord[], entries: readonly ReplacedRange[], policy: UndoPolicy): RunListing[] {
+/** Every run of the history and of the index, newest first (`liveRunId`: the run a live process holds the warehouse for). */
+export function listRuns(history: readonly RunRecord[], entries: readonly ReplacedRange[], policy: UndoPolicy, liveRunId: string | null = null): RunListing[] {
   const ids = [...new Set([...history.map((r) => r.runId), ...entries.map((e) => e.runId)])];
   return ids
-    .map((id) => listing(history.find((r) => r.runId === id), id, entries, history, policy))
+    .map((id) => listing(history.find((r) => r.runId === id), id, entries, history, policy, liveRunId))
     .sort((a, b) => b.started.localeCompare(a.started));
 }
 
 /** The listing, reading the warehouse's index and the state store. */
 export async function readRuns(warehouse: Warehouse, stateDir: string, policy: UndoPolicy): Promise<RunListing[]> {
   const history = new StateStore(stateDir).history(warehouse.description);
-  return listRuns(history, await readReplacedRanges(warehouse), policy);
+  return listRuns(history, await readReplacedRanges(warehouse), policy, lockHolder(stateDir, warehouse.description)?.runId ?? null);
 }
 
 /** The JSON of `runs --json`: `{"runs": [...]}` with `changes` as the summary event writes it. */
