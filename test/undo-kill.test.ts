@@ -90,6 +90,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
+function statesOf(now: Map<string, string>): string[] {
+  return steps.map((s) => {
+    const {back: restored, left} = expected.get(stepKey(s))!;
+    return now.get(stepKey(s)) === restored ? 'back' : now.get(stepKey(s)) === left ? 'left' : 'HALF';
+  });
+}
+
 describe('kill -9 during an undo', () => {
   it.each([
     ['before-commit:1', 0],
@@ -103,15 +110,12 @@ describe('kill -9 during an undo', () => {
     const stateDir = join(dir, `state-${name}`);
     copyFileSync(forced, file);
     cpSync(forcedState, stateDir, {recursive: true});
-    const args = ['undo', runId, '--yes', '--warehouse', file, '--state-dir', stateDir];
+    // One range at a time: the injected point then names the step it kills (see the last test for several at once).
+    const args = ['undo', runId, '--yes', '--workers', '1', '--warehouse', file, '--state-dir', stateDir];
     const killed = await execa('node', ['--import', KILL_AT, BIN, ...args], {reject: false, env: {BACKFILL_TEST_KILL_AT: point}});
     expect(killed.signal).toBe('SIGKILL');
 
-    const now = await checksumsOfSteps(file);
-    const states = steps.map((s) => {
-      const {back: restored, left} = expected.get(stepKey(s))!;
-      return now.get(stepKey(s)) === restored ? 'back' : now.get(stepKey(s)) === left ? 'left' : 'HALF';
-    });
+    const states = statesOf(await checksumsOfSteps(file));
     expect(states).not.toContain('HALF');
     expect(states.filter((s) => s === 'back')).toHaveLength(back);
     const listed = await execa('node', [BIN, 'runs', '--json', '--warehouse', file, '--state-dir', stateDir], {reject: false});
@@ -127,6 +131,27 @@ describe('kill -9 during an undo', () => {
       expect(n).toBe(0);
     } finally {
       await w.close();
+    }
+  });
+
+  it('several ranges at once (the default), killed at each of the first commits: still whole or untouched', {timeout: 240_000}, async () => {
+    for (const point of ['after-commit:1', 'before-commit:2', 'after-commit:3']) {
+      const name = `parallel-${point.replace(':', '-')}`;
+      const file = join(dir, `${name}.duckdb`);
+      const stateDir = join(dir, `state-${name}`);
+      copyFileSync(forced, file);
+      cpSync(forcedState, stateDir, {recursive: true});
+      const args = ['undo', runId, '--yes', '--warehouse', file, '--state-dir', stateDir];
+      const killed = await execa('node', ['--import', KILL_AT, BIN, ...args], {reject: false, env: {BACKFILL_TEST_KILL_AT: point}});
+      expect(killed.signal, `${point}: exit ${killed.exitCode} ${killed.stderr}`).toBe('SIGKILL');
+      expect(statesOf(await checksumsOfSteps(file))).not.toContain('HALF');
+      expect((await execa('node', [BIN, ...args], {reject: false})).exitCode).toBe(0);
+      const w = await openDuckDb(file, {readOnly: true});
+      try {
+        expect(await exactChecksums(w, DERIVED_TABLES)).toEqual(original);
+      } finally {
+        await w.close();
+      }
     }
   });
 });

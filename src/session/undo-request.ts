@@ -38,6 +38,7 @@ export async function undoInSession(c: UndoSessionContext, runId: string, tables
   try {
     const outcome = await executeUndo({
       warehouse, stateDir, policy, plan,
+      ...(c.config.workers ? {workers: c.config.workers} : {}),
       onStep: ({step, index, total, rows}) => {
         c.log('info', `undo: ${index}/${total} ${derivedTable(step.table).short} ${step.start} → ${step.end}: ${rows} rows back`, step.table);
         c.activity(`${label}: ${index}/${total} ranges`);

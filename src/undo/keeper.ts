@@ -5,8 +5,10 @@
 //   lineage and a fingerprint of their values) and the index row; after it, a check that every
 //   noted date came out identical, then the change report. A rebuild that changes nothing keeps
 //   notes only and copies no row. When a date did change the check fails the transaction (nothing
-//   was written) and the batch is written again keeping its rows whole; the processor's later
-//   batches in this run keep whole at once (what changed once usually changes on).
+//   was written) and the batch is written again keeping its rows whole. After two batches of a
+//   processor in a row that changed (a changed formula changes every batch), its next ones keep
+//   whole at once, until one comes out identical: a one-game correction redoes one batch per
+//   processor, a changed formula two.
 // - Copy (DuckDB after a change; BigQuery `keep: "copy"`): before the replace, each slice's rows
 //   of the range copied into its kept table, and the index row; after it, a note for each date
 //   rewritten identically and the drop of its copied rows (on DuckDB before they are committed),
@@ -39,8 +41,8 @@ export interface WriteCompanions {
 type Style = 'optimistic' | 'copy' | 'time-travel';
 
 export class BatchKeeper {
-  /** Processors of this run whose replaced rows changed once: their later batches copy at once. */
-  private readonly changing = new Set<DerivedTableName>();
+  /** Per processor of this run, its batches in a row whose replaced rows changed: from two on, the next ones copy at once. */
+  private readonly changedInARow = new Map<DerivedTableName, number>();
 
   constructor(readonly policy: UndoPolicy) {}
 
@@ -56,16 +58,19 @@ export class BatchKeeper {
    */
   async write(table: DerivedTable, warehouse: Warehouse, params: Params, options: QueryOptions, write: (companions: WriteCompanions) => Promise<WriteResult>): Promise<{result: WriteResult; changes: TableChanges}> {
     const shared = await this.sharedParams(table, warehouse, params, options);
-    const style: Style = this.policy.mode === 'time-travel' ? 'time-travel' : warehouse.engine === 'duckdb' && !this.changing.has(table.name) ? 'optimistic' : 'copy';
+    const streak = this.changedInARow.get(table.name) ?? 0;
+    const style: Style = this.policy.mode === 'time-travel' ? 'time-travel' : warehouse.engine === 'duckdb' && streak < 2 ? 'optimistic' : 'copy';
     let result: WriteResult;
     try {
       result = await write(this.companions(table, warehouse, shared, style));
     } catch (error) {
       if (style !== 'optimistic' || !isChangedRows(error)) throw error;
-      this.changing.add(table.name);
       result = await write(this.companions(table, warehouse, shared, 'copy'));
     }
-    return {result, changes: batchChanges(table, result.companions[CHANGES]?.[0], result.rowsWritten)};
+    const changes = batchChanges(table, result.companions[CHANGES]?.[0], result.rowsWritten);
+    const changed = changes.replaced > 0 && changes.added + changes.removed + changes.changed > 0;
+    this.changedInARow.set(table.name, changed ? streak + 1 : 0);
+    return {result, changes};
   }
 
   private companions(table: DerivedTable, warehouse: Warehouse, shared: Params, style: Style): WriteCompanions {

@@ -35,8 +35,10 @@ export interface UndoOptions {
   readonly stateDir: string;
   readonly policy: UndoPolicy;
   readonly plan: UndoPlan;
-  /** Stops after the step in flight, which is let finish (the undo ends `interrupted`; `undo` again finishes it). */
+  /** Stops after the steps in flight, which are let finish (the undo ends `interrupted`; `undo` again finishes it). */
   readonly signal?: AbortSignal;
+  /** Steps at once (default DEFAULT_UNDO_WORKERS); each is atomic by itself, in any order. */
+  readonly workers?: number;
   readonly onStep?: (outcome: UndoStepOutcome) => void;
 }
 
@@ -47,6 +49,12 @@ export interface UndoOutcome {
   readonly rows: number;
   readonly error: string | null;
 }
+
+/**
+ * Steps at once, as many as a run's batches by default (config `workers`, 4): each step is its own
+ * transaction (or MERGE) on its own table range, so they do not wait for each other.
+ */
+export const DEFAULT_UNDO_WORKERS = 4;
 
 function newUndoId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
@@ -93,7 +101,7 @@ async function putBack(options: UndoOptions, step: ReplacedRange, undoRunId: str
   return result.rowsWritten;
 }
 
-/** Runs the plan's steps in order under the warehouse's lock; the history records it as a run. */
+/** Runs the plan's steps, dependants first, several at once, under the warehouse's lock; the history records it as a run. */
 export async function executeUndo(options: UndoOptions): Promise<UndoOutcome> {
   const {warehouse, stateDir, plan} = options;
   const key = warehouse.description;
@@ -115,12 +123,11 @@ export async function executeUndo(options: UndoOptions): Promise<UndoOutcome> {
   let stepsDone = 0;
   let rows = 0;
   let error: string | null = null;
-  try {
-    store.saveRecord(key, record);
-    // An interrupted run being undone must not resume afterwards and write its ranges again.
-    if (store.active(key)?.runId === plan.runId) store.setActive(key, null);
-    for (const [i, step] of plan.steps.entries()) {
-      if (options.signal?.aborted) break;
+  let next = 0;
+  /** One worker: takes the next step until none is left, the undo is stopped, or a step failed. */
+  const work = async () => {
+    while (next < plan.steps.length && !options.signal?.aborted && error === null) {
+      const step = plan.steps[next++];
       const started = Date.now();
       const batch = (status: BatchRecord['status'], written: number, failure?: string): BatchRecord => ({
         processor: step.table, start: step.start, end: step.end, dates: 0, rows: written, durationMs: Date.now() - started, attempts: 1, status, ...(failure ? {error: failure} : {}),
@@ -130,16 +137,23 @@ export async function executeUndo(options: UndoOptions): Promise<UndoOutcome> {
         stepsDone++;
         rows += written;
         record.batches.push(batch('done', written));
-        options.onStep?.({step, index: i + 1, total: plan.steps.length, rows: written, durationMs: Date.now() - started});
+        options.onStep?.({step, index: stepsDone, total: plan.steps.length, rows: written, durationMs: Date.now() - started});
       } catch (failure) {
-        error = `${shortName(step.table)} ${step.start}..${step.end}: ${describeError(failure)}`;
+        // The step rolled back (or, on BigQuery, its MERGE never ran or its note is still to write:
+        // `undo` again redoes it); no new step starts, the ones in flight finish.
+        error ??= `${shortName(step.table)} ${step.start}..${step.end}: ${describeError(failure)}`;
         record.batches.push(batch('failed', 0, error));
-        break;
       } finally {
         record.jobs = record.batches.length;
         store.saveRecord(key, record);
       }
     }
+  };
+  try {
+    store.saveRecord(key, record);
+    // An interrupted run being undone must not resume afterwards and write its ranges again.
+    if (store.active(key)?.runId === plan.runId) store.setActive(key, null);
+    await Promise.all(Array.from({length: Math.max(1, Math.min(options.workers ?? DEFAULT_UNDO_WORKERS, plan.steps.length))}, work));
     const state = error ? 'failed' : stepsDone === plan.steps.length ? 'completed' : 'interrupted';
     record.state = state;
     record.finishedAt = new Date().toISOString();

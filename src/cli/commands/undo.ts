@@ -1,4 +1,4 @@
-// `backfill undo RUN_ID [--tables a,b] [--yes]`: puts back exactly what a run replaced and removes
+// `backfill undo RUN_ID [--tables a,b] [--yes] [--workers N]`: puts back exactly what a run replaced and removes
 // what it added, one atomic step per table and batch range, after confirmation like rollback. The
 // question is asked of a read-only warehouse first, so bad input (an unknown run, a run that
 // replaced nothing, a table it did not touch, a later run in the way) is one line, exit 2, nothing
@@ -20,11 +20,13 @@ import type {Warehouse} from '../../warehouse/types.js';
 import type {CliContext} from '../context.js';
 import {confirmOrRefuse} from '../confirm.js';
 import type {CommandModule} from '../main.js';
-import {selectTables} from '../options.js';
+import {parsePositiveInt, selectTables} from '../options.js';
+import {MAX_WORKERS} from '../../limits.js';
 
 interface UndoOptions {
   readonly tables?: string;
   readonly yes?: boolean;
+  readonly workers?: string;
 }
 
 async function planOn(warehouse: Warehouse, context: CliContext, runId: string, tables: readonly DerivedTable[] | undefined, policy: UndoPolicy): Promise<UndoPlan> {
@@ -44,6 +46,7 @@ export function undoQuestion(plan: UndoPlan, where: string): string {
 
 export async function undo(context: CliContext, runId: string, options: UndoOptions): Promise<number> {
   const tables = options.tables !== undefined ? selectTables(options.tables, undefined, '--tables') : undefined;
+  const workers = parsePositiveInt(options.workers, '--workers', MAX_WORKERS) ?? context.config.workers;
   const policy = undoPolicy(context.config, context.warehouse.engine);
   const reader = await context.openWarehouse({readOnly: true});
   let asked: UndoPlan;
@@ -75,6 +78,7 @@ export async function undo(context: CliContext, runId: string, options: UndoOpti
       policy,
       plan,
       signal: stop.signal,
+      ...(workers !== undefined ? {workers} : {}),
       onStep: ({step, index, total, rows, durationMs}) =>
         context.out(`undo: ${index}/${total} ${shortName(step.table)} ${step.start}..${step.end}: ${rows} rows back (${formatDuration(durationMs / 1000)})`),
     });
@@ -99,6 +103,7 @@ export const undoCommand: CommandModule = {
       .argument('<run-id>', 'the run to undo (from `backfill runs`)')
       .option('--tables <list>', 'only these tables of the run, comma-separated (PGS,TDZA)')
       .option('--yes', 'do not ask (required when stdin is not a terminal)')
+      .option('--workers <n>', 'ranges put back at once (default: the configured workers, 4)')
       .action((runId: string, options: UndoOptions) => run((context) => undo(context, runId, options)));
   },
 };
