@@ -19,7 +19,7 @@ function capture(context: CliContext): {context: CliContext; lines: string[]} {
 }
 
 describe('init on DuckDB', () => {
-  // The catalog's tables and undo's bookkeeping: its index and a kept-rows table per derived table.
+  // The catalog's tables and undo's bookkeeping: its index, its notes, and a kept-rows table per derived table.
   const TABLES = initTables({processors: {}}, 'duckdb');
 
   it('--dry-run on a missing file lists everything and creates nothing; init creates every table once', async () => {
@@ -28,10 +28,10 @@ describe('init on DuckDB', () => {
     const dry = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(dry.context, {dryRun: true})).toBe(0);
     expect(existsSync(path)).toBe(false);
-    expect(TABLES).toHaveLength(ALL_TABLES.length + 11);
+    expect(TABLES).toHaveLength(ALL_TABLES.length + 12);
     expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(TABLES.length);
     expect(dry.lines).toContain('  + bookkeeping table nba_backfill.replaced_ranges');
-    expect(dry.lines.at(-1)).toMatch(/would create 5 datasets and 25 tables; nothing was changed/);
+    expect(dry.lines.at(-1)).toMatch(/would create 5 datasets and 26 tables; nothing was changed/);
 
     const real = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(real.context, {})).toBe(0);

@@ -164,7 +164,8 @@ describe('the adapter: an undo is one atomic job per table and batch range', () 
       const warehouse = new BigQueryWarehouse(fake, {project: ZETASQL_PROJECT, location: 'US'});
       const entries = [...steps('player_game_summary'), ...steps('ml_feature_store')];
       const plan = planUndo({runId: 'run-a', entries, history: [], policy});
-      await executeUndo({warehouse, stateDir: mkdtempSync(join(tmpdir(), 'bq-undo-')), policy: {...policy, runs: 3}, plan});
+      // One range at a time, so that the jobs read step by step (several at once interleave them).
+      await executeUndo({warehouse, stateDir: mkdtempSync(join(tmpdir(), 'bq-undo-')), policy: {...policy, runs: 3}, plan, workers: 1});
       const jobs = fake.requests.filter((r) => !/^SELECT recorded\.`run_id`/.test(r.query) && !/pruned_at = CURRENT/.test(r.query));
       const merges = jobs.filter((r) => r.query.startsWith('MERGE'));
       expect(merges).toHaveLength(plan.steps.length);

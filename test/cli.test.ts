@@ -143,7 +143,9 @@ describe('run', SLOW, () => {
       expect(r.start <= r.end).toBe(true);
     }
     expect(records.filter((r) => r.event === 'batch-started').length).toBe(finished.length);
-    expect(records.filter((r) => r.event === 'summary').map((r) => r.processor).sort()).toEqual(DERIVED_TABLES.map((t) => t.name).sort());
+    // One summary per processor, and the run's change report as one more (processor null): a first build replaced nothing.
+    expect(records.filter((r) => r.event === 'summary' && r.processor !== null).map((r) => r.processor).sort()).toEqual(DERIVED_TABLES.map((t) => t.name).sort());
+    expect(records.filter((r) => r.event === 'summary' && r.processor === null)).toMatchObject([{changes: {}, feature_changes: null, message: 'changes: replaced nothing (a first build of every range it wrote)'}]);
     expect(records.at(-1).event).toBe('run-finished');
     expect(records.at(-1).message).toContain('completed');
 

@@ -184,7 +184,8 @@ describe('refusals and retention', () => {
     const text = await backfill(box, [...withTwo, 'runs']);
     expect(text.stdout).toContain(`not undoable: can no longer be undone: retention dropped its replaced rows`);
     const status = await backfill(box, [...withTwo, 'status']);
-    expect(lines(status.stdout).find((l) => l.startsWith('undo:'))).toMatch(/^undo: 2 runs can be undone, \d+ replaced rows kept; the last 2 runs are kept \(config undo.runs\)$/);
+    expect(lines(status.stdout).find((l) => l.startsWith('undo:'))).toMatch(/^undo: 2 of the last 2 runs can be undone; \d+ rows kept$/);
+    expect(JSON.parse((await backfill(box, [...withTwo, 'status', '--json'])).stdout).undo).toMatchObject({runs: 2, bytes: null, keep: 'copy', retention: 2});
   });
 
   it('bad input: an unknown run, a run that replaced nothing, --tables it did not touch: one line, exit 2, nothing changed', SLOW, async () => {

@@ -50,7 +50,7 @@ export async function readReplacedRanges(warehouse: Warehouse): Promise<Replaced
 /** DuckDB's and BigQuery's words for a table that is not there (a warehouse no run kept anything in yet). */
 function isMissingTable(error: unknown): boolean {
   const message = (error as Error)?.message ?? '';
-  return /Table with name replaced_ranges does not exist|Not found: Table [^ ]*replaced_ranges|Schema with name nba_backfill does not exist/i.test(message);
+  return /Table with name "?(nba_backfill\.)?replaced_ranges"? does not exist|schema "?nba_backfill"? does not exist|Not found: (Table|Dataset) [^ ]*(replaced_ranges|nba_backfill)/i.test(message);
 }
 
 /** What one run kept, from its entries. */

@@ -73,19 +73,19 @@ export async function loadStatus(context: CliContext): Promise<StatusReading> {
   }
   const warehouse = await context.openWarehouse({readOnly: true});
   try {
-    const policy = undoPolicy(context.config, context.warehouse.engine);
-    const kept = await keptSize(warehouse, policy, context.bigquery.project, context.config.datasets?.nba_backfill);
-    return {summary: summarizeCoverage(await readCoverage(warehouse, range)), live: null, kept};
+    const summary = summarizeCoverage(await readCoverage(warehouse, range));
+    const kept = await keptSize(warehouse, undoPolicy(context.config, context.warehouse.engine), context.bigquery.project, context.config.datasets?.nba_backfill);
+    return {summary, live: null, kept};
   } finally {
     await warehouse.close();
   }
 }
 
-/** "undo: 2 runs can be undone, 23456 kept rows (12.3 MiB); the last 3 runs are kept (config undo.runs)". */
+/** "undo: 2 of the last 3 runs can be undone; 23456 rows kept (12.3 MiB)": within 80 columns. */
 export function keptLine(kept: KeptSize, retention: number): string {
-  const size = kept.bytes !== null ? ` (${formatBytes(kept.bytes)})` : kept.mode === 'time-travel' ? ' (in BigQuery time travel)' : '';
-  const runs = `${kept.runs} run${kept.runs === 1 ? '' : 's'} can be undone`;
-  return `undo: ${runs}, ${kept.rows} replaced rows kept${size}; the last ${retention} runs are kept (config undo.runs)`;
+  if (kept.runs === 0 && kept.rows === 0) return `undo: nothing kept yet (the last ${retention} runs' replaced rows are kept)`;
+  const size = kept.bytes !== null ? ` (${formatBytes(kept.bytes)})` : kept.mode === 'time-travel' ? ' in time travel' : '';
+  return `undo: ${kept.runs} of the last ${retention} runs can be undone; ${kept.rows} rows kept${size}`;
 }
 
 export function statusJson({summary, live, kept}: StatusReading, context: CliContext): object {
