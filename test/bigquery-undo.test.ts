@@ -17,7 +17,9 @@ import {executeBatch} from '../src/runner/execute.js';
 import {changesStatement} from '../src/undo/diff-sql.js';
 import {BatchKeeper} from '../src/undo/keeper.js';
 import {keptSize} from '../src/undo/kept-size.js';
+import {compactStatement, keepStatement, noteIdenticalStatement} from '../src/undo/keep-sql.js';
 import {fingerprintStatement, verifiedChangesStatement, verifyIdenticalStatement} from '../src/undo/optimistic-sql.js';
+import {dropNotesStatement, dropRestoredStatement, expandNotesStatement, restoreSliceStatements} from '../src/undo/restore-sql.js';
 import {undoPolicy, type UndoPolicy} from '../src/undo/policy.js';
 import {readReplacedRanges, type ReplacedRange} from '../src/undo/ranges.js';
 import {pruneKeptRows} from '../src/undo/retention.js';
@@ -30,6 +32,7 @@ import {BigQueryWarehouse, type QueryJobRequest} from '../src/warehouse/bigquery
 import {rangeParams, type Params, type Row} from '../src/warehouse/types.js';
 import {FakeBigQuery, type JobScript} from './support/bigquery-fake.js';
 import {FIXTURE_RANGE, openFixtureWarehouse} from './support/fixture.js';
+import {RECORDS, recordsOf} from './support/records-slice.js';
 import {analyzeBigQuery, evaluateBigQuery, startZetaSql, stopZetaSql, ZETASQL_PROJECT, type ParamTypes, type TableContent} from './support/zetasql.js';
 
 /** An hour ago, to the microsecond as BigQuery writes it: well within the time-travel window. */
@@ -99,6 +102,13 @@ async function recordEveryUndoStatement(): Promise<Recorded[]> {
   }
   // DuckDB's optimistic keep, written for BigQuery too: the same SQL would stand there.
   const d = bigquery(ZETASQL_PROJECT);
+  // A filtered slice of a bookkeeping table (freshness's build records, a stand-in): every statement of it.
+  const records = recordsOf('player_game_summary');
+  const sliced: ParamTypes = {start_date: 'DATE', end_date: 'DATE', run_id: 'STRING', undo_of: 'STRING', kept_at: 'TIMESTAMP', table_name: 'STRING', slice_table_name: 'STRING'};
+  for (const sql of [
+    keepStatement(d, records), noteIdenticalStatement(d, records), compactStatement(d, records), fingerprintStatement(d, records), verifyIdenticalStatement(d, records),
+    ...restoreSliceStatements(d, records, 'copy'), ...restoreSliceStatements(d, records, 'time-travel'), expandNotesStatement(d, records), dropRestoredStatement(d, records), dropNotesStatement(d, records),
+  ]) recorded.push({source: 'build records slice', sql, params: sliced});
   const shared: ParamTypes = {start_date: 'DATE', end_date: 'DATE', run_id: 'STRING', table_name: 'STRING'};
   for (const table of DERIVED_TABLES) {
     const s = dataSlice(table);
@@ -117,7 +127,7 @@ const PARTITIONS_COLUMNS: Column[] = [
   {name: 'last_modified_time', type: 'TIMESTAMP'},
 ];
 
-beforeAll(() => startZetaSql(90_000, [...undoTables(COPY), {kind: 'source', name: 'INFORMATION_SCHEMA.PARTITIONS', dataset: 'nba_backfill' as Dataset, columns: PARTITIONS_COLUMNS, key: [], doc: ''} as Table]), 120_000);
+beforeAll(() => startZetaSql(90_000, [...undoTables(COPY), RECORDS, keptTable(RECORDS), {kind: 'source', name: 'INFORMATION_SCHEMA.PARTITIONS', dataset: 'nba_backfill' as Dataset, columns: PARTITIONS_COLUMNS, key: [], doc: ''} as Table]), 120_000);
 afterAll(() => stopZetaSql());
 
 describe('what was recorded', () => {

@@ -91,11 +91,17 @@ export function keptAtStatement(d: Dialect): string {
   );
 }
 
-/** The notes of a run's identical dates of the slice's table in the range, on `alias`. */
+/** What tells the notes of two slices of one table apart: their filters' values (parameters), '' for none. */
+export function sliceKey(d: Dialect, s: RangeSlice): string {
+  const values = Object.entries(s.where).map(([column, param]) => `CAST(${d.param(sliceParamName(column), param.type)} AS ${d.columnType('STRING')})`);
+  return values.length ? values.join(` || ${d.literal('|')} || `) : d.literal('');
+}
+
+/** The notes of a run's identical dates of the slice in the range, on `alias`. */
 export function notesFilter(d: Dialect, s: RangeSlice, alias: string, run: KeptRun): string {
   return (
     `${alias}.${d.ident(KEPT_BY)} = ${d.param(run, 'STRING')} AND ${alias}.table_name = ${d.literal(s.table.name)} ` +
-    `AND ${rangePredicate(d, `${alias}.game_date`)}`
+    `AND ${alias}.slice_key = ${sliceKey(d, s)} AND ${rangePredicate(d, `${alias}.game_date`)}`
   );
 }
 
@@ -117,7 +123,7 @@ export function noteIdenticalStatement(d: Dialect, s: RangeSlice): string {
   const kept = keptTable(s.table);
   return (
     `INSERT INTO ${d.table(KEPT_DATES)} (${noteColumns(d)})\n` +
-    `SELECT ${d.param('run_id', 'STRING')}, ${d.literal(s.table.name)}, kept_side.game_date, kept_side.run_id, kept_side.processed_at, kept_side.row_count, kept_side.fingerprint\n` +
+    `SELECT ${d.param('run_id', 'STRING')}, ${d.literal(s.table.name)}, ${sliceKey(d, s)}, kept_side.game_date, kept_side.run_id, kept_side.processed_at, kept_side.row_count, kept_side.fingerprint\n` +
     `FROM (SELECT k.game_date, MIN(k.run_id) AS run_id, MIN(k.processed_at) AS processed_at, COUNT(*) AS row_count, ${fingerprintOf(d, s.table, 'k')} AS fingerprint\n` +
     `      FROM ${d.table(kept)} AS k WHERE ${keptFilter(d, s, 'k', 'run_id')} GROUP BY k.game_date HAVING ${oneLineage('k')}) AS kept_side\n` +
     `JOIN (SELECT t.game_date, COUNT(*) AS row_count, ${fingerprintOf(d, s.table, 't')} AS fingerprint\n` +

@@ -83,11 +83,14 @@ export class BatchKeeper {
     const record: Companion = {name: 'undo_record', sql: recordStatement(d, table, mode), params: shared};
     const report: Companion = {name: CHANGES, sql: changesStatement(d, table, mode), params: shared};
     if (style === 'time-travel') return {before: [record], after: [report]};
-    if (style === 'optimistic' && lineaged.length === slices.length) {
+    if (style === 'optimistic') {
+      // The table's own rows and the slices with lineage are noted and checked; a slice without
+      // lineage (nothing to restamp) is copied, as small as it is.
       const [own, ...others] = slices;
+      const noted = others.filter((s) => compactable(s.table));
       return {
-        before: [...each(slices, 'undo_fingerprint', (s) => fingerprintStatement(d, s)), record],
-        after: [...each(others, 'undo_verify', (s) => verifyIdenticalStatement(d, s)), {...report, sql: verifiedChangesStatement(d, table, own)}],
+        before: [...each([own, ...noted], 'undo_fingerprint', (s) => fingerprintStatement(d, s)), ...each(others.filter((s) => !compactable(s.table)), 'undo_keep', (s) => keepStatement(d, s)), record],
+        after: [...each(noted, 'undo_verify', (s) => verifyIdenticalStatement(d, s)), {...report, sql: verifiedChangesStatement(d, table, own)}],
       };
     }
     // Dates rewritten identically keep a note instead of their rows, before the report reads them.

@@ -9,7 +9,7 @@ import type {DerivedTable} from '../catalog/types.js';
 import type {Dialect} from '../queries/dialect.js';
 import {feature, numeric} from './diff-sql.js';
 import {featureColumns} from './features.js';
-import {fingerprintOf, indexKey, keptFilter, noteColumns, notesFilter, notYetNoted, oneLineage, sliceFilter} from './keep-sql.js';
+import {fingerprintOf, indexKey, keptFilter, noteColumns, notesFilter, notYetNoted, oneLineage, sliceFilter, sliceKey} from './keep-sql.js';
 import type {RangeSlice} from './slices.js';
 import {KEPT_DATES, keptTable, REPLACED_RANGES} from './tables.js';
 
@@ -22,7 +22,7 @@ export const isChangedRows = (error: unknown): boolean => String((error as Error
 export function fingerprintStatement(d: Dialect, s: RangeSlice): string {
   return (
     `INSERT INTO ${d.table(KEPT_DATES)} (${noteColumns(d)})\n` +
-    `SELECT ${d.param('run_id', 'STRING')}, ${d.literal(s.table.name)}, current_rows.game_date, MIN(current_rows.run_id), MIN(current_rows.processed_at), COUNT(*), ${fingerprintOf(d, s.table, 'current_rows')}\n` +
+    `SELECT ${d.param('run_id', 'STRING')}, ${d.literal(s.table.name)}, ${sliceKey(d, s)}, current_rows.game_date, MIN(current_rows.run_id), MIN(current_rows.processed_at), COUNT(*), ${fingerprintOf(d, s.table, 'current_rows')}\n` +
     `FROM ${d.table(s.table)} AS current_rows\n` +
     `WHERE ${sliceFilter(d, s, 'current_rows')} AND current_rows.run_id IS DISTINCT FROM ${d.param('run_id', 'STRING')} AND ${notYetNoted(d, s, 'current_rows.game_date')}\n` +
     `GROUP BY current_rows.game_date\nHAVING ${oneLineage('current_rows')}`

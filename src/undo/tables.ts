@@ -41,10 +41,11 @@ export const KEPT_DATES: SourceTable = {
   name: 'kept_dates',
   dataset: 'nba_backfill',
   doc: 'per run, table and game date rewritten identically: the lineage its replaced rows had (their values are the current ones)',
-  key: ['undo_run_id', 'table_name', 'game_date'],
+  key: ['undo_run_id', 'table_name', 'slice_key', 'game_date'],
   columns: [
     {name: 'undo_run_id', type: 'STRING', doc: 'the run whose batch rewrote the date'},
     {name: 'table_name', type: 'STRING', doc: 'the kept table (catalog name)'},
+    {name: 'slice_key', type: 'STRING', doc: "the slice's filter values ('' for a table's own rows): two slices of one table keep apart"},
     {name: 'game_date', type: 'DATE'},
     {name: 'run_id', type: 'STRING', doc: 'the replaced rows\' run_id'},
     {name: 'processed_at', type: 'TIMESTAMP', doc: 'the replaced rows\' processed_at'},

@@ -1,6 +1,7 @@
 // The completion report (the seed's generate_final_coverage_report.py, improved): per season and
-// month, per table, covered / expected game dates; totals; feature store statistics; the last
-// validation. Gathered as data first (tests compare it with direct queries), then printed.
+// month, per table, covered / expected game dates; totals; feature store statistics; what the last
+// run changed (src/undo); the last validation. Gathered as data first (tests compare it with
+// direct queries), then printed.
 import {DERIVED_TABLES, mlFeatureStore} from '../catalog/tables.js';
 import {monthOf, type DateRange} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
