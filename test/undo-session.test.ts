@@ -5,6 +5,9 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {connectSession} from '../src/attach/client.js';
+import {socketPath} from '../src/attach/paths.js';
+import {serveSession} from '../src/attach/server.js';
 import {derivedTable} from '../src/catalog/index.js';
 import {parseConfig} from '../src/config.js';
 import {LocalSession} from '../src/session/local.js';
@@ -71,5 +74,23 @@ describe('undo from the console', () => {
     expect(logged(/^undo refused: no run "run-nope"/)).toBe(true);
     expect(await exactChecksums(w, [pgs])).toEqual(before);
     expect((await session.call('runs', {})).map((r) => r.kind)).toEqual(['run']);
+  });
+
+  it('over the socket (a console on the host, `backfill runs` from another shell): the same listing, and the undo', async () => {
+    await runToEnd(false);
+    const forced = await runToEnd(true);
+    const path = socketPath(mkdtempSync(join(tmpdir(), 'undo-socket-')), 'w');
+    const owner = {pid: process.pid, startedAt: new Date().toISOString(), warehouse: 'w', command: 'backfill host', control: true};
+    const server = await serveSession(session, {socketPath: path, owner, log: () => undefined});
+    const remote = await connectSession(path);
+    try {
+      expect(await remote.call('runs', {})).toEqual(await session.call('runs', {}));
+      await remote.call('undo', {runId: forced, tables: ['player_game_summary']});
+      await until('the undo to be done', async () => (await session.call('runs', {}))[0].kind === 'undo', 30_000, 50);
+      expect((await remote.call('runs', {})).find((r) => r.id === forced)).toMatchObject({undoable: false});
+    } finally {
+      await remote.close('detach');
+      await server.close();
+    }
   });
 });
