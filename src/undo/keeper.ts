@@ -25,7 +25,7 @@ import {stringParam, timestampParam, type Companion, type Params, type QueryOpti
 import {batchChanges, type TableChanges} from './changes.js';
 import {changesStatement} from './diff-sql.js';
 import {compactable, compactStatement, keepStatement, keptAtStatement, noteIdenticalStatement, recordStatement} from './keep-sql.js';
-import {fingerprintStatement, isChangedRows, verifiedChangesStatement, verifyIdenticalStatement} from './optimistic-sql.js';
+import {fingerprintStatement, isChangedRows, verifiedChangesStatement} from './optimistic-sql.js';
 import {keepsNothing, type UndoPolicy} from './policy.js';
 import {sliceParams, slicesFor, type RangeSlice} from './slices.js';
 
@@ -84,13 +84,13 @@ export class BatchKeeper {
     const report: Companion = {name: CHANGES, sql: changesStatement(d, table, mode), params: shared};
     if (style === 'time-travel') return {before: [record], after: [report]};
     if (style === 'optimistic') {
-      // The table's own rows and the slices with lineage are noted and checked; a slice without
-      // lineage (nothing to restamp) is copied, as small as it is.
+      // The table's own rows are noted and checked. What travels with them (build records: a row
+      // per date, rewritten with new input versions by every rebuild) is copied: small, and a
+      // check of it would fail every batch and write each one twice.
       const [own, ...others] = slices;
-      const noted = others.filter((s) => compactable(s.table));
       return {
-        before: [...each([own, ...noted], 'undo_fingerprint', (s) => fingerprintStatement(d, s)), ...each(others.filter((s) => !compactable(s.table)), 'undo_keep', (s) => keepStatement(d, s)), record],
-        after: [...each(noted, 'undo_verify', (s) => verifyIdenticalStatement(d, s)), {...report, sql: verifiedChangesStatement(d, table, own)}],
+        before: [...each([own], 'undo_fingerprint', (s) => fingerprintStatement(d, s)), ...each(others, 'undo_keep', (s) => keepStatement(d, s)), record],
+        after: [{...report, sql: verifiedChangesStatement(d, table, own)}],
       };
     }
     // Dates rewritten identically keep a note instead of their rows, before the report reads them.

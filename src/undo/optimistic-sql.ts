@@ -46,7 +46,7 @@ function unaccounted(d: Dialect, s: RangeSlice): string {
 
 const raiseChanged = (d: Dialect, s: RangeSlice) => d.raise(d.literal(`${CHANGED_MARKER} in ${s.table.name}`));
 
-/** After the replace, for a slice other than the table's own: the check alone. */
+/** After the replace, the check alone, for any slice with lineage (the keeper checks only a table's own rows, in the report's statement). */
 export function verifyIdenticalStatement(d: Dialect, s: RangeSlice): string {
   const current = `SELECT t.game_date, COUNT(*) AS row_count, ${fingerprintOf(d, s.table, 't')} AS fingerprint FROM ${d.table(s.table)} AS t WHERE ${sliceFilter(d, s, 't')} GROUP BY t.game_date`;
   const changed =
