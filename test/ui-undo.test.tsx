@@ -73,7 +73,7 @@ describe('the runs view', () => {
     await ui.waitFor('run-a');
     expect(ui.frame()).toContain('› run-b  completed  03-01 10:00  undoable');
     expect(ui.frame()).toContain('force 2021-12-01..2021-12-01 PGS: 1 game dates, 230 rows');
-    expect(ui.frame()).toContain('PGS replaced 230 rows: 0 added, 0 removed, 3 changed');
+    expect(ui.frame()).toContain('changes: replaced 230 rows; changed PGS 3; added 0, removed 0');
     expect(ui.frame()).toContain('not undoable: replaced nothing (a first build of every range it wrote)');
     await ui.press('u');
     await ui.waitFor('Undo run-b?');

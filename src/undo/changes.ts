@@ -151,6 +151,15 @@ export function featureChangeTexts(features: Readonly<Record<string, FeatureSums
     .map(([name, f]) => `${name} ${f.changed} (mean ${figure(f.mean_before)} ${arrow} ${figure(f.mean_after)}, largest ${figure(f.max_abs_change)})`);
 }
 
+/** One line for a list of runs: "replaced 5958 rows; changed PGS 81, MLFS 905; added 0, removed 0". */
+export function changeSummary(report: ChangeReport): string {
+  if (!replacedAnything(report)) return Object.keys(report).length ? 'replaced nothing (a first build of every range it wrote)' : 'no change report';
+  const all = entries(report);
+  const sum = (pick: (c: TableChanges) => number) => all.reduce((n, [, c]) => n + pick(c), 0);
+  const changed = all.filter(([, c]) => c.changed > 0).map(([name, c]) => `${shortName(name)} ${c.changed}`);
+  return `replaced ${sum((c) => c.replaced)} rows; changed ${changed.length ? changed.join(', ') : 'none'}; added ${sum((c) => c.added)}, removed ${sum((c) => c.removed)}`;
+}
+
 /** Lines for a summary: one per table, then the changed features (at most `maxFeatures`, the rest counted). */
 export function changeReportLines(report: ChangeReport, options: {readonly maxFeatures?: number; readonly arrow?: string} = {}): string[] {
   if (!replacedAnything(report)) return Object.keys(report).length ? ['changes: replaced nothing (a first build of every range it wrote)'] : [];

@@ -6,7 +6,7 @@ import type {Command} from 'commander';
 import {connectSession} from '../../attach/client.js';
 import {socketForContext} from '../../attach/paths.js';
 import {formatDuration} from '../../figures.js';
-import {changeReportLines} from '../../undo/changes.js';
+import {changeReportLines, changeSummary} from '../../undo/changes.js';
 import {undoPolicy} from '../../undo/policy.js';
 import {readRuns, requestText, runsJson, type RunListing} from '../../undo/runs-view.js';
 import type {CliContext} from '../context.js';
@@ -37,11 +37,11 @@ export function runsText(runs: readonly RunListing[]): string[] {
   if (runs.length === 0) return ['no runs yet on this warehouse'];
   return runs.flatMap((r) => {
     const took = r.finished && r.started ? `, ${formatDuration((Date.parse(r.finished) - Date.parse(r.started)) / 1000)}` : '';
-    const changes = r.kind === 'run' ? changeReportLines(r.changes, {maxFeatures: 3}) : [];
+    const features = r.changes.ml_feature_store?.features ? changeReportLines(r.changes, {maxFeatures: 3}).filter((l) => l.startsWith('MLFS features')) : [];
     return [
       `${r.id}  ${r.outcome}  ${r.started ? when(r.started) : '?'} UTC${took}`,
       `  ${requestText(r)}`,
-      ...changes.map((line) => `  ${line}`),
+      ...(r.kind === 'run' ? [`  changes: ${changeSummary(r.changes)}`, ...features.map((line) => `  ${line}`)] : []),
       `  ${r.undoable ? `undoable: \`backfill undo ${r.id}\` puts back the ${r.replaced ?? 0} rows it replaced` : `not undoable: ${r.why}`}`,
     ];
   });

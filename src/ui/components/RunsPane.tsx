@@ -2,7 +2,7 @@
 // what it did, what it changed or why it cannot be undone), the selected one marked; u asks to
 // undo it. Symbols and words say the state, not only colours.
 import {Box, Text} from 'ink';
-import {changeReportLines} from '../../undo/changes.js';
+import {changeSummary} from '../../undo/changes.js';
 import {requestText, type RunListing} from '../../undo/runs-view.js';
 import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
@@ -10,16 +10,15 @@ import {useTheme} from '../theme.js';
 const LINES_PER_RUN = 3;
 
 /** The three lines of one run (without the selection marker). */
-export function runLines(run: RunListing, arrow: string): string[] {
+export function runLines(run: RunListing): string[] {
   const started = run.started ? run.started.slice(5, 16).replace('T', ' ') : '?';
   const verdict = run.undoable ? 'undoable' : 'not undoable';
-  const third = run.undoable || run.kind === 'undo' ? (changeReportLines(run.changes, {maxFeatures: 1, arrow})[0] ?? '') : `not undoable: ${run.why}`;
-  return [`${run.id}  ${run.outcome}  ${started}  ${verdict}`, `  ${requestText(run)}`, `  ${third || (run.why ? `not undoable: ${run.why}` : '')}`];
+  const third = run.kind === 'undo' || !run.undoable ? `not undoable: ${run.why}` : `changes: ${changeSummary(run.changes)}`;
+  return [`${run.id}  ${run.outcome}  ${started}  ${verdict}`, `  ${requestText(run)}`, `  ${third}`];
 }
 
 export function RunsPane({runs, selected, error, width, height}: {readonly runs: readonly RunListing[] | null; readonly selected: number; readonly error: string | null; readonly width: number; readonly height: number}) {
   const theme = useTheme();
-  const arrow = theme.capabilities.unicode ? '→' : '->';
   const title = `Runs, newest first  ${theme.arrows.up}${theme.arrows.down} select  u: undo  esc: close `;
   const room = Math.max(1, Math.floor((height - 1) / LINES_PER_RUN));
   const first = runs ? Math.max(0, Math.min(selected - room + 1, runs.length - room, selected)) : 0;
@@ -30,7 +29,7 @@ export function RunsPane({runs, selected, error, width, height}: {readonly runs:
   else {
     for (const [i, run] of runs.slice(first, first + room).entries()) {
       const at = first + i === selected;
-      runLines(run, arrow).forEach((line, n) => body.push({text: `${n === 0 ? (at ? `${theme.arrows.right} ` : '  ') : '  '}${line}`, selected: at, undoable: run.undoable}));
+      runLines(run).forEach((line, n) => body.push({text: `${n === 0 ? (at ? `${theme.arrows.right} ` : '  ') : '  '}${line}`, selected: at, undoable: run.undoable}));
     }
   }
   return (
