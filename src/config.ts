@@ -6,7 +6,7 @@ import {resolveTable} from './catalog/index.js';
 import type {DerivedTableName} from './catalog/types.js';
 import {parseIsoDate} from './dates.js';
 import {UsageError} from './errors.js';
-import {MAX_BATCH_SIZE, MAX_PROCESSOR_WORKERS, MAX_WORKERS, PRIORITIES, RUN_ORDERS} from './limits.js';
+import {MAX_BATCH_SIZE, MAX_PROCESSOR_WORKERS, MAX_UNDO_RUNS, MAX_WORKERS, PRIORITIES, RUN_ORDERS} from './limits.js';
 import {clipped, quoted} from './quote.js';
 import {parseSize} from './warehouse/sizes.js';
 
@@ -39,6 +39,17 @@ const processorSettings = z
     workers: z.number().int().min(1).max(MAX_PROCESSOR_WORKERS).optional(),
     /** An external processor: argv with {start} and {end} placeholders, run without a shell. */
     command: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+const undoSettings = z
+  .object({
+    /** The replaced rows of this many runs are kept (default 3); 0 keeps nothing (no undo, no change report). */
+    runs: z.number().int().min(0).max(MAX_UNDO_RUNS).optional(),
+    /** BigQuery: read replaced rows back through time travel (default) or copy them into kept tables. */
+    keep: z.enum(['time-travel', 'copy']).optional(),
+    /** BigQuery: the datasets' time-travel window (max_time_travel_hours, 48 to 168; default 168). */
+    timeTravelHours: z.number().int().min(48).max(168).optional(),
   })
   .strict();
 
@@ -88,6 +99,8 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** What batches keep of the rows they replace, so that a run can be undone (src/undo/policy.ts). */
+    undo: undoSettings.optional(),
   })
   .strict();
 

@@ -15,3 +15,5 @@ export type RunOrder = (typeof RUN_ORDERS)[number];
 /** BigQuery job priority as the command line and the config write it (`--priority`, config `priority`). */
 export const PRIORITIES = ['interactive', 'batch'] as const;
 export type Priority = (typeof PRIORITIES)[number];
+/** Runs whose replaced rows are kept for undo (config `undo.runs`): at most the run history's length. */
+export const MAX_UNDO_RUNS = 20;

@@ -30,6 +30,8 @@ const SAMPLES: {[K in RequestType]: RequestPayload<K>} = {
   rollback: {range: DEC, tables: ['player_game_summary'], rerun: false},
   history: {range: DEC, tables: ['player_game_summary']},
   statement: {processor: 'player_game_summary', range: DEC},
+  runs: {},
+  undo: {runId: 'run-20260117T030001-3fa2c1', tables: ['player_game_summary']},
 };
 
 /** A session whose handlers record what reached them; `refresh` waits until the test releases it. */
@@ -47,6 +49,8 @@ function recordingSession() {
     rollback: async (p, o) => void record('rollback', p, o),
     history: async (p, o) => (record('history', p, o), {attempts: []}),
     statement: async (p, o) => (record('statement', p, o), {kind: 'sql', text: 'SELECT 1'}),
+    runs: async (p, o) => (record('runs', p, o), []),
+    undo: async (p, o) => void record('undo', p, o),
   };
   const state: SessionState = {warehouse: 'w', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false};
   const session: Session = {

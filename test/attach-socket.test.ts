@@ -36,6 +36,8 @@ function relaySession() {
     rollback: async ({range, tables, rerun}) => void requests.push({rollback: {range, tables, rerun}}),
     history: async () => ({attempts: []}),
     statement: async () => ({kind: 'sql', text: 'SELECT 1'}),
+    runs: async () => [],
+    undo: async ({runId}) => void requests.push({undo: runId}),
   };
   const session: Session = {
     getState: () => state,

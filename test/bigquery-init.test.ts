@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {execa} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {ALL_TABLES} from '../src/catalog/index.js';
-import {init} from '../src/cli/commands/init.js';
+import {init, initTables} from '../src/cli/commands/init.js';
 import {createContext, type CliContext} from '../src/cli/context.js';
 import {BigQueryWarehouse} from '../src/warehouse/bigquery.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
@@ -19,27 +19,32 @@ function capture(context: CliContext): {context: CliContext; lines: string[]} {
 }
 
 describe('init on DuckDB', () => {
+  // The catalog's tables (the build records among them) and undo's bookkeeping: its index, its notes,
+  // and a kept-rows table per derived table and for the build records that travel with their rows.
+  const TABLES = initTables({processors: {}}, 'duckdb');
+
   it('--dry-run on a missing file lists everything and creates nothing; init creates every table once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bq-init-'));
     const path = join(dir, 'w.duckdb');
     const dry = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(dry.context, {dryRun: true})).toBe(0);
     expect(existsSync(path)).toBe(false);
-    expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(ALL_TABLES.length);
-    // The four data datasets and the backfill's own (nba_backfill: its build records).
-    expect(dry.lines.at(-1)).toMatch(/would create 5 datasets and 15 tables; nothing was changed/);
+    expect(TABLES).toHaveLength(ALL_TABLES.length + 13);
+    expect(dry.lines.filter((l) => l.startsWith('  + ') && l.includes('table'))).toHaveLength(TABLES.length);
+    expect(dry.lines).toContain('  + bookkeeping table nba_backfill.replaced_ranges');
+    expect(dry.lines.at(-1)).toMatch(/would create 5 datasets and 28 tables; nothing was changed/);
 
     const real = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(real.context, {})).toBe(0);
-    expect(real.lines.at(-1)).toBe(`init: created 5 datasets and ${ALL_TABLES.length} tables`);
+    expect(real.lines.at(-1)).toBe(`init: created 5 datasets and ${TABLES.length} tables`);
     const warehouse = await openDuckDb(path, {readOnly: true});
     const [{n}] = await warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema LIKE 'nba_%'");
     await warehouse.close();
-    expect(n).toBe(ALL_TABLES.length);
+    expect(n).toBe(TABLES.length);
 
     const again = capture(createContext({warehouse: path}, {HOME: dir}));
     expect(await init(again.context, {dryRun: true})).toBe(0);
-    expect(again.lines).toEqual([`init: ${path} already has every dataset and all ${ALL_TABLES.length} tables; nothing to create`]);
+    expect(again.lines).toEqual([`init: ${path} already has every dataset and all ${TABLES.length} tables; nothing to create`]);
   });
 });
 
@@ -64,7 +69,9 @@ describe('init on BigQuery', () => {
     );
     expect(lines.some((l) => l.includes('player_game_summary:'))).toBe(false);
     expect(lines).toContain('  + dataset nba_backfill (location US)');
-    expect(lines.at(-1)).toBe('init --dry-run: would create 2 datasets and 10 tables; nothing was changed (run without --dry-run to create them)');
+    // Time travel keeps BigQuery's replaced rows: undo's bookkeeping is its index alone.
+    expect(lines).toContain('  + bookkeeping table nba-data-warehouse-422817.nba_backfill.replaced_ranges');
+    expect(lines.at(-1)).toBe('init --dry-run: would create 2 datasets and 11 tables; nothing was changed (run without --dry-run to create them)');
   });
 
   it('creates them: the dataset in the configured location, each table by its catalog DDL', async () => {
@@ -78,10 +85,11 @@ describe('init on BigQuery', () => {
       {id: 'nba_precompute', options: {location: 'US'}},
       {id: 'nba_backfill', options: {location: 'US'}},
     ]);
-    expect(fake.requests.map((r) => r.query.split('\n')[0])).toEqual(
-      ALL_TABLES.filter((t) => t.kind !== 'source').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
-    );
-    expect(lines.at(-1)).toBe('init: created 3 datasets and 11 tables');
+    expect(fake.requests.map((r) => r.query.split('\n')[0])).toEqual([
+      ...ALL_TABLES.filter((t) => t.kind !== 'source').map((t) => `CREATE TABLE IF NOT EXISTS \`nba-data-warehouse-422817.${t.dataset}.${t.name}\` (`),
+      'CREATE TABLE IF NOT EXISTS `nba-data-warehouse-422817.nba_backfill.replaced_ranges` (',
+    ]);
+    expect(lines.at(-1)).toBe('init: created 3 datasets and 12 tables');
   });
 });
 

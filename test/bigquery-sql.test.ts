@@ -13,7 +13,9 @@ import type {Column, Dataset, Table} from '../src/catalog/types.js';
 import {coveredDates, gameDates} from '../src/queries/coverage.js';
 import {readStaleness} from '../src/freshness/index.js';
 import {BuildRecorder} from '../src/freshness/recorder.js';
-import {currentRecordsStatement, restoreRecordsStatements} from '../src/freshness/records.js';
+import {BatchKeeper} from '../src/undo/keeper.js';
+import {undoPolicy} from '../src/undo/policy.js';
+import {undoTables} from '../src/undo/tables.js';
 import {executeBatch} from '../src/runner/execute.js';
 import {buildCompletionReport, preflight, validate} from '../src/validation/index.js';
 import {estimatePlanCost} from '../src/warehouse/bigquery-cost.js';
@@ -88,12 +90,12 @@ async function recordEveryStatement(): Promise<Recorded[]> {
   take('recorded command');
   await readStaleness(warehouse, {last: RANGE.end, config: {processors: {}}});
   take('staleness');
-  // What an undo keeps and puts back of the records (records.ts; issued by the undo's own path).
-  const pgs = DERIVED_TABLES[0];
-  await warehouse.query(currentRecordsStatement(warehouse.dialect, pgs), rangeParams('2022-01-04', '2022-01-05'));
-  const kept = `(${currentRecordsStatement(warehouse.dialect, pgs)})`;
-  for (const sql of restoreRecordsStatements(warehouse.dialect, pgs, kept)) await warehouse.query(sql, rangeParams('2022-01-04', '2022-01-05'));
-  take('records undo');
+  // A batch that records and keeps at once (what undo keeps of the records: test/bigquery-undo.test.ts).
+  await executeBatch(
+    {processor: 'player_game_summary', start: '2022-01-04', end: '2022-01-05', dates: GAME_DATES, attempt: 1, runId: 'sqlcheck'},
+    {warehouse, signal, command: null, ...noOutput, recorder, keeper: new BatchKeeper(undoPolicy({}, 'bigquery'))},
+  ).catch(() => undefined);
+  take('recorded and kept batch');
   for (const table of DERIVED_TABLES) await warehouse.deleteRange(table, rangeParams('2022-01-04', '2022-01-05'));
   take('rollback');
   await warehouse.ensureTables(ALL_TABLES);
@@ -153,6 +155,8 @@ function extraTables(): Table[] {
     const of = twin.endsWith('_work') ? DERIVED_TABLES : ALL_TABLES.filter((t) => twin.endsWith(`_${t.dataset}`));
     for (const table of of) extra.push({...table, dataset: twin as Dataset});
   }
+  // Undo's index (what a batch that keeps reads and writes beside its rows).
+  extra.push(...undoTables(undoPolicy({}, 'bigquery')));
   return extra;
 }
 

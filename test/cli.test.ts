@@ -10,6 +10,7 @@ import {findInterruptedRun, setPaused} from '../src/runner/index.js';
 import {acquireLock} from '../src/state/lock.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
 import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
+import {JSON_LOG_FIELDS} from './support/log-fields.js';
 
 /** The demo ends the day before as-of; the boundary equals as-of, so the whole range is Final. */
 const AS_OF = '2021-12-16';
@@ -133,7 +134,7 @@ describe('run', SLOW, () => {
     const result = await backfill(box, ['--config', config, '--warehouse', path, '--log-format', 'json', 'run', '--batch-size', '15']);
     expect(result.exitCode).toBe(0);
     const records = lines(result.stdout).map((l) => JSON.parse(l));
-    const fields = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
+    const fields = JSON_LOG_FIELDS;
     for (const r of records) expect(Object.keys(r).sort()).toEqual([...fields].sort());
     // DuckDB bills nothing: the spend fields are there, null.
     for (const r of records) expect([r.bytes_processed, r.bytes_billed, r.slot_ms]).toEqual([null, null, null]);
@@ -145,7 +146,9 @@ describe('run', SLOW, () => {
       expect(r.start <= r.end).toBe(true);
     }
     expect(records.filter((r) => r.event === 'batch-started').length).toBe(finished.length);
-    expect(records.filter((r) => r.event === 'summary').map((r) => r.processor).sort()).toEqual(DERIVED_TABLES.map((t) => t.name).sort());
+    // One summary per processor, and the run's change report as one more (processor null): a first build replaced nothing.
+    expect(records.filter((r) => r.event === 'summary' && r.processor !== null).map((r) => r.processor).sort()).toEqual(DERIVED_TABLES.map((t) => t.name).sort());
+    expect(records.filter((r) => r.event === 'summary' && r.processor === null)).toMatchObject([{changes: {}, feature_changes: null, message: 'changes: replaced nothing (a first build of every range it wrote)'}]);
     expect(records.at(-1).event).toBe('run-finished');
     expect(records.at(-1).message).toContain('completed');
 

@@ -171,3 +171,27 @@ describe('epochMillis and splitRows (build records)', () => {
     expect(b.map((r) => ({n: Number(r.n), pieces: r.pieces}))).toEqual([{n: count, pieces: expected}]);
   });
 });
+
+describe('rowsFingerprint: the same rows in any order, the same fingerprint; any value changed, another', () => {
+  const rows = (d: Dialect, values: readonly (readonly [number, string | null, number])[]) =>
+    values.map(([x, y, z], i) => `SELECT ${int(d, x)}${i === 0 ? ' AS x' : ''}, ${text(d, y)}${i === 0 ? ' AS y' : ''}, ${d.float(String(z))}${i === 0 ? ' AS z' : ''}`).join(' UNION ALL ');
+  const fingerprint = (values: readonly (readonly [number, string | null, number])[]) => (d: Dialect) =>
+    `(SELECT CAST(${d.rowsFingerprint(['t.x', 't.y', 't.z'])} AS ${d.columnType('STRING')}) FROM (${rows(d, values)}) AS t)`;
+  const base = [[1, 'a', 0.5], [2, 'b', 1.25], [3, null, 2]] as const;
+
+  it('on both engines', async () => {
+    const same = await onBoth(fingerprint(base));
+    const reordered = await onBoth(fingerprint([base[2], base[0], base[1]]));
+    expect(reordered).toEqual(same);
+    for (const changed of [
+      [[1, 'a', 0.5], [2, 'b', 1.25000001], [3, null, 2]],
+      [[1, 'a', 0.5], [2, 'b', 1.25], [3, 'c', 2]],
+      [[1, 'a', 0.5], [2, 'b', 1.25]],
+      [[1, 'b', 0.5], [2, 'a', 1.25], [3, null, 2]],
+    ] as const) {
+      const other = await onBoth(fingerprint(changed));
+      expect(other.duckdb).not.toBe(same.duckdb);
+      expect(other.bigquery).not.toBe(same.bigquery);
+    }
+  });
+});

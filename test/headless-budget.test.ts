@@ -18,10 +18,11 @@ import {PROJECT, localBigQuery, type LocalBigQuery} from './support/bigquery-htt
 import {scheduleService} from './support/bigquery-schedule.js';
 import {until} from './support/wait.js';
 import {tempDir} from './runner-support.js';
+import {JSON_LOG_FIELDS} from './support/log-fields.js';
 
 const MIB = 2 ** 20;
 const DATES = ['2021-11-01', '2021-11-02', '2021-11-03', '2021-11-04', '2021-11-05', '2021-11-06'];
-const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
+const FIELDS = JSON_LOG_FIELDS;
 
 // The command takes over SIGINT and SIGTERM for its run (src/headless/signals.ts), as it must in
 // its own process; here it shares the test worker's, whose own listeners are given back after.

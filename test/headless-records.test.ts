@@ -5,8 +5,9 @@ import {printRun} from '../src/headless/printer.js';
 import {eventRecord, formatRecord, progressRecord, summaryRecords} from '../src/headless/records.js';
 import type {ProcessorProgress, RunEvent, RunHandle, RunSnapshot} from '../src/runner/types.js';
 import {until} from './support/wait.js';
+import {JSON_LOG_FIELDS} from './support/log-fields.js';
 
-const FIELDS = ['time', 'level', 'event', 'processor', 'start', 'end', 'rows', 'duration_ms', 'attempt', 'bytes_processed', 'bytes_billed', 'slot_ms', 'message'];
+const FIELDS = JSON_LOG_FIELDS;
 const time = '2026-01-17T03:00:00.000Z';
 const batch = {processor: 'player_game_summary', start: '2021-11-01', end: '2021-11-30', dates: 29, attempt: 2} as const;
 
@@ -23,6 +24,7 @@ function snapshot(state: RunSnapshot['state']): RunSnapshot {
     runId: 'run-1', state, range: {start: '2021-11-01', end: '2021-12-15'},
     startedAt: '2026-01-17T03:00:00.000Z', finishedAt: '2026-01-17T03:01:05.000Z',
     processors: [progress({status: state === 'completed' ? 'done' : 'failed', datesDone: 200, lastError: state === 'failed' ? 'boom' : null}), progress({name: 'ml_feature_store', short: 'MLFS', status: 'idle'})],
+    changes: null,
     totals: {datesTotal: 200, datesDone: 200, rowsWritten: 1500, batchesDone: 4, batchesFailed: state === 'failed' ? 1 : 0},
   };
 }

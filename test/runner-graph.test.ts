@@ -194,7 +194,7 @@ describe('transition function', () => {
     const attempts = new Map<number, number>();
     const transit = transitions({
       graph,
-      attempts: (id) => ({attempt: attempts.get(id) ?? 0, rows: 10 * id, durationMs: 5}),
+      attempts: (id) => ({attempt: attempts.get(id) ?? 0, rows: 10 * id, changes: null, durationMs: 5}),
       emit: (event) => events.push(event),
       onBatchSettled: (batch) => journal.push(batch),
     });

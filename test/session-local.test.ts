@@ -21,6 +21,9 @@ import {LocalSession} from '../src/session/local.js';
 import {planPreviewLines} from '../src/ui/plan-preview.js';
 import {formatPlanCost} from '../src/warehouse/cost-format.js';
 import {loadLastValidation} from '../src/validation/index.js';
+import {BatchKeeper} from '../src/undo/keeper.js';
+import {undoPolicy} from '../src/undo/policy.js';
+import {derivedTable} from '../src/catalog/index.js';
 import {openDuckDb, type DuckDbWarehouse} from '../src/warehouse/duckdb.js';
 import {copyOf, DEMO_AS_OF, DEMO_RANGE, demoFile, tempDir, type TempDir} from './runner-support.js';
 import {until} from './support/wait.js';
@@ -80,10 +83,12 @@ describe('local session', () => {
     expect(seen.some((n) => n > 0 && n < 72)).toBe(true);
     // Jobs: planning (2 queries), the run's ledger of builds (5, once: compacting the records, then
     // the calendar, the dates with their last write, the records, the sources' fingerprints), 8
-    // batches with their build record (2 each), and one reconciling refresh at the end (4: the
-    // calendar, the dates with their last write, the records' check and the records).
+    // batches (each its write, its build record and the statements undo adds to it), retention's
+    // read of undo's index, and one reconciling refresh at the end (4: the calendar, the dates with
+    // their last write, the records' check and the records).
     await waitFor(session, () => session.getState().coverage!.covered.team_offense_game_summary.length === 72);
-    expect(warehouse.jobs - jobsBefore).toBeLessThanOrEqual(2 + 5 + 8 * 2 + 4);
+    const perBatch = 2 + new BatchKeeper(undoPolicy({}, 'duckdb')).plannedCompanions(derivedTable('team_offense_game_summary'), duck).length;
+    expect(warehouse.jobs - jobsBefore).toBeLessThanOrEqual(2 + 5 + 8 * perBatch + 1 + 4);
     expect(session.getState().coverage!.covered.team_offense_game_summary).toEqual(initial.gameDates.map((g) => g.date));
     expect(session.backlog().filter((e: RunEvent) => e.type === 'batch-finished')).toHaveLength(8);
   }, 300_000);
@@ -128,7 +133,9 @@ describe('local session', () => {
       });
       const priced = new LocalSession({warehouse: billed, stateDir: join(tmp.dir, 'state-preview'), config: parseConfig({}), boundary: DEMO_AS_OF, start: DEMO_RANGE.start});
       const preview = await priced.call('preview', {request: {...request, processors: [...request.processors]}});
-      expect(dryRuns).toHaveLength(2); // one per processor, not per batch
+      // One per processor and per statement its batches write with (undo's), not per batch.
+      const keeper = new BatchKeeper(undoPolicy({}, 'duckdb'));
+      expect(dryRuns).toHaveLength(request.processors.reduce((n, name) => n + 1 + keeper.plannedCompanions(derivedTable(name), billed).length, 0));
       const cost = formatPlanCost(preview.estimate!).map((line) => line.trim());
       expect(cost.at(-1)).toMatch(/^total [\d.]+ GiB processed, ~\$[\d.]+ on demand at \$6\.25\/TiB \(dry-run estimate\)$/);
       expect(cost.some((line) => line.startsWith('TOGS'))).toBe(true);

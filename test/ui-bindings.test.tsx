@@ -146,8 +146,8 @@ describe('layers', () => {
   const idle = SESSIONS.idle;
   const char = (input: string, ctrl = false): KeySpec => ({input, ctrl});
 
-  test('the stack, top first: Ctrl+C, closing, confirmation, help, filter editing, results panes, the keymap', () => {
-    expect(LAYERS.map((l) => l.id)).toEqual(['interrupt', 'closing', 'notice', 'confirm', 'help', 'filter', 'validation', 'detail', 'summary', 'keymap']);
+  test('the stack, top first: Ctrl+C, closing, confirmation, help, filter editing, results panes, the runs view, the keymap', () => {
+    expect(LAYERS.map((l) => l.id)).toEqual(['interrupt', 'closing', 'notice', 'confirm', 'help', 'filter', 'validation', 'detail', 'summary', 'runs', 'keymap']);
   });
 
   test('a confirmation swallows the keys that are not its answers', async () => {

@@ -32,7 +32,7 @@ describe('keymap as data', () => {
     const help = ui.frame();
     for (const binding of KEYMAP) expect(help, binding.id).toContain(`${binding.label.padEnd(6)} ${binding.description}`);
     expect(help).toContain('✓ done');
-    expect(help).toContain('↑ waiting on upstream');
+    expect(help).toContain('↑ waiting on input');
     await ui.press('z'); // any other key closes
     expect(ui.frame()).not.toContain('Keys (any key closes)');
     expect(ui.frame()).toContain('Phase 3');

@@ -8,8 +8,8 @@ import type {RunEvent} from '../runner/types.js';
 import {isRequestType, SESSION_REQUESTS, type RequestPayload, type RequestType, type SessionRequest} from '../session/requests.js';
 import type {SessionState} from '../session/types.js';
 
-/** 3: requests carry ids and get replies; the start preview is data (a PlanPreview). */
-export const PROTOCOL_VERSION = 3;
+/** 3: requests carry ids and get replies; the start preview is data (a PlanPreview). 4: runs and undo. */
+export const PROTOCOL_VERSION = 4;
 type V = typeof PROTOCOL_VERSION;
 
 /** Who holds the warehouse: shown by a refused second writer and by `status`. */

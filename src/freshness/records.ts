@@ -166,32 +166,3 @@ export async function prepareRecordsTable(warehouse: Warehouse, options: QueryOp
   await warehouse.ensureTables([buildRecords]);
   await warehouse.query(compactStatement(warehouse.dialect), {}, options);
 }
-
-// ------------------------------------------------------------ undo: what a restore does with records
-
-/**
- * The current records of `table` in [start_date, end_date], every column: what an undo keeps
- * with the rows a write replaces (a companion before the write), to put back with them.
- */
-export function currentRecordsStatement(d: Dialect, table: DerivedTable): string {
-  const columns = buildRecords.columns.map((c) => d.ident(c.name)).join(', ');
-  return (
-    `SELECT ${columns} FROM (\n  SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY game_date ORDER BY recorded_at DESC) AS newest\n` +
-    `  FROM ${d.table(buildRecords)}\n  WHERE table_name = ${d.literal(table.name)} AND ${rangePredicate(d)}\n) AS current_records WHERE newest = 1`
-  );
-}
-
-/**
- * Putting kept records back, after the kept rows are back: the range's records of `table` go,
- * the kept ones (`kept`: a relation with the records' columns) come back stamped now, so they are
- * current again and never older than the rows they describe. Two statements (DuckDB: in the
- * restore's transaction; BigQuery: a crash between them leaves dates without a record: `unknown`).
- */
-export function restoreRecordsStatements(d: Dialect, table: DerivedTable, kept: string): string[] {
-  const columns = buildRecords.columns.map((c) => c.name);
-  const values = columns.map((c) => (c === 'recorded_at' ? d.currentTimestamp() : d.ident(c)));
-  return [
-    `DELETE FROM ${d.table(buildRecords)} WHERE table_name = ${d.literal(table.name)} AND ${rangePredicate(d)}`,
-    `INSERT INTO ${d.table(buildRecords)} (${columns.map((c) => d.ident(c)).join(', ')})\nSELECT ${values.join(', ')} FROM ${kept} AS kept\nWHERE kept.table_name = ${d.literal(table.name)} AND kept.${rangePredicate(d)}`,
-  ];
-}

@@ -7,6 +7,7 @@
 import {formatDuration} from '../figures.js';
 import {formatBytes} from '../warehouse/sizes.js';
 import {eventText, spendText} from '../runner/event-text.js';
+import {changeClause, changeReportLines, changesJson, replacedAnything, type FeatureFigures} from '../undo/changes.js';
 import type {BatchRef, LogLevel, ProcessorProgress, RunEvent, RunSnapshot, Spend} from '../runner/types.js';
 
 export interface LogRecord {
@@ -27,6 +28,13 @@ export interface LogRecord {
   readonly bytes_billed: number | null;
   /** totalSlotMs, likewise. */
   readonly slot_ms: number | null;
+  /**
+   * The run's change report (the run-wide `summary` record): per `dataset.table` whose rows it
+   * replaced, rows added, removed and changed (and replaced), src/undo/changes.ts.
+   */
+  readonly changes: Readonly<Record<string, {readonly added: number; readonly removed: number; readonly changed: number; readonly replaced: number}>> | null;
+  /** Beside it: per ML feature store feature, values changed, mean before and after, largest change. */
+  readonly feature_changes: Readonly<Record<string, FeatureFigures>> | null;
   /** The human-readable line (the text format prints it after time and level). */
   readonly message: string;
 }
@@ -45,6 +53,8 @@ function record(fields: Partial<LogRecord> & Pick<LogRecord, 'time' | 'level' | 
     bytes_processed: fields.bytes_processed ?? null,
     bytes_billed: fields.bytes_billed ?? null,
     slot_ms: fields.slot_ms ?? null,
+    changes: fields.changes ?? null,
+    feature_changes: fields.feature_changes ?? null,
     message: fields.message,
   };
 }
@@ -105,19 +115,35 @@ export function progressRecord(p: ProcessorProgress, time: string): LogRecord | 
   });
 }
 
-/** The end of a run: one line per processor of the run, then the outcome. */
+/** The run's change report as one record (null when nothing is kept, or nothing was written). */
+function changesRecord(snapshot: RunSnapshot, time: string): LogRecord | null {
+  const report = snapshot.changes;
+  if (!report || Object.keys(report).length === 0) return null;
+  const {changes, feature_changes} = changesJson(report);
+  const [features] = changeReportLines(report, {maxFeatures: 5}).filter((l) => l.startsWith('MLFS features'));
+  const message = replacedAnything(report)
+    ? `changes: ${Object.keys(changes).length} tables had rows replaced${features ? `; ${features}` : ''}`
+    : 'changes: replaced nothing (a first build of every range it wrote)';
+  return record({time, level: 'info', event: 'summary', changes, feature_changes, message});
+}
+
+/** The end of a run: one line per processor of the run (with what it changed), the change report, then the outcome. */
 export function summaryRecords(snapshot: RunSnapshot, time: string): LogRecord[] {
   const records: LogRecord[] = [];
   for (const p of snapshot.processors) {
     if (p.status === 'idle') continue;
+    const changed = snapshot.changes?.[p.name];
     records.push(
       record({
         time, level: p.status === 'failed' ? 'error' : 'info', event: 'summary', processor: p.name, rows: p.rowsWritten, ...spendFields(p.spend),
         message: `${p.short.padEnd(4)} ${p.status}: ${p.datesDone}/${p.datesTotal} game dates, ${p.rowsWritten} rows` +
-          (p.retries ? `, ${p.retries} retries` : '') + spendText(p.spend, 'log') + (p.lastError ? `; last error: ${p.lastError}` : ''),
+          (p.retries ? `, ${p.retries} retries` : '') + spendText(p.spend, 'log') + (changed ? `; ${changeClause(changed)}` : '') +
+          (p.lastError ? `; last error: ${p.lastError}` : ''),
       }),
     );
   }
+  const changes = changesRecord(snapshot, time);
+  if (changes) records.push(changes);
   const t = snapshot.totals;
   const elapsed = snapshot.startedAt && snapshot.finishedAt
     ? Date.parse(snapshot.finishedAt) - Date.parse(snapshot.startedAt)

@@ -28,11 +28,18 @@ function guardedGameDate(d: Dialect, table: DerivedTable): string {
   return `CASE WHEN ${rangePredicate(d)} THEN game_date ELSE ${d.raise(message)} END`;
 }
 
-/** The processor's rows with lineage added, in the table's column order, game_date guarded. */
-export function rowsWithLineage(d: Dialect, table: DerivedTable, select: string): string {
+/**
+ * What a write does with the lineage columns: `stamp` writes now and the write's run_id (a processor's
+ * rows); `keep` takes them from the select as they are (an undo puts earlier rows back exactly).
+ */
+export type Lineage = 'stamp' | 'keep';
+
+/** The processor's rows with lineage added (or kept), in the table's column order, game_date guarded. */
+export function rowsWithLineage(d: Dialect, table: DerivedTable, select: string, lineage: Lineage = 'stamp'): string {
+  const stamp = lineage === 'stamp';
   const columns = table.columns.map((c) =>
-    c.name === 'processed_at' ? `${d.currentTimestamp()} AS processed_at`
-    : c.name === 'run_id' ? `${d.param('run_id', 'STRING')} AS run_id`
+    stamp && c.name === 'processed_at' ? `${d.currentTimestamp()} AS processed_at`
+    : stamp && c.name === 'run_id' ? `${d.param('run_id', 'STRING')} AS run_id`
     : c.name === 'game_date' ? `${guardedGameDate(d, table)} AS game_date`
     : `${d.ident(c.name)}`,
   );
@@ -53,9 +60,9 @@ export function strayDatesStatement(d: Dialect, select: string): string {
  * only the batch's partitions are touched (and require_partition_filter is met), the INSERT arm
  * takes only source rows in the range (BigQuery's documented pruning form for ON FALSE merges).
  */
-export function replaceRangeStatements(d: Dialect, table: DerivedTable, select: string): string[] {
+export function replaceRangeStatements(d: Dialect, table: DerivedTable, select: string, lineage: Lineage = 'stamp'): string[] {
   const target = d.table(table);
-  const rows = rowsWithLineage(d, table, select);
+  const rows = rowsWithLineage(d, table, select, lineage);
   if (d.engine === 'bigquery') {
     return [
       `MERGE ${target} AS target\nUSING (\n${rows}\n) AS source\nON FALSE\n` +

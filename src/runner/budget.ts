@@ -6,12 +6,14 @@
 import type {Config} from '../config.js';
 import type {IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
-import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
+import {estimatePlanCost, type CostOptions} from '../warehouse/bigquery-cost.js';
 import type {PlanCost} from '../warehouse/cost-format.js';
 import {formatCostTotal} from '../warehouse/cost-format.js';
 import {formatBytes} from '../warehouse/sizes.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {shortName} from '../catalog/index.js';
+import {BatchKeeper} from '../undo/keeper.js';
+import {undoPolicy} from '../undo/policy.js';
 import {planRun, type Plan} from './plan.js';
 import {withRunDefaults} from './request.js';
 import type {RunRequest} from './types.js';
@@ -44,10 +46,10 @@ export function checkBudget(plan: Plan, cost: PlanCost | null): void {
  * fails the start (nothing can be checked); without one it only costs the status bar its
  * "of the estimate", said through `onUnavailable`.
  */
-export async function planEstimate(warehouse: Warehouse, plan: Plan, onUnavailable: (reason: unknown) => void): Promise<PlanCost | null> {
+export async function planEstimate(warehouse: Warehouse, plan: Plan, onUnavailable: (reason: unknown) => void, options: CostOptions = {}): Promise<PlanCost | null> {
   if (warehouse.engine !== 'bigquery') return null;
   try {
-    return await estimatePlanCost(warehouse, plan);
+    return await estimatePlanCost(warehouse, plan, options);
   } catch (error) {
     if (plan.request.budget !== undefined) throw error;
     onUnavailable(error);
@@ -59,5 +61,6 @@ export async function planEstimate(warehouse: Warehouse, plan: Plan, onUnavailab
 export async function checkRequestBudget(options: {readonly warehouse: Warehouse; readonly config: Config; readonly boundary: IsoDate; readonly request: RunRequest}): Promise<void> {
   if (withRunDefaults(options.request, options.config, options.warehouse.engine).budget === undefined) return;
   const plan = await planRun(options);
-  checkBudget(plan, await estimatePlanCost(options.warehouse, plan));
+  const keeper = new BatchKeeper(undoPolicy(options.config, options.warehouse.engine));
+  checkBudget(plan, await estimatePlanCost(options.warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, options.warehouse)}));
 }

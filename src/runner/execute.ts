@@ -1,6 +1,7 @@
 // Building one batch: the processor's SELECT through the warehouse's atomic range replace, or an
 // external command followed by a check that the warehouse now covers the batch's dates and that
-// the command wrote nothing outside them.
+// the command wrote nothing outside them. The keeper (src/undo) adds what travels with the write:
+// the rows it replaces, kept for undo, and the report of what it changed.
 import {randomBytes} from 'node:crypto';
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
@@ -9,6 +10,8 @@ import {processorFor} from '../queries/processors/index.js';
 import type {BuildRecorder} from '../freshness/recorder.js';
 import {dateParam, NO_STATISTICS, rangeParams, type JobStatistics, type Warehouse} from '../warehouse/types.js';
 import type {ClassifiedError} from '../warehouse/errors.js';
+import type {TableChanges} from '../undo/changes.js';
+import type {BatchKeeper, WriteCompanions} from '../undo/keeper.js';
 import {runExternal, type ExternalRun} from './external.js';
 
 export interface BatchWork {
@@ -29,6 +32,8 @@ export interface BatchContext {
   readonly onExternal: (run: ExternalRun | null) => void;
   /** The run's build records: written with the batch's rows (absent: none are written). */
   readonly recorder?: BuildRecorder;
+  /** Keeps what the batch replaces and reports what it changed; absent: neither (the write alone). */
+  readonly keeper?: BatchKeeper;
 }
 
 /** What a batch did: the rows it wrote and, on BigQuery, what its write job cost. */
@@ -36,40 +41,47 @@ export interface BatchResult {
   readonly rows: number;
   /** The write's job statistics; NO_STATISTICS on DuckDB and for an external command. */
   readonly statistics: JobStatistics;
+  /** What it changed in its range (added, removed, changed rows); null without a keeper. */
+  readonly changes: TableChanges | null;
 }
 
 export async function executeBatch(work: BatchWork, context: BatchContext): Promise<BatchResult> {
-  if (context.command) return {rows: await executeExternal(work, context, context.command), statistics: NO_STATISTICS};
+  if (context.command) return {...(await executeExternal(work, context, context.command)), statistics: NO_STATISTICS};
   return executeSql(work, context);
 }
 
-async function executeSql(work: BatchWork, {warehouse, signal, recorder}: BatchContext): Promise<BatchResult> {
+async function executeSql(work: BatchWork, {warehouse, signal, keeper, recorder}: BatchContext): Promise<BatchResult> {
   const table = derivedTable(work.processor);
   const select = processorFor(table).select(warehouse.dialect);
-  // The build records of the batch's dates travel with its rows (same transaction on DuckDB).
+  const params = rangeParams(work.start, work.end, work.runId);
+  // One id per submission: the adapter's own resubmissions of it (a lost reply) reuse the job,
+  // while a retry, a requeue after pause or a resumed run is a new job, never an old one's result.
+  const job = {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`};
+  // The build records of the batch's dates travel with its rows (same transaction on DuckDB),
+  // after what the keeper keeps of the records they replace.
   const records = await recorder?.forSql(work);
-  const result = await warehouse.replaceRange(table, select, rangeParams(work.start, work.end, work.runId), {
-    signal,
-    // One id per submission: the adapter's own resubmissions of it (a lost reply) reuse the job,
-    // while a retry, a requeue after pause or a resumed run is a new job, never an old one's result.
-    job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}_${randomBytes(3).toString('hex')}`},
-    ...(records ? {after: records.companions} : {}),
-  });
+  const write = ({before, after}: WriteCompanions = {before: [], after: []}) =>
+    warehouse.replaceRange(table, select, params, {signal, job, before, after: [...after, ...(records?.companions ?? [])]});
+  const {result, changes} = keeper?.active ? await keeper.write(table, warehouse, params, {signal, job}, write) : {result: await write(), changes: null};
   if (records) await recorder!.wrote(records, result);
-  return {rows: result.rowsWritten, statistics: result.statistics};
+  return {rows: result.rowsWritten, statistics: result.statistics, changes};
 }
 
-async function executeExternal(work: BatchWork, context: BatchContext, command: readonly string[]): Promise<number> {
+async function executeExternal(work: BatchWork, context: BatchContext, command: readonly string[]): Promise<{rows: number; changes: TableChanges | null}> {
   const {warehouse, signal} = context;
   signal.throwIfAborted();
   // The warehouse's own clock, read before the command starts: rows it stamps from now on are its.
   const since = await warehouseNow(work, warehouse);
+  const table = derivedTable(work.processor);
+  const job = {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_a${work.attempt}`};
+  // Kept before the command is spawned: what it replaces is what the range holds now.
+  const report = (await context.keeper?.forCommand(table, warehouse, rangeParams(work.start, work.end, work.runId), {signal, job}, since)) ?? null;
   const batch = enterBatch(warehouse, work);
   try {
     await runCommand(work, context, command);
     const rows = await verifyCoverage(work, warehouse, since, batch);
     await context.recorder?.recordCommand(work, command, since, {job: {runId: work.runId, processor: work.processor, step: `${work.start}_${work.end}_records${work.attempt}`}});
-    return rows;
+    return {rows, changes: report ? await report(rows) : null};
   } finally {
     IN_FLIGHT.delete(batch);
   }

@@ -33,6 +33,7 @@ import type {Warehouse} from '../warehouse/types.js';
 import {describeError} from '../warehouse/errors.js';
 import type {JobStatistics} from '../warehouse/types.js';
 import {checkBudget, planEstimate} from './budget.js';
+import {applyRetention, keeperFor} from '../undo/run-hooks.js';
 import {CountingWarehouse} from './counting.js';
 import {pastRates} from './estimate.js';
 import {RunJournal} from './journal.js';
@@ -140,7 +141,10 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
   let plan: Plan;
   let journal: RunJournal;
   const notices: string[] = [];
+  let keeper: Awaited<ReturnType<typeof keeperFor>>;
   try {
+    // What the batches keep for undo (its tables created when missing) before anything is written.
+    keeper = await keeperFor(warehouse, options.config);
     plan = options.plan ?? await planRun({
       warehouse,
       config: options.config,
@@ -151,7 +155,9 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       history: store.history(key),
     });
     // Where the engine bills: the plan's estimate (for the status bar), which must fit a new run's budget.
-    const cost = await planEstimate(warehouse, plan, (error) => notices.push(`no dry-run estimate of the plan (${describeError(error)}): spend is shown without one`));
+    const cost = await planEstimate(warehouse, plan, (error) => notices.push(`no dry-run estimate of the plan (${describeError(error)}): spend is shown without one`), {
+      companions: (table) => keeper.plannedCompanions(table, warehouse),
+    });
     if (!resume) checkBudget(plan, cost);
     // What each batch records with its rows (read before the first batch: recorder.ts).
     const recorder = new BuildRecorder(warehouse, addDays(plan.boundary, -1));
@@ -174,6 +180,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       plan,
       warehouse,
       recorder,
+      keeper,
       retry: {...DEFAULT_RETRY, ...options.warehouse.retryDelays, ...options.retry},
       paused: store.paused(key),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused ?? false,
@@ -198,6 +205,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
             status: b.status,
             ...(b.error ? {error: b.error} : {}),
             ...statisticsFields(b.statistics),
+            ...(b.changes ? {changes: b.changes} : {}),
           }),
         onPausedChanged: (names, paused) => store.setPaused(key, names, paused),
       },
@@ -206,10 +214,15 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
     lock.release();
     throw error;
   }
-  const done = supervisor.finished.then((snapshot) => {
+  const done = supervisor.finished.then(async (snapshot) => {
     journal.setJobs(warehouse.jobs);
     journal.finish(snapshot.state);
-    lock.release();
+    try {
+      // Still under the lock: retention drops the kept rows of runs beyond the last N.
+      await applyRetention(warehouse, keeper, (level, message) => supervisor.log(level, message));
+    } finally {
+      lock.release();
+    }
     return snapshot;
   });
   setImmediate(() => {

@@ -48,6 +48,7 @@ export class RunJournal {
       startedAt,
       finishedAt: null,
       state: 'running',
+      request: init.request,
       jobs: init.previous?.jobs ?? 0,
       batches: [...(init.previous?.batches ?? [])],
     };

@@ -10,7 +10,9 @@ import type {JobStatistics, Warehouse} from '../warehouse/types.js';
 import {classifyError, describeError} from '../warehouse/errors.js';
 import {attemptRecord} from './attempt-record.js';
 import type {BuildRecorder} from '../freshness/recorder.js';
-import {executeBatch} from './execute.js';
+import {addChanges, type ChangeReport, type TableChanges} from '../undo/changes.js';
+import type {BatchKeeper} from '../undo/keeper.js';
+import {executeBatch, type BatchResult} from './execute.js';
 import type {ExternalRun} from './external.js';
 import type {BatchGraph} from './graph.js';
 import type {Plan, ProcessorPlan} from './plan.js';
@@ -31,6 +33,8 @@ export interface ProcessorRun {
   cancelled: boolean;
   retries: number;
   rows: number;
+  /** What its batches changed so far (null until one finished with a keeper). */
+  changes: TableChanges | null;
   firstStartedAt: number | null;
   lastFinishedAt: number | null;
   lastError: string | null;
@@ -42,6 +46,7 @@ export interface ProcessorRun {
 interface BatchRun extends Attempts {
   attempt: number;
   rows: number;
+  changes: TableChanges | null;
   durationMs: number;
   statistics: JobStatistics | null;
   abort: AbortController | null;
@@ -56,6 +61,8 @@ export interface SchedulerOptions {
   readonly warehouse: Warehouse;
   /** Writes each batch's build records with its rows. */
   readonly recorder?: BuildRecorder;
+  /** Keeps what batches replace and reports what they changed (src/undo); absent: neither. */
+  readonly keeper?: BatchKeeper;
   readonly retry: RetryPolicy;
   readonly paused: ReadonlySet<DerivedTableName>;
   readonly stopWhenOnlyPaused: boolean;
@@ -98,6 +105,7 @@ export class Scheduler {
         cancelled: false,
         retries: 0,
         rows: 0,
+        changes: null,
         firstStartedAt: null,
         lastFinishedAt: null,
         lastError: null,
@@ -106,7 +114,7 @@ export class Scheduler {
       this.byName.set(plan.name, proc);
       return proc;
     });
-    this.batches = Array.from({length: this.graph.size}, () => ({attempt: 0, rows: 0, durationMs: 0, statistics: null, abort: null, external: null, timer: null}));
+    this.batches = Array.from({length: this.graph.size}, () => ({attempt: 0, rows: 0, changes: null, durationMs: 0, statistics: null, abort: null, external: null, timer: null}));
     this.transit = transitions({graph: this.graph, attempts: (id) => this.batches[id], emit: options.emit, onBatchSettled: options.onBatchSettled});
   }
 
@@ -126,7 +134,14 @@ export class Scheduler {
       attempt: (id) => this.batches[id].attempt,
       spend: this.options.spend,
       pastRates: this.options.pastRates,
+      changes: this.changes(),
     });
+  }
+
+  /** Per processor, what its finished batches changed; null when nothing is kept (no report). */
+  private changes(): ChangeReport | null {
+    if (!this.options.keeper?.active) return null;
+    return Object.fromEntries(this.processors.filter((p) => p.changes).map((p) => [p.plan.name, p.changes]));
   }
 
   /** Fails what can never run (its inputs neither covered nor planned), then starts what can start. */
@@ -281,11 +296,12 @@ export class Scheduler {
     proc.series.start(proc.firstStartedAt);
     this.transit(id, {to: 'running'});
     const started = Date.now();
-    let outcome: {rows: number; statistics: JobStatistics} | {error: unknown};
+    let outcome: BatchResult | {error: unknown};
     try {
       const work = {processor: plan.processor, start: plan.start, end: plan.end, dates: plan.dates, attempt: batch.attempt, runId: this.options.runId};
       outcome = await executeBatch(work, {
         warehouse: this.options.warehouse,
+        ...(this.options.keeper ? {keeper: this.options.keeper} : {}),
         signal: abort.signal,
         command: proc.plan.command,
         ...(this.options.recorder ? {recorder: this.options.recorder} : {}),
@@ -311,7 +327,9 @@ export class Scheduler {
     if ('rows' in outcome) {
       batch.rows = outcome.rows;
       batch.statistics = outcome.statistics;
+      batch.changes = outcome.changes;
       proc.rows += outcome.rows;
+      if (outcome.changes) proc.changes = addChanges(proc.changes, outcome.changes);
       proc.lastFinishedAt = Date.now();
       proc.series.record(plan.dates.length, proc.lastFinishedAt);
       report('done', outcome);

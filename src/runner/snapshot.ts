@@ -6,6 +6,7 @@
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
 import {etaSeconds} from './estimate.js';
+import type {ChangeReport} from '../undo/changes.js';
 import type {BatchGraph} from './graph.js';
 import type {ProcessorRun} from './scheduler.js';
 import type {SpendMeter} from './spend.js';
@@ -25,6 +26,7 @@ export interface RunView {
   readonly spend: SpendMeter | null;
   /** Past dates per second per processor, from the history (estimate.ts). */
   readonly pastRates?: ReadonlyMap<DerivedTableName, number>;
+  readonly changes: ChangeReport | null;
 }
 
 export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
@@ -36,6 +38,7 @@ export function runSnapshot(view: RunView, now = Date.now()): RunSnapshot {
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
     processors,
+    changes: view.changes,
     totals: {
       datesTotal: processors.reduce((s, p) => s + p.datesTotal, 0),
       datesDone: processors.reduce((s, p) => s + p.datesDone, 0),

@@ -7,6 +7,7 @@ import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {AttemptRecord} from '../state/attempts.js';
 import type {BuildRecorder} from '../freshness/recorder.js';
+import type {BatchKeeper} from '../undo/keeper.js';
 import type {Warehouse} from '../warehouse/types.js';
 import {BatchGraph} from './graph.js';
 import type {Plan} from './plan.js';
@@ -30,6 +31,8 @@ export interface SupervisorOptions {
   readonly warehouse: Warehouse;
   /** Writes each batch's build records with its rows. */
   readonly recorder?: BuildRecorder;
+  /** Keeps what the batches replace (undo) and reports what they changed. */
+  readonly keeper?: BatchKeeper;
   readonly retry: RetryPolicy;
   /** Processors paused before the run began (persisted flags). */
   readonly paused: readonly DerivedTableName[];
@@ -59,6 +62,7 @@ export class Supervisor {
       graph: BatchGraph.fromPlan(options.plan),
       warehouse: options.warehouse,
       ...(options.recorder ? {recorder: options.recorder} : {}),
+      ...(options.keeper ? {keeper: options.keeper} : {}),
       retry: options.retry,
       paused: new Set(options.paused),
       stopWhenOnlyPaused: options.stopWhenOnlyPaused,

@@ -8,6 +8,7 @@ import type {JobStatistics} from '../warehouse/types.js';
 import type {BatchGraph, Move} from './graph.js';
 import {isSettled} from './graph.js';
 import type {PlannedBatch} from './plan.js';
+import type {TableChanges} from '../undo/changes.js';
 import type {BatchRef, RunEvent} from './types.js';
 
 /** An event as the run emits it; the supervisor stamps the time and the run id. */
@@ -18,6 +19,8 @@ export interface Attempts {
   /** 1 for the first try, 0 before it. */
   readonly attempt: number;
   readonly rows: number;
+  /** What the attempt that finished changed (with a keeper). */
+  readonly changes: TableChanges | null;
   /** Over every attempt. */
   readonly durationMs: number;
   /** The write job's statistics of the attempt that finished it; null (or absent) until then. */
@@ -29,6 +32,7 @@ export interface SettledBatch {
   readonly plan: PlannedBatch;
   readonly status: 'done' | 'failed' | 'cancelled';
   readonly rows: number;
+  readonly changes: TableChanges | null;
   readonly durationMs: number;
   readonly attempts: number;
   readonly error: string | null;
@@ -77,6 +81,7 @@ export function transitions({graph, attempts, emit, onBatchSettled}: TransitionC
         plan: batch,
         status: move.to,
         rows: tried.rows,
+        changes: tried.changes,
         durationMs: tried.durationMs,
         attempts: tried.attempt,
         error: move.reason,

@@ -6,6 +6,7 @@ import type {DateRange, IsoDate} from '../dates.js';
 import type {RunOrder} from '../limits.js';
 import type {JobStatistics} from '../warehouse/types.js';
 import type {FreshnessSnapshot} from '../freshness/wire.js';
+import type {ChangeReport} from '../undo/changes.js';
 
 export type ProcessorStatus =
   | 'idle' // not part of the run
@@ -97,6 +98,11 @@ export interface RunSnapshot {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly processors: readonly ProcessorProgress[];
+  /**
+   * What the run's finished batches changed, per table (src/undo/changes.ts: rows added, removed and
+   * changed, the feature store's features); null when the config keeps nothing (`undo.runs: 0`).
+   */
+  readonly changes: ChangeReport | null;
   readonly totals: {
     readonly datesTotal: number;
     readonly datesDone: number;

@@ -1,7 +1,7 @@
 // The console's session when this process holds the warehouse: coverage for the grid (queried on
 // refresh, then kept current from batch-finished events instead of re-querying), runs started
 // through the runner (the plan a console approved, or none when the warehouse changed since),
-// intents forwarded to it, validation and rollback. One handler per request of the table
+// intents forwarded to it, validation, rollback and undo. One handler per request of the table
 // (requests.ts); knows nothing of Ink or of the command line.
 import {basename} from 'node:path';
 import {DERIVED_TABLES, derivedTable} from '../catalog/index.js';
@@ -28,6 +28,9 @@ import {
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
 import {readAttempts, selectAttempts} from '../state/attempts.js';
 import {acquireLock} from '../state/lock.js';
+import {BatchKeeper} from '../undo/keeper.js';
+import {undoPolicy} from '../undo/policy.js';
+import {readRuns} from '../undo/runs-view.js';
 import {saveLastValidation} from '../validation/lastValidation.js';
 import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
@@ -37,6 +40,7 @@ import {statementOf} from './statement.js';
 import {answersWithData, HISTORY_REPLY_MAX, type CallOptions, type PlanPreview, type RequestPayload, type RequestReply, type RequestType, type SessionHandlers, type StartReply} from './requests.js';
 import {readGridCoverage} from './grid-coverage.js';
 import {SessionStore} from './store.js';
+import {undoInSession} from './undo-request.js';
 import type {Session} from './types.js';
 
 /** The one place state notifications are coalesced (see Session.subscribe): about 10 a second. */
@@ -130,6 +134,8 @@ export class LocalSession extends SessionStore implements Session {
     rollback: ({range, tables, rerun}) => this.rollback(range, tables, rerun),
     history: async ({range, tables}) => ({attempts: selectAttempts(readAttempts(this.options.stateDir, this.key), {range, ...(tables ? {tables} : {})}).slice(-HISTORY_REPLY_MAX)}),
     statement: async ({processor, range}) => statementOf(this.options.warehouse.dialect, this.options.config, processor, range),
+    runs: () => readRuns(this.options.warehouse, this.options.stateDir, undoPolicy(this.options.config, this.options.warehouse.engine)),
+    undo: ({runId, tables}) => this.undo(runId, tables),
   };
 
   /** Counts an action as pending until it settles; close() waits for it. */
@@ -188,7 +194,8 @@ export class LocalSession extends SessionStore implements Session {
 
   private async previewPlan(plan: Plan, replaces?: string): Promise<PlanPreview> {
     const interrupted = this.run ? null : findInterruptedRun(this.options.stateDir, this.key);
-    const estimate = await estimatePlanCost(this.options.warehouse, plan);
+    const keeper = new BatchKeeper(undoPolicy(this.options.config, this.options.warehouse.engine));
+    const estimate = await estimatePlanCost(this.options.warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, this.options.warehouse)});
     const rates = pastRates(readAttempts(this.options.stateDir, this.key));
     return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, pastRates: rates, ...(replaces ? {replaces} : {})});
   }
@@ -368,6 +375,14 @@ export class LocalSession extends SessionStore implements Session {
       this.setState({activity: null});
     }
     if (rerun) await this.startRun({range, processors: ordered.map((t) => t.name).reverse()}).catch((error) => this.log('error', `cannot start the rerun: ${describeError(error)}`));
+  }
+
+  /** Puts back what a run replaced (the CLI's `undo`, asked and confirmed in the console); never during a run. */
+  private async undo(runId: string, tables: readonly DerivedTableName[] | undefined): Promise<void> {
+    if (this.run) return this.log('warn', 'a run is in progress: let it finish or cancel it before undoing one');
+    const {warehouse, stateDir, config} = this.options;
+    const context = {warehouse, stateDir, config, refreshCoverage: () => this.refreshCoverage(), activity: (text: string | null) => this.setState({activity: text})};
+    await undoInSession({...context, log: (level, message, processor) => this.log(level, message, processor)}, runId, tables);
   }
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {

@@ -9,6 +9,7 @@ import type {DateRange} from '../dates.js';
 import {dateRangeSchema, derivedTableName, reprocessMode, runRequestSchema} from '../runner/request.js';
 import type {RunIntent, RunRequest} from '../runner/types.js';
 import type {PlanCost} from '../warehouse/cost-format.js';
+import {runListingSchema} from '../undo/schemas.js';
 
 const tableName = derivedTableName;
 const count = z.number().int().min(0);
@@ -122,6 +123,10 @@ export const SESSION_REQUESTS = {
   history: {payload: z.object({range: dateRange, tables: tables.optional()}), reply: z.object({attempts: z.array(attempt)})},
   /** The statement a batch of that range runs, rendered by the warehouse's own dialect. */
   statement: {payload: z.object({processor: tableName, range: dateRange}), reply: statement},
+  /** The run history, newest first, each run with whether it can be undone and why not (src/undo/runs-view.ts). */
+  runs: {payload: z.object({}), reply: z.array(runListingSchema)},
+  /** Puts back what the run replaced (only those tables, when given); refused in the log when it cannot be undone. */
+  undo: {payload: z.object({runId: z.string().min(1).max(200), tables: tables.optional()}), control: true},
 } as const satisfies Record<string, RequestSpec>;
 
 type Requests = typeof SESSION_REQUESTS;

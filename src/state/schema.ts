@@ -5,6 +5,7 @@ import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
 import {derivedTableName, runRequestSchema} from '../runner/request.js';
 import type {RunRequest, RunState} from '../runner/types.js';
+import {tableChangesSchema} from '../undo/schemas.js';
 
 const tableName = derivedTableName;
 const range = z.object({start: z.string(), end: z.string()});
@@ -24,6 +25,8 @@ const batchRecord = z.object({
   bytesProcessed: z.number().nullable().optional(),
   bytesBilled: z.number().nullable().optional(),
   slotMs: z.number().nullable().optional(),
+  /** What the batch changed in its range (src/undo/changes.ts), when rows were kept. */
+  changes: tableChangesSchema.optional(),
 });
 
 /** A run's spend where the engine bills: its batches' totals, the plan's estimate and the budget. */
@@ -51,6 +54,11 @@ const activeRun = z.object({
 
 const runRecord = z.object({
   runId: z.string(),
+  /** Absent for a run of processors (records written before undo existed too); `undo` puts back what `undoOf` replaced. */
+  kind: z.enum(['run', 'undo']).optional(),
+  undoOf: z.string().optional(),
+  /** What was asked (absent in records written before it was kept). */
+  request: runRequestSchema.optional(),
   range,
   processors: z.array(tableName),
   startedAt: z.string(),
@@ -75,7 +83,7 @@ export const stateSchema = z.object({
 export type BatchRecord = z.infer<typeof batchRecord>;
 export type RunSpendRecord = z.infer<typeof runSpend>;
 export type ActiveRun = Omit<z.infer<typeof activeRun>, 'request'> & {request: RunRequest};
-export type RunRecord = Omit<z.infer<typeof runRecord>, 'state' | 'range'> & {state: RunState; range: DateRange};
+export type RunRecord = Omit<z.infer<typeof runRecord>, 'state' | 'range' | 'request'> & {state: RunState; range: DateRange; request?: RunRequest};
 export type WarehouseState = {paused: DerivedTableName[]; active: ActiveRun | null; history: RunRecord[]};
 export type StateFile = {version: 1; warehouses: Record<string, WarehouseState>};
 

@@ -111,6 +111,11 @@ export class StateStore {
     return this.read(key).history;
   }
 
+  /** Saves a history record that is not the active run's (an undo), the active run left as it is. */
+  saveRecord(key: string, record: RunRecord): void {
+    this.write(key, (s) => ({...s, history: [...s.history.filter((r) => r.runId !== record.runId), record].slice(-HISTORY_LIMIT)}));
+  }
+
   /** Saves the active run and its history record in one atomic write. */
   saveProgress(key: string, active: ActiveRun | null, record: RunRecord): void {
     this.write(key, (s) => {

@@ -8,6 +8,7 @@ import {askToStart, cancelDialog, cancelRunDialog, quitDialog, rollbackDialog} f
 import {notify, patchUi, type KeyContext} from './key-context.js';
 import {matchesAny, type KeyPress, type KeySpec, type NamedKey} from './key-press.js';
 import {scrollLog} from './log-view.js';
+import {openRuns} from './runs-view.js';
 import {markKey, toggleMark, type Overlay, type UiState} from './ui-state.js';
 
 export type KeyGroup = 'Move' | 'Select' | 'Run' | 'Log' | 'General';
@@ -238,6 +239,7 @@ export const KEYMAP: readonly Binding[] = [
     disabledReason: (c) => (c.runActive ? 'cannot roll back while a run is in flight' : c.selection ? null : 'nothing to roll back: no coverage yet'),
     run: (c) => open(c, {kind: 'confirm', dialog: rollbackDialog(c.selection!)}),
   },
+  {id: 'runs', keys: [char('u')], label: 'u', description: 'runs: history and undo', group: 'Run', run: (c) => openRuns(c)},
   {
     id: 'refresh',
     keys: [ctrl('r')],

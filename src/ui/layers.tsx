@@ -9,11 +9,13 @@ import {ConfirmDialog} from './components/ConfirmDialog.js';
 import {DetailPane} from './components/DetailPane.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {RunSummary} from './components/RunSummary.js';
+import {RunsPane} from './components/RunsPane.js';
 import {ValidationPane} from './components/ValidationPane.js';
 import {truncate} from './format.js';
 import {notify, patchUi, type KeyContext} from './key-context.js';
 import {matchesAny, type KeyPress} from './key-press.js';
 import {actOn, bindingFor, bindingOf} from './keymap.js';
+import {moveSelection, openRuns, undoDialog, undoOff} from './runs-view.js';
 import {useTheme} from './theme.js';
 import type {Overlay} from './ui-state.js';
 
@@ -159,16 +161,37 @@ export const LAYERS: readonly Layer[] = [
       ),
     },
   }),
-  // The end of a run: v validates what it wrote; any other key closes it, and esc does only that.
+  // The end of a run: v validates what it wrote, u opens the runs view on it (to undo it); any
+  // other key closes it, and esc does only that.
   overlayLayer('summary', {
     onKey: (press, {snapshot}, c) => {
       const offer = validateRunChoice(snapshot);
       const answer = offer ? choiceFor([offer], press) : undefined;
       close(c);
+      if (!answer && matchesAny(bindingOf('runs').keys, press)) {
+        openRuns(c, snapshot.runId ?? undefined);
+        return true;
+      }
       answer?.run(c);
       return answer !== undefined || matchesAny(bindingOf('back').keys, press);
     },
     view: {area: 'lower', render: ({snapshot}, _, {width, height}) => <RunSummary run={snapshot} width={width} height={height} />},
+  }),
+  // The run history: ↑/↓ select, u (or enter) asks to undo the selected run, esc or q closes; the
+  // other keys do nothing while it covers the grid.
+  overlayLayer('runs', {
+    onKey: (press, {runs, selected}, c) => {
+      const by = matchesAny(bindingOf('up').keys, press) ? -1 : matchesAny(bindingOf('down').keys, press) ? 1 : 0;
+      if (by !== 0) moveSelection(c, by);
+      else if (matchesAny([...bindingOf('runs').keys, ...bindingOf('drill').keys], press)) {
+        const run = runs?.[selected];
+        const off = undoOff(c, run);
+        if (off) notify(c, off);
+        else patchUi(c, () => ({overlay: {kind: 'confirm', dialog: undoDialog(run!)}}));
+      } else if (matchesAny([...bindingOf('back').keys, ...bindingOf('quit').keys], press)) close(c);
+      return true;
+    },
+    view: {area: 'body', render: ({runs, selected, error}, _, {width, height}) => <RunsPane runs={runs} selected={selected} error={error} width={width} height={height} />},
   }),
   {
     // The keymap: an unbound key falls through (nothing below); a disabled one says why.

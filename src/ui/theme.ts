@@ -52,12 +52,13 @@ export const STATE_WORDS: Record<CellState, string> = {
   partial: 'partly covered',
   done: 'done',
   queued: 'queued',
-  blocked: 'waiting on upstream',
+  blocked: 'waiting on input',
   running: 'running',
   paused: 'paused',
   failed: 'failed',
   invalid: 'failed validation',
-  stale: 'stale (n of m dates)',
+  // The legend fits two lines of 80 columns, so that help shows every key at 80×24.
+  stale: 'stale',
 };
 
 export type Color = 'green' | 'yellow' | 'red' | 'cyan' | 'blue' | 'magenta' | 'gray' | 'white';

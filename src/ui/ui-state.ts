@@ -4,6 +4,7 @@
 import type {DerivedTableName} from '../catalog/types.js';
 import {addDays, endOfMonth, type DateRange, type IsoDate} from '../dates.js';
 import type {RunSnapshot} from '../runner/types.js';
+import type {RunListing} from '../undo/runs-view.js';
 import type {Dialog} from './dialogs.js';
 
 /** What covers the panes; each kind has its layer (src/ui/layers.tsx) that takes its keys and draws it. */
@@ -14,6 +15,8 @@ export type Overlay =
   | {readonly kind: 'summary'; readonly snapshot: RunSnapshot}
   /** A (table, date)'s attempts, whole error and statement; `knownError` is the grid's word when the history has none. */
   | {readonly kind: 'detail'; readonly processor: DerivedTableName; readonly date: IsoDate; readonly knownError: string | null}
+  /** The run history (null while it is asked for), the selected run, and why it could not be read. */
+  | {readonly kind: 'runs'; readonly runs: readonly RunListing[] | null; readonly selected: number; readonly error: string | null}
   | {readonly kind: 'closing'; readonly message: string};
 
 export interface UiState {

@@ -1,11 +1,13 @@
 // The completion report (the seed's generate_final_coverage_report.py, improved): per season and
-// month, per table, covered / expected game dates; totals; feature store statistics; the last
-// validation; what the runs billed on BigQuery. Gathered as data first (tests compare it with direct queries), then printed.
+// month, per table, covered / expected game dates; totals; feature store statistics; what the last
+// run changed (src/undo); what the runs billed on BigQuery; the last validation. Gathered as data
+// first (tests compare it with direct queries), then printed.
 import {DERIVED_TABLES, mlFeatureStore} from '../catalog/tables.js';
 import {monthOf, type DateRange} from '../dates.js';
 import {coveredDates, gameDates} from '../queries/coverage.js';
 import {rangePredicate} from '../queries/write.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
+import {changesSection, lastChanges, type LastChanges} from '../undo/report-section.js';
 import {loadLastValidation, type LastValidation} from './lastValidation.js';
 import {spendLines, spendSummary, type SpendSummary} from './spend-report.js';
 import {failureLines, headline, rawSourcesLines, shortName, validationMatrix} from './summary.js';
@@ -42,6 +44,8 @@ export interface CompletionReport {
   readonly lastValidation: LastValidation;
   /** What the runs of the history in this range billed (BigQuery); null when nothing did. */
   readonly spend: SpendSummary | null;
+  /** What the last run that wrote changed (src/undo), null before any. */
+  readonly lastChanges: LastChanges | null;
 }
 
 async function featureStoreStats(warehouse: Warehouse, range: DateRange): Promise<FeatureStoreStats> {
@@ -94,6 +98,7 @@ export async function buildCompletionReport(
     featureStore: await featureStoreStats(warehouse, range),
     lastValidation: loadLastValidation(options.stateDir, warehouse.description),
     spend: spendSummary(options.stateDir, warehouse.description, range),
+    lastChanges: lastChanges(options.stateDir, warehouse.description),
   };
 }
 
@@ -150,6 +155,7 @@ export function formatCompletionReport(report: CompletionReport): string {
     ...grid(['column', 'nulls', 'rate'], fs.nullRates.map((r) => [r.column, String(r.nulls), percent(r.nulls, fs.rows)])).map((l) => `    ${l}`),
   );
 
+  lines.push(...changesSection(report.lastChanges, grid));
   lines.push('', 'SPEND (BigQuery job statistics of the runs in the history that touched the range)', ...spendLines(report.spend));
 
   lines.push('', 'LAST VALIDATION');

@@ -121,7 +121,7 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async replaceRange(table: DerivedTable, select: string, params: Params, options: WriteOptions = {}): Promise<WriteResult> {
-    const [merge] = replaceRangeStatements(this.dialect, table, select);
+    const [merge] = replaceRangeStatements(this.dialect, table, select, options.lineage);
     try {
       // The cap's dry run happens before the write slot is taken: it is no DML and may take a while.
       const cap = await this.jobs.cap(merge, params, options);

@@ -129,7 +129,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async replaceRange(table: DerivedTable, select: string, params: Params, options: WriteOptions = {}): Promise<WriteResult> {
-    const [remove, insert] = replaceRangeStatements(this.dialect, table, select);
+    const [remove, insert] = replaceRangeStatements(this.dialect, table, select, options.lineage);
     const replacedAt = new Date().toISOString();
     try {
       return await this.withConnection(options.signal, async (connection) => {

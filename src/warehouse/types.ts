@@ -3,6 +3,7 @@
 import type {ColumnType, DerivedTable, Table} from '../catalog/types.js';
 import type {DateRange, IsoDate} from '../dates.js';
 import type {Dialect, Engine} from '../queries/dialect.js';
+import type {Lineage} from '../queries/write.js';
 
 export type SqlValue = string | number | boolean | null;
 
@@ -82,6 +83,11 @@ export interface Companion {
 }
 
 export interface WriteOptions extends QueryOptions {
+  /**
+   * `stamp` (default): processed_at and run_id are the write's. `keep`: the select gives them too and
+   * they are written as they are (an undo puts a range back exactly as it was).
+   */
+  readonly lineage?: Lineage;
   /** DuckDB: inside the transaction, before the DELETE. BigQuery: jobs before the MERGE. */
   readonly before?: readonly Companion[];
   /**
@@ -112,7 +118,8 @@ export interface Warehouse {
   query(sql: string, params?: Params, options?: QueryOptions): Promise<Row[]>;
   /**
    * Atomically replaces the rows of `table` with game_date in [start_date, end_date] by the rows
-   * of `select` (a SELECT of the table's columns without lineage, using the same parameters).
+   * of `select` (a SELECT of the table's columns without lineage, using the same parameters; with
+   * lineage too when `options.lineage` is `keep`).
    * Re-running the same range never duplicates a row.
    */
   replaceRange(table: DerivedTable, select: string, params: Params, options?: WriteOptions): Promise<WriteResult>;

@@ -10,6 +10,7 @@ import type {RequestPayload, RequestReply, RequestType} from '../../src/session/
 import type {PlanPreview, Session, SessionState, StartReply} from '../../src/session/types.js';
 import type {BatchStatement} from '../../src/session/requests.js';
 import type {AttemptRecord} from '../../src/state/attempts.js';
+import type {RunListing} from '../../src/undo/runs-view.js';
 import {usdFor, type PlanCost} from '../../src/warehouse/cost-format.js';
 import type {Stale} from '../../src/freshness/types.js';
 import {encodeStale} from '../../src/freshness/wire.js';
@@ -34,6 +35,8 @@ export class FakeSession implements Session {
   attempts: AttemptRecord[] = [];
   /** What a statement request answers. */
   statementResult: BatchStatement = {kind: 'sql', text: '-- statement 1 of 1\nSELECT 1;'};
+  /** What the runs view lists (newest first). */
+  runsResult: RunListing[] = [];
 
   constructor(initial: Partial<SessionState> = {}) {
     this.state = {warehouse: 'test.duckdb', boundary: '2022-03-01', coverage: null, run: null, validation: null, activity: null, attached: false, ...initial};
@@ -74,6 +77,7 @@ export class FakeSession implements Session {
       const {range, tables} = payload as RequestPayload<'history'>;
       return {attempts: this.attempts.filter((a) => a.end >= range.start && a.start <= range.end && (!tables || tables.includes(a.processor)))} as RequestReply<K>;
     }
+    if (type === 'runs') return this.runsResult as RequestReply<K>;
     if (type !== 'preview') return undefined as RequestReply<K>;
     if (this.previewResult instanceof Error) throw this.previewResult;
     return (await this.previewResult) as RequestReply<K>;
@@ -183,6 +187,7 @@ export function runOf(patch: Partial<RunSnapshot> = {}, processors: readonly Pro
     startedAt: '2022-03-01T10:00:00Z',
     finishedAt: null,
     processors,
+    changes: null,
     totals: {
       datesTotal: processors.reduce((n, p) => n + p.datesTotal, 0),
       datesDone: processors.reduce((n, p) => n + p.datesDone, 0),

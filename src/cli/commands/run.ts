@@ -18,6 +18,8 @@ import {refuseOnDuckDb} from '../bigquery-options.js';
 import {formatDuration} from '../../figures.js';
 import {quoted} from '../../quote.js';
 import {readAttempts} from '../../state/attempts.js';
+import {BatchKeeper} from '../../undo/keeper.js';
+import {undoPolicy} from '../../undo/policy.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
@@ -285,7 +287,8 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     const duration = estimateDuration(dates, pastRates(readAttempts(context.stateDir, context.warehouse.identity)));
     for (const line of estimateLines(duration, formatDuration)) context.out(line);
     // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
-    const cost = await estimatePlanCost(warehouse, plan);
+    const keeper = new BatchKeeper(undoPolicy(context.config, warehouse.engine));
+    const cost = await estimatePlanCost(warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, warehouse)});
     if (cost) for (const line of formatPlanCost(cost)) context.out(line);
     // What the run would say before starting: over its budget is exit 2, as `run` would be.
     checkBudget(plan, cost);

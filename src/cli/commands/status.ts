@@ -12,6 +12,9 @@ import {socketForContext} from '../../attach/paths.js';
 import {liveRunServes} from './attach.js';
 import type {RunOwner} from '../../attach/protocol.js';
 import type {ProcessorStatus, RunSnapshot, RunState} from '../../runner/types.js';
+import {keptSize, type KeptSize} from '../../undo/kept-size.js';
+import {undoPolicy} from '../../undo/policy.js';
+import {formatBytes} from '../../warehouse/sizes.js';
 
 /** The live run as `status` reports it: enough for a script to tell what runs and what is paused. */
 export interface LiveRun {
@@ -41,6 +44,8 @@ export interface StatusReading {
   readonly summary: CoverageSummary;
   /** Set when the coverage came from the run that holds the warehouse (over its socket). */
   readonly live: LiveRun | null;
+  /** What undo keeps (read from the warehouse; null when a live run answered). */
+  readonly kept: KeptSize | null;
 }
 
 function liveRun(owner: RunOwner, run: RunSnapshot | null): LiveRun {
@@ -68,20 +73,29 @@ export async function loadStatus(context: CliContext): Promise<StatusReading> {
   if (session) {
     try {
       const {coverage, run} = session.getState();
-      if (coverage) return {summary: summarizeCoverage(coverage), live: liveRun(session.owner, run)};
+      if (coverage) return {summary: summarizeCoverage(coverage), live: liveRun(session.owner, run), kept: null};
     } finally {
       await session.close('detach');
     }
   }
   const warehouse = await context.openWarehouse({readOnly: true});
   try {
-    return {summary: summarizeCoverage(await readCoverage(warehouse, range, context.config)), live: null};
+    const summary = summarizeCoverage(await readCoverage(warehouse, range, context.config));
+    const kept = await keptSize(warehouse, undoPolicy(context.config, context.warehouse.engine), context.bigquery.project, context.config.datasets?.nba_backfill);
+    return {summary, live: null, kept};
   } finally {
     await warehouse.close();
   }
 }
 
-export function statusJson({summary, live}: StatusReading, context: CliContext): object {
+/** "undo: 2 of the last 3 runs can be undone; 23456 rows kept (12.3 MiB)": within 80 columns. */
+export function keptLine(kept: KeptSize, retention: number): string {
+  if (kept.runs === 0 && kept.rows === 0) return `undo: nothing kept yet (the last ${retention} runs' replaced rows are kept)`;
+  const size = kept.bytes !== null ? ` (${formatBytes(kept.bytes)})` : kept.mode === 'time-travel' ? ' in time travel' : '';
+  return `undo: ${kept.runs} of the last ${retention} runs can be undone; ${kept.rows} rows kept${size}`;
+}
+
+export function statusJson({summary, live, kept}: StatusReading, context: CliContext): object {
   return {
     warehouse: context.warehouse.engine === 'bigquery' ? context.warehouse.identity : context.warehouse.path,
     boundary: context.boundary,
@@ -91,12 +105,14 @@ export function statusJson({summary, live}: StatusReading, context: CliContext):
     totals: summary.totals,
     stale: summary.stale,
     staleUnavailable: summary.staleUnavailable,
+    undo: kept && {runs: kept.runs, rows: kept.rows, bytes: kept.bytes, keep: kept.mode, retention: undoPolicy(context.config, context.warehouse.engine).runs},
   };
 }
 
-export function printStatus({summary, live}: StatusReading, context: CliContext): void {
+export function printStatus({summary, live, kept}: StatusReading, context: CliContext): void {
   const where = describeRef(context.warehouse);
   for (const line of formatStatusGrid(summary, where)) context.out(line);
+  if (kept) context.out(keptLine(kept, undoPolicy(context.config, context.warehouse.engine).runs));
   if (!live) return;
   context.out(
     live.consoleHost
