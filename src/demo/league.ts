@@ -208,7 +208,7 @@ export class LeagueHistory {
       rosters[team].push(ranked.shift()!);
     }
     // Roster holes left by a thin pool are filled by undrafted players.
-    for (const [team, roster] of rosters.entries()) {
+    for (const roster of rosters) {
       while (roster.length < ROSTER_SIZE) roster.push(this.newPlayer(rng, year, rng.int(21, 24), rng.normal(-1.2, 0.4), rng.pick(POSITIONS)));
     }
     this.teamOf = new Map(rosters.flatMap((roster, team) => roster.map((p) => [p, team] as [Player, number])));

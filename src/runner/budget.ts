@@ -6,7 +6,7 @@
 import type {Config} from '../config.js';
 import type {IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
-import {estimatePlanCost, type CostOptions} from '../warehouse/bigquery-cost.js';
+import {estimatePlanCost, type CostPlanInput} from '../warehouse/bigquery-cost.js';
 import type {PlanCost} from '../warehouse/cost-format.js';
 import {formatCostTotal} from '../warehouse/cost-format.js';
 import {formatBytes} from '../warehouse/sizes.js';
@@ -42,14 +42,23 @@ export function checkBudget(plan: Plan, cost: PlanCost | null): void {
 }
 
 /**
+ * The dry-run estimate of a plan as its batches will write it: each batch's MERGE and the
+ * statements undo adds to it (null on an engine without dry runs).
+ */
+export function estimateRunCost(warehouse: Warehouse, config: Config, plan: CostPlanInput): Promise<PlanCost | null> {
+  const keeper = new BatchKeeper(undoPolicy(config, warehouse.engine));
+  return estimatePlanCost(warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, warehouse)});
+}
+
+/**
  * The plan's estimate where the engine bills (null on DuckDB). With a budget a failed dry run
  * fails the start (nothing can be checked); without one it only costs the status bar its
  * "of the estimate", said through `onUnavailable`.
  */
-export async function planEstimate(warehouse: Warehouse, plan: Plan, onUnavailable: (reason: unknown) => void, options: CostOptions = {}): Promise<PlanCost | null> {
+export async function planEstimate(warehouse: Warehouse, config: Config, plan: Plan, onUnavailable: (reason: unknown) => void): Promise<PlanCost | null> {
   if (warehouse.engine !== 'bigquery') return null;
   try {
-    return await estimatePlanCost(warehouse, plan, options);
+    return await estimateRunCost(warehouse, config, plan);
   } catch (error) {
     if (plan.request.budget !== undefined) throw error;
     onUnavailable(error);
@@ -61,6 +70,5 @@ export async function planEstimate(warehouse: Warehouse, plan: Plan, onUnavailab
 export async function checkRequestBudget(options: {readonly warehouse: Warehouse; readonly config: Config; readonly boundary: IsoDate; readonly request: RunRequest}): Promise<void> {
   if (withRunDefaults(options.request, options.config, options.warehouse.engine).budget === undefined) return;
   const plan = await planRun(options);
-  const keeper = new BatchKeeper(undoPolicy(options.config, options.warehouse.engine));
-  checkBudget(plan, await estimatePlanCost(options.warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, options.warehouse)}));
+  checkBudget(plan, await estimateRunCost(options.warehouse, options.config, plan));
 }

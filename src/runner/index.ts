@@ -51,7 +51,7 @@ export type {BatchIdRun, UnplannedInput} from './gates.js';
 export {LookbackIndex, type CoverageLookback, type LookbackBlocker} from './lookback.js';
 export {isRunActive, isRunFinished} from './types.js';
 export {DEFAULT_RETRY, type RetryPolicy} from './retry.js';
-export {BudgetError, budgetRefusal, checkBudget, checkRequestBudget, formatBudget} from './budget.js';
+export {BudgetError, budgetRefusal, checkBudget, checkRequestBudget, estimateRunCost, formatBudget} from './budget.js';
 export {addSpend, NO_SPEND, spendOf} from './spend.js';
 export {estimateDuration, estimateLines, pastRates, type DurationEstimate, type ProcessorEstimate} from './estimate.js';
 export {cascadesOf, REPROCESS_MODES, reprocessOf, sameRequest, withRunDefaults} from './request.js';
@@ -155,9 +155,7 @@ export async function startRun(options: StartRunOptions): Promise<LocalRun> {
       history: store.history(key),
     });
     // Where the engine bills: the plan's estimate (for the status bar), which must fit a new run's budget.
-    const cost = await planEstimate(warehouse, plan, (error) => notices.push(`no dry-run estimate of the plan (${describeError(error)}): spend is shown without one`), {
-      companions: (table) => keeper.plannedCompanions(table, warehouse),
-    });
+    const cost = await planEstimate(warehouse, options.config, plan, (error) => notices.push(`no dry-run estimate of the plan (${describeError(error)}): spend is shown without one`));
     if (!resume) checkBudget(plan, cost);
     // What each batch records with its rows (read before the first batch: recorder.ts).
     const recorder = new BuildRecorder(warehouse, addDays(plan.boundary, -1));

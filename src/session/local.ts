@@ -13,6 +13,7 @@ import {withRebuilt} from '../freshness/wire.js';
 import {
   abandonInterruptedRun,
   describeError,
+  estimateRunCost,
   findInterruptedRun,
   pastRates,
   planRun,
@@ -28,11 +29,8 @@ import {
 import type {CoverageSnapshot, LogLevel, RunRequest} from '../runner/types.js';
 import {readAttempts, selectAttempts} from '../state/attempts.js';
 import {acquireLock} from '../state/lock.js';
-import {BatchKeeper} from '../undo/keeper.js';
 import {undoPolicy} from '../undo/policy.js';
 import {readRuns} from '../undo/runs-view.js';
-import {saveLastValidation} from '../validation/lastValidation.js';
-import {estimatePlanCost} from '../warehouse/bigquery-cost.js';
 import {rangeParams, type Warehouse} from '../warehouse/types.js';
 import {Coalesced} from './coalesce.js';
 import {planIdentity, previewOf} from './plan-preview.js';
@@ -41,6 +39,8 @@ import {answersWithData, HISTORY_REPLY_MAX, type CallOptions, type PlanPreview, 
 import {readGridCoverage} from './grid-coverage.js';
 import {SessionStore} from './store.js';
 import {undoInSession} from './undo-request.js';
+import {validateInSession} from './validate-request.js';
+import type {SessionActionContext} from './action-context.js';
 import type {Session} from './types.js';
 
 /** The one place state notifications are coalesced (see Session.subscribe): about 10 a second. */
@@ -65,8 +65,6 @@ export interface LocalSessionOptions {
   /** Read staleness with the coverage (default true; false reads coverage only, as before it). */
   readonly staleness?: boolean;
 }
-
-type Validate = typeof import('../validation/validate.js').validate;
 
 export class LocalSession extends SessionStore implements Session {
   private run: LocalRun | null = null;
@@ -130,7 +128,7 @@ export class LocalSession extends SessionStore implements Session {
     preview: ({request}) => this.preview(request),
     start: ({request, planId}) => this.start(request, planId),
     intent: async ({intent}) => this.intent(intent),
-    validate: ({range, tables}) => this.validate(range, tables),
+    validate: ({range, tables}) => validateInSession(this.actionContext(), range, tables, (validation) => this.setState({validation})),
     rollback: ({range, tables, rerun}) => this.rollback(range, tables, rerun),
     history: async ({range, tables}) => ({attempts: selectAttempts(readAttempts(this.options.stateDir, this.key), {range, ...(tables ? {tables} : {})}).slice(-HISTORY_REPLY_MAX)}),
     statement: async ({processor, range}) => statementOf(this.options.warehouse.dialect, this.options.config, processor, range),
@@ -194,8 +192,7 @@ export class LocalSession extends SessionStore implements Session {
 
   private async previewPlan(plan: Plan, replaces?: string): Promise<PlanPreview> {
     const interrupted = this.run ? null : findInterruptedRun(this.options.stateDir, this.key);
-    const keeper = new BatchKeeper(undoPolicy(this.options.config, this.options.warehouse.engine));
-    const estimate = await estimatePlanCost(this.options.warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, this.options.warehouse)});
+    const estimate = await estimateRunCost(this.options.warehouse, this.options.config, plan);
     const rates = pastRates(readAttempts(this.options.stateDir, this.key));
     return previewOf(plan, {resumesFirst: interrupted && {runId: interrupted.runId, range: interrupted.request.range}, estimate, pastRates: rates, ...(replaces ? {replaces} : {})});
   }
@@ -316,37 +313,15 @@ export class LocalSession extends SessionStore implements Session {
     this.log('info', `${who} ${intent.type === 'pause' ? 'paused' : 'resumed'} for the next run`, intent.processor);
   }
 
-  private async validate(range: DateRange, tables: readonly DerivedTableName[]): Promise<void> {
-    let validate: Validate;
-    try {
-      ({validate} = await import('../validation/validate.js'));
-    } catch (error) {
-      this.log('error', `validation is unavailable: ${describeError(error)}`);
-      return;
-    }
-    const label = `validating ${range.start} → ${range.end}`;
-    this.setState({activity: label});
-    try {
-      const report = await validate(this.options.warehouse, {
-        range,
-        config: this.options.config,
-        tables: tables.map(derivedTable),
-        onProgress: (p) => this.setState({activity: `${label}: ${p.done}/${p.total} checks`}),
-      });
-      const failed = report.results.filter((r) => !r.passed);
-      this.log(report.passed ? 'info' : 'warn', report.passed ? `validation passed: ${report.results.length} checks` : `validation: ${failed.length} of ${report.results.length} checks failed`);
-      for (const r of failed) this.log('warn', `${r.check} ${r.table}: ${r.message}`);
-      this.setState({validation: report, activity: null});
-      // Shown first: a state dir that cannot be written costs `backfill report` the results, not the operator.
-      try {
-        saveLastValidation(this.options.stateDir, report, this.key);
-      } catch (error) {
-        this.log('warn', `the validation results are shown but not kept for \`backfill report\`: ${describeError(error)}`);
-      }
-    } catch (error) {
-      this.log('error', `validation failed to run: ${describeError(error)}`);
-      this.setState({activity: null});
-    }
+  /** What validation and undo act with: this session's warehouse, log, status line and grid. */
+  private actionContext(): SessionActionContext {
+    const {warehouse, stateDir, config} = this.options;
+    return {
+      warehouse, stateDir, config, key: this.key,
+      log: (level, message, processor) => this.log(level, message, processor),
+      activity: (text) => this.setState({activity: text}),
+      refreshCoverage: () => this.refreshCoverage(),
+    };
   }
 
   /** Deletes the range of each table (dependants first), then optionally rebuilds it (planned now). */
@@ -380,9 +355,7 @@ export class LocalSession extends SessionStore implements Session {
   /** Puts back what a run replaced (the CLI's `undo`, asked and confirmed in the console); never during a run. */
   private async undo(runId: string, tables: readonly DerivedTableName[] | undefined): Promise<void> {
     if (this.run) return this.log('warn', 'a run is in progress: let it finish or cancel it before undoing one');
-    const {warehouse, stateDir, config} = this.options;
-    const context = {warehouse, stateDir, config, refreshCoverage: () => this.refreshCoverage(), activity: (text: string | null) => this.setState({activity: text})};
-    await undoInSession({...context, log: (level, message, processor) => this.log(level, message, processor)}, runId, tables);
+    await undoInSession(this.actionContext(), runId, tables);
   }
 
   async close(mode: 'detach' | 'cancel'): Promise<void> {

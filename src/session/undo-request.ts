@@ -2,27 +2,15 @@
 // `undo` (src/undo), its refusal and progress said in the job log, the grid refreshed after.
 import {derivedTable} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
-import type {Config} from '../config.js';
-import type {LogLevel} from '../runner/types.js';
 import {StateStore} from '../state/store.js';
 import {undoPolicy} from '../undo/policy.js';
 import {readReplacedRanges} from '../undo/ranges.js';
 import {planUndo, type UndoPlan} from '../undo/undo-plan.js';
 import {executeUndo} from '../undo/undo-run.js';
 import {describeError} from '../warehouse/errors.js';
-import type {Warehouse} from '../warehouse/types.js';
+import type {SessionActionContext} from './action-context.js';
 
-export interface UndoSessionContext {
-  readonly warehouse: Warehouse;
-  readonly stateDir: string;
-  readonly config: Config;
-  log(level: LogLevel, message: string, processor?: DerivedTableName): void;
-  /** The long action under way (the status line), or null once it ended. */
-  activity(text: string | null): void;
-  refreshCoverage(): Promise<unknown>;
-}
-
-export async function undoInSession(c: UndoSessionContext, runId: string, tables: readonly DerivedTableName[] | undefined): Promise<void> {
+export async function undoInSession(c: SessionActionContext, runId: string, tables: readonly DerivedTableName[] | undefined): Promise<void> {
   const {warehouse, stateDir} = c;
   const policy = undoPolicy(c.config, warehouse.engine);
   let plan: UndoPlan;

@@ -39,7 +39,7 @@ function requestOf(selection: Selection, mode: ReprocessMode): RunRequest {
 }
 
 export function startDialog(selection: Selection, preview: PreviewState, mode: ReprocessMode = 'missing'): Dialog {
-  const {range, tables, label} = selection;
+  const {range, label} = selection;
   return {
     title: mode === 'stale' ? `Rebuild the stale dates of ${label} (${range.start}..${range.end})?` : `Start ${label} (${range.start}..${range.end})?`,
     body: planPreviewLines(preview),

@@ -10,16 +10,13 @@ import {finishOnSignals, onSignals, onStopSignals, signalExitCode} from '../../h
 import {printRun, progressIntervalFromEnv} from '../../headless/printer.js';
 import {formatRecord, noticeRecord, type LogRecord} from '../../headless/records.js';
 import {gameCalendar, gameDates} from '../../queries/coverage.js';
-import {estimatePlanCost} from '../../warehouse/bigquery-cost.js';
 import {formatPlanCost} from '../../warehouse/cost-format.js';
-import {checkBudget, checkRequestBudget, estimateDuration, estimateLines, findInterruptedRun, formatBudget, formatPlan, isRunActive, pastRates, pausedProcessors, planRun, REPROCESS_MODES, runHistory, sameRequest, type LocalRun} from '../../runner/index.js';
+import {checkBudget, checkRequestBudget, estimateDuration, estimateRunCost, estimateLines, findInterruptedRun, formatBudget, formatPlan, isRunActive, pastRates, pausedProcessors, planRun, REPROCESS_MODES, runHistory, sameRequest, type LocalRun} from '../../runner/index.js';
 import {parseSize} from '../../warehouse/sizes.js';
 import {refuseOnDuckDb} from '../bigquery-options.js';
 import {formatDuration} from '../../figures.js';
 import {quoted} from '../../quote.js';
 import {readAttempts} from '../../state/attempts.js';
-import {BatchKeeper} from '../../undo/keeper.js';
-import {undoPolicy} from '../../undo/policy.js';
 import type {SessionServer} from '../../attach/server.js';
 import type {LocalSession} from '../../session/local.js';
 import {openLocalSession} from '../local-session.js';
@@ -287,8 +284,7 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
     const duration = estimateDuration(dates, pastRates(readAttempts(context.stateDir, context.warehouse.identity)));
     for (const line of estimateLines(duration, formatDuration)) context.out(line);
     // BigQuery: what the plan would scan and cost, from one dry-run job per processor.
-    const keeper = new BatchKeeper(undoPolicy(context.config, warehouse.engine));
-    const cost = await estimatePlanCost(warehouse, plan, {companions: (table) => keeper.plannedCompanions(table, warehouse)});
+    const cost = await estimateRunCost(warehouse, context.config, plan);
     if (cost) for (const line of formatPlanCost(cost)) context.out(line);
     // What the run would say before starting: over its budget is exit 2, as `run` would be.
     checkBudget(plan, cost);

@@ -22,12 +22,25 @@ const PGS_FROM_BOX: Record<string, string> = {
 const PLAYER_GAME = ['game_date', 'game_id', 'player_lookup'];
 const TEAM_GAME = ['game_date', 'game_id', 'team_abbr'];
 
-function joinOn(keys: readonly string[], a: string, b: string): string {
-  return keys.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
+/** One side of a reconciliation: its relation's name and what a row missing from the other side says. */
+interface Side {
+  readonly name: string;
+  readonly onlyHere: string;
 }
 
-function coalescedKeys(keys: readonly string[], a: string, b: string): string {
-  return keys.map((k) => `COALESCE(${a}.${k}, ${b}.${k}) AS ${k}`).join(', ');
+/**
+ * The rows of `checked` and `against` that disagree on `keys`: a key on one side only, or a key on
+ * both whose `columns` differ (the problem names each difference, `label` first).
+ */
+function disagreements(d: Dialect, keys: readonly string[], checked: Side, against: Side, columns: readonly ComparedColumn[], label: string, versus: string): string {
+  const [a, b] = [checked.name, against.name];
+  return `  SELECT ${keys.map((k) => `COALESCE(${a}.${k}, ${b}.${k}) AS ${k}`).join(', ')},
+    CASE WHEN ${a}.game_id IS NULL THEN '${against.onlyHere}'
+      WHEN ${b}.game_id IS NULL THEN '${checked.onlyHere}'
+      ELSE CONCAT('${label}: ', ${differenceText(d, columns, versus)}) END AS problem
+  FROM ${a} FULL OUTER JOIN ${b} ON ${keys.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ')}
+  WHERE ${a}.game_id IS NULL OR ${b}.game_id IS NULL
+    OR ${anyDiffers(columns)}`;
 }
 
 /** Malformed minutes compare as NULL here: they are raw_minutes's finding, and would fail PGS's batch. */
@@ -56,13 +69,12 @@ box AS (
   WHERE ${rangePredicate(d)} AND ${d.ident('minutes')} IS NOT NULL AND ${minutesPlayed(d, d.ident('minutes'))} > 0
     AND game_date IN (SELECT game_date FROM pgs_dates)
 )`,
-    bad: `  SELECT ${coalescedKeys(PLAYER_GAME, 'pgs', 'box')},
-    CASE WHEN pgs.game_id IS NULL THEN 'player-game with minutes > 0 in boxscore_traditional is missing from PGS'
-      WHEN box.game_id IS NULL THEN 'PGS row has no player-game with minutes > 0 in boxscore_traditional'
-      ELSE CONCAT('PGS vs boxscore_traditional: ', ${differenceText(d, columns, 'vs raw')}) END AS problem
-  FROM pgs FULL OUTER JOIN box ON ${joinOn(PLAYER_GAME, 'pgs', 'box')}
-  WHERE pgs.game_id IS NULL OR box.game_id IS NULL
-    OR ${anyDiffers(columns)}`,
+    bad: disagreements(
+      d, PLAYER_GAME,
+      {name: 'pgs', onlyHere: 'PGS row has no player-game with minutes > 0 in boxscore_traditional'},
+      {name: 'box', onlyHere: 'player-game with minutes > 0 in boxscore_traditional is missing from PGS'},
+      columns, 'PGS vs boxscore_traditional', 'vs raw',
+    ),
     order: PLAYER_GAME,
     describe: ({failures, dates}) =>
       failures === 0
@@ -102,13 +114,12 @@ pgs_sum AS (
   FROM pgs WHERE game_date IN (SELECT game_date FROM both_dates)
   GROUP BY game_date, game_id, team_abbr
 )`,
-    bad: `  SELECT ${coalescedKeys(TEAM_GAME, 'togs', 'pgs_sum')},
-    CASE WHEN togs.game_id IS NULL THEN 'team-game with PGS rows is missing from TOGS'
-      WHEN pgs_sum.game_id IS NULL THEN 'TOGS team-game has no PGS rows'
-      ELSE CONCAT('TOGS vs sum of PGS: ', ${differenceText(d, columns, 'vs PGS')}) END AS problem
-  FROM togs FULL OUTER JOIN pgs_sum ON ${joinOn(TEAM_GAME, 'togs', 'pgs_sum')}
-  WHERE togs.game_id IS NULL OR pgs_sum.game_id IS NULL
-    OR ${anyDiffers(columns)}`,
+    bad: disagreements(
+      d, TEAM_GAME,
+      {name: 'togs', onlyHere: 'TOGS team-game has no PGS rows'},
+      {name: 'pgs_sum', onlyHere: 'team-game with PGS rows is missing from TOGS'},
+      columns, 'TOGS vs sum of PGS', 'vs PGS',
+    ),
     order: TEAM_GAME,
     describe: ({failures, dates}) =>
       failures === 0
