@@ -2,13 +2,9 @@
 // the planner (dependencies, lookback), the grid (derived tables by phase), the DDL of both
 // engines, validation (keys, critical columns) and the demo generator (source columns).
 import {BOOKKEEPING_TABLES} from './bookkeeping.js';
+import {cols} from './columns.js';
 import {dependenciesOf} from './reads.js';
-import type {Column, ColumnType, DerivedTable, SourceTable, Table} from './types.js';
-
-/** `cols('INT64', 'a b c')` → three INT64 columns; keeps long column lists readable. */
-function cols(type: ColumnType, names: string): Column[] {
-  return names.trim().split(/\s+/).map((name) => ({name, type}));
-}
+import type {Column, DerivedTable, SourceTable, Table} from './types.js';
 
 /** Every derived row says when and by which run it was written. */
 const LINEAGE: Column[] = [

@@ -10,62 +10,42 @@
 //   the current rows with it. A force rebuild that changed nothing keeps one note per date.
 // Names and columns come from the catalog, never from data: a kept table is named after its table.
 import {DERIVED_TABLES} from '../catalog/tables.js';
-import type {Column, DerivedTable, SourceTable, Table} from '../catalog/types.js';
+import {backfillTable} from '../catalog/bookkeeping.js';
+import {col, cols} from '../catalog/columns.js';
+import type {DerivedTable, SourceTable, Table} from '../catalog/types.js';
 import type {UndoPolicy} from './policy.js';
 import {slicesFor} from './slices.js';
 
 /** The column of a kept table that says which run's batch replaced (and kept) the row. */
 export const KEPT_BY = 'undo_run_id';
 
-export const REPLACED_RANGES: SourceTable = {
-  kind: 'source',
-  name: 'replaced_ranges',
-  dataset: 'nba_backfill',
-  doc: 'one row per batch of a run: the table and game_date range it replaced, what it replaced and what became of it',
-  key: ['run_id', 'table_name', 'start_date', 'end_date'],
-  columns: [
-    {name: 'run_id', type: 'STRING', doc: 'the run whose batch wrote the range'},
-    {name: 'table_name', type: 'STRING', doc: 'the derived table (catalog name)'},
-    {name: 'start_date', type: 'DATE'},
-    {name: 'end_date', type: 'DATE'},
-    {name: 'kept_at', type: 'TIMESTAMP', doc: 'when the replaced rows were last current (what time travel reads them as of)'},
-    {name: 'kept_rows', type: 'INT64', doc: 'rows the batch replaced (0: a first build of the range)'},
-    {name: 'undone_by', type: 'STRING', doc: 'the undo run that put them back, NULL until then'},
-    {name: 'undone_at', type: 'TIMESTAMP'},
-    {name: 'pruned_at', type: 'TIMESTAMP', doc: 'when retention dropped the kept rows (the run can no longer be undone)'},
-  ],
-};
+export const REPLACED_RANGES: SourceTable = backfillTable('source', 'replaced_ranges', 'one row per batch of a run: the table and game_date range it replaced, what it replaced and what became of it', ['run_id', 'table_name', 'start_date', 'end_date'], [
+  col('run_id', 'STRING', 'the run whose batch wrote the range'),
+  col('table_name', 'STRING', 'the derived table (catalog name)'),
+  ...cols('DATE', 'start_date end_date'),
+  col('kept_at', 'TIMESTAMP', 'when the replaced rows were last current (what time travel reads them as of)'),
+  col('kept_rows', 'INT64', 'rows the batch replaced (0: a first build of the range)'),
+  col('undone_by', 'STRING', 'the undo run that put them back, NULL until then'),
+  col('undone_at', 'TIMESTAMP'),
+  col('pruned_at', 'TIMESTAMP', 'when retention dropped the kept rows (the run can no longer be undone)'),
+]);
 
-export const KEPT_DATES: SourceTable = {
-  kind: 'source',
-  name: 'kept_dates',
-  dataset: 'nba_backfill',
-  doc: 'per run, table and game date rewritten identically: the lineage its replaced rows had (their values are the current ones)',
-  key: ['undo_run_id', 'table_name', 'slice_key', 'game_date'],
-  columns: [
-    {name: 'undo_run_id', type: 'STRING', doc: 'the run whose batch rewrote the date'},
-    {name: 'table_name', type: 'STRING', doc: 'the kept table (catalog name)'},
-    {name: 'slice_key', type: 'STRING', doc: "the slice's filter values ('' for a table's own rows): two slices of one table keep apart"},
-    {name: 'game_date', type: 'DATE'},
-    {name: 'run_id', type: 'STRING', doc: 'the replaced rows\' run_id'},
-    {name: 'processed_at', type: 'TIMESTAMP', doc: 'the replaced rows\' processed_at'},
-    {name: 'row_count', type: 'INT64'},
-    {name: 'fingerprint', type: 'STRING', doc: 'the replaced rows\' values, fingerprinted (dialect rowsFingerprint)'},
-  ],
-};
+export const KEPT_DATES: SourceTable = backfillTable('source', 'kept_dates', 'per run, table and game date rewritten identically: the lineage its replaced rows had (their values are the current ones)', ['undo_run_id', 'table_name', 'slice_key', 'game_date'], [
+  col('undo_run_id', 'STRING', 'the run whose batch rewrote the date'),
+  col('table_name', 'STRING', 'the kept table (catalog name)'),
+  col('slice_key', 'STRING', "the slice's filter values ('' for a table's own rows): two slices of one table keep apart"),
+  col('game_date', 'DATE'),
+  col('run_id', 'STRING', "the replaced rows' run_id"),
+  col('processed_at', 'TIMESTAMP', "the replaced rows' processed_at"),
+  col('row_count', 'INT64'),
+  col('fingerprint', 'STRING', "the replaced rows' values, fingerprinted (dialect rowsFingerprint)"),
+]);
 
-const keptColumn: Column = {name: KEPT_BY, type: 'STRING', doc: 'the run whose batch replaced this row'};
+const keptBy = col(KEPT_BY, 'STRING', 'the run whose batch replaced this row');
 
 /** The kept-rows table of `table`: its columns as they are, and the run that replaced them. */
 export function keptTable(table: Table): SourceTable {
-  return {
-    kind: 'source',
-    name: `kept_${table.name}`,
-    dataset: 'nba_backfill',
-    doc: `rows of ${table.dataset}.${table.name} that a batch replaced, kept so that its run can be undone`,
-    key: [KEPT_BY, ...table.key],
-    columns: [keptColumn, ...table.columns],
-  };
+  return backfillTable('source', `kept_${table.name}`, `rows of ${table.dataset}.${table.name} that a batch replaced, kept so that its run can be undone`, [KEPT_BY, ...table.key], [keptBy, ...table.columns]);
 }
 
 /** Every table whose rows a batch of some derived table keeps (the data tables and what travels with them). */
