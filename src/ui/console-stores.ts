@@ -2,7 +2,7 @@
 // session that owns it already coalesces, see Session.subscribe), the job log (its lines published
 // on the same tick) and the failed batches. Each pane subscribes to its own slice with
 // useSyncExternalStore, so a log line re-renders the log pane and nothing else.
-import {createContext, useContext, useSyncExternalStore} from 'react';
+import {createContext, useContext, useRef, useSyncExternalStore} from 'react';
 import type {RunEvent} from '../runner/types.js';
 import type {Session, SessionState} from '../session/types.js';
 import type {AttemptRecord} from '../state/attempts.js';
@@ -88,10 +88,20 @@ export function useStores(): ConsoleStores {
   return stores;
 }
 
-/** A slice of the session state; the selector must return a stable reference (a field, not a new object). */
-export function useSessionSlice<T>(selector: (state: SessionState) => T): T {
+/**
+ * The fields of the session state a pane reads: the snapshot is kept while every one of them is the
+ * same (Object.is), so the pane re-renders when one of its fields changes and for nothing else.
+ */
+export function useSessionFields<K extends keyof SessionState>(...keys: K[]): Pick<SessionState, K> {
   const stores = useStores();
-  return useSyncExternalStore(stores.subscribeState, () => selector(stores.session.getState()));
+  const last = useRef<Pick<SessionState, K> | null>(null);
+  return useSyncExternalStore(stores.subscribeState, () => {
+    const state = stores.session.getState();
+    const previous = last.current;
+    if (previous && keys.every((key) => Object.is(previous[key], state[key]))) return previous;
+    last.current = Object.fromEntries(keys.map((key) => [key, state[key]])) as Pick<SessionState, K>;
+    return last.current;
+  });
 }
 
 export function useLogLines() {

@@ -5,7 +5,7 @@ import {Box, Text} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {DERIVED_TABLES} from '../../catalog/index.js';
 import {buildGrid} from '../coverage-grid.js';
-import {useFailures, useSessionSlice, useStores} from '../console-stores.js';
+import {useFailures, useSessionFields, useStores} from '../console-stores.js';
 import {truncate} from '../format.js';
 import {isRunActive} from '../../runner/types.js';
 import {keyContext, selectionReader, type ConsoleExit, type KeyEnvironment} from '../key-context.js';
@@ -34,12 +34,7 @@ export function ConsoleApp({onExit}: ConsoleAppProps) {
   const {session} = stores;
   const theme = useTheme();
   const {columns, rows} = useTerminalSize();
-  const coverage = useSessionSlice((s) => s.coverage);
-  const run = useSessionSlice((s) => s.run);
-  const validation = useSessionSlice((s) => s.validation);
-  const boundary = useSessionSlice((s) => s.boundary);
-  const warehouse = useSessionSlice((s) => s.warehouse);
-  const unavailable = useSessionSlice((s) => s.unavailable);
+  const {coverage, run, validation, boundary, warehouse, unavailable} = useSessionFields('coverage', 'run', 'validation', 'boundary', 'warehouse', 'unavailable');
   const failures = useFailures();
   const [ui, setUiState] = useState<UiState>(initialUiState);
   // Key handlers read and write through this ref, so several keys in one input chunk each see the

@@ -5,7 +5,7 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {ProcessorProgress, ProcessorStatus} from '../../runner/types.js';
-import {useSessionSlice} from '../console-stores.js';
+import {useSessionFields} from '../console-stores.js';
 import {formatCount, formatDuration, shortRange} from '../../figures.js';
 import {truncate} from '../format.js';
 import {fittedSparkline} from '../sparkline.js';
@@ -67,7 +67,7 @@ export function windowStart(count: number, size: number, selected: number): numb
 
 export function ProcessorsPane({lines, width, selected}: {readonly lines: number; readonly width: number; readonly selected: string | undefined}) {
   const theme = useTheme();
-  const run = useSessionSlice((s) => s.run);
+  const {run} = useSessionFields('run');
   const processors = (run?.processors ?? []).filter((p) => p.status !== 'idle');
   const counts = new Map<string, number>();
   for (const p of processors) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);

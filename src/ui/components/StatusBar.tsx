@@ -5,7 +5,7 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {RunSnapshot} from '../../runner/types.js';
-import {useSessionSlice} from '../console-stores.js';
+import {useSessionFields} from '../console-stores.js';
 import {formatCount, formatDuration} from '../../figures.js';
 import {formatPercent, truncate} from '../format.js';
 import {runSpendStatus} from '../spend-text.js';
@@ -31,12 +31,7 @@ export function asOfText(iso: string, now = new Date()): string {
 
 export function StatusBar({width}: {readonly width: number}) {
   const theme = useTheme();
-  const warehouse = useSessionSlice((s) => s.warehouse);
-  const run = useSessionSlice((s) => s.run);
-  const activity = useSessionSlice((s) => s.activity);
-  const attached = useSessionSlice((s) => s.attached);
-  const asOf = useSessionSlice((s) => s.coverageAsOf);
-  const unavailable = useSessionSlice((s) => s.unavailable);
+  const {warehouse, run, activity, attached, coverageAsOf: asOf, unavailable} = useSessionFields('warehouse', 'run', 'activity', 'attached', 'coverageAsOf', 'unavailable');
   const parts = [`backfill ${warehouse}${attached ? ' (attached)' : ''}`];
   if (unavailable) parts.push('cannot reach the warehouse');
   else parts.push(runProgressText(run));
