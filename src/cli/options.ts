@@ -4,6 +4,7 @@ import {resolveTableList, tablesOfPhase, DERIVED_TABLES, type DerivedTable} from
 import {addDays, parseIsoDate, type DateRange, type IsoDate} from '../dates.js';
 import {UsageError} from '../errors.js';
 import {quoted} from '../quote.js';
+import type {OptionSpec} from './command.js';
 
 /** A whole number ≥ 1 written in decimal digits: "0", "-1", "1.5", "abc", "2x" are refused. */
 export function parsePositiveInt(value: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -69,6 +70,12 @@ export function resolveRange(request: RangeRequest, defaults: {readonly start: I
   if (end < start) throw new UsageError(`the range ${start}..${end} is empty (--to is before --from)`);
   return requestedEnd === end ? {range: {start, end}} : {range: {start, end}, clampedFrom: requestedEnd};
 }
+
+/** `--from` and `--to` of a command whose range resolveRange fills in: the help says its defaults. */
+export const RANGE_OPTIONS: readonly OptionSpec[] = [
+  ['--from <date>', 'first date (default: the configured start)'],
+  ['--to <date>', 'last date (default: the day before the real-time boundary)'],
+];
 
 /** Both ends given and valid (rollback, preflight): no defaults for destructive commands. */
 export function requireRange(request: RangeRequest): DateRange {

@@ -1,14 +1,13 @@
 // `backfill attach`: opens the console on the process that holds the warehouse (a console's host,
 // a headless `run` or `run --detach`). Quitting leaves its run going.
-import type {Command} from 'commander';
 import {connectSession} from '../../attach/client.js';
 import {socketForContext} from '../../attach/paths.js';
 import {isSocketLive} from '../../attach/server.js';
 import {UsageError} from '../../errors.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
 import {loadConsoleUi} from '../console-ui.js';
 import {leaveConsole} from '../console-session.js';
-import type {CommandModule} from '../main.js';
 
 /** True when a live run serves this warehouse. */
 export function liveRunServes(context: CliContext): Promise<boolean> {
@@ -27,11 +26,8 @@ export async function attachConsole(context: CliContext): Promise<number> {
   return 0;
 }
 
-export const attachCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('attach')
-      .description('open the console on the run that holds the warehouse; quitting leaves it running')
-      .action(() => run(attachConsole));
-  },
-};
+export const attachCommand = command({
+  name: 'attach',
+  description: 'open the console on the run that holds the warehouse; quitting leaves it running',
+  run: attachConsole,
+});

@@ -75,8 +75,8 @@ export async function openDefault(context: CliContext): Promise<number> {
     await leaveConsole(context, remote, exit);
     return exit === 'cancel' ? 1 : 0;
   }
-  const {loadStatus, printStatus} = await import('./status.js');
-  printStatus(await loadStatus(context), context);
+  const {loadStatus, statusLines} = await import('./status.js');
+  for (const line of statusLines(await loadStatus(context), context)) context.out(line);
   context.out('');
   context.out('stdout is not a terminal, so no console: `backfill run` runs the backfill with log lines, `backfill status --json` prints this as JSON.');
   return 0;

@@ -2,13 +2,12 @@
 // demo league (src/demo). Progress goes to stderr: a redrawn bar on a terminal, one line per step
 // otherwise; the summary goes to stdout.
 import {existsSync} from 'node:fs';
-import type {Command} from 'commander';
 import {acquireLock, type WarehouseLock} from '../../state/lock.js';
 import {parseIsoDate} from '../../dates.js';
 import {createDemoWarehouse, DEFAULT_DEMO_SEED} from '../../demo/index.js';
 import {UsageError} from '../../errors.js';
 import {quoted} from '../../quote.js';
-import type {CommandModule} from '../main.js';
+import {command} from '../command.js';
 
 interface DemoFlags {
   readonly asOf?: string;
@@ -45,43 +44,40 @@ export function progressPrinter(stream: NodeJS.WriteStream): {report: (fraction:
   };
 }
 
-export const demoCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('demo')
-      .description('create the embedded DuckDB warehouse with realistic demo sources up to the day before --as-of')
-      .option('--as-of <date>', 'games before this date are Final, later ones Scheduled (default: today)')
-      .option('--seed <n>', `random seed: the same seed gives the same data (default: ${DEFAULT_DEMO_SEED})`)
-      .option('--force', 'replace an existing warehouse file')
-      .action((flags: DemoFlags) =>
-        run(async (context) => {
-          const asOf = flags.asOf === undefined ? undefined : parseIsoDate(flags.asOf, '--as-of');
-          const seed = parseSeed(flags.seed);
-          const {warehouse} = context;
-          if (warehouse.engine !== 'duckdb') throw new UsageError('backfill demo creates the embedded DuckDB warehouse: use it without --target bigquery');
-          // --force must not pull the file from under a console or a run that has it open.
-          let lock: WarehouseLock | null = null;
-          if (flags.force && existsSync(warehouse.path)) {
-            await (await context.openWarehouse()).close(); // DuckDB refuses a file another process holds
-            lock = acquireLock(context.stateDir, warehouse.identity, {range: null, runId: null});
-          }
-          const progress = progressPrinter(process.stderr);
-          try {
-            const summary = await createDemoWarehouse(warehouse.path, {asOf, seed, force: flags.force === true, onProgress: progress.report});
-            progress.done();
-            const rows = Object.entries(summary.rows).map(([table, n]) => `${n} ${table}`).join(', ');
-            context.out(
-              `demo warehouse ${summary.path}: seasons ${summary.seasons[0]} to ${summary.seasons.at(-1)}, as of ${summary.asOf}, seed ${summary.seed}; ` +
-                `${rows} rows in ${summary.seconds.toFixed(1)} s`,
-            );
-            return 0;
-          } catch (error) {
-            progress.done();
-            throw error;
-          } finally {
-            lock?.release();
-          }
-        }),
+export const demoCommand = command({
+  name: 'demo',
+  description: 'create the embedded DuckDB warehouse with realistic demo sources up to the day before --as-of',
+  options: [
+    ['--as-of <date>', 'games before this date are Final, later ones Scheduled (default: today)'],
+    ['--seed <n>', `random seed: the same seed gives the same data (default: ${DEFAULT_DEMO_SEED})`],
+    ['--force', 'replace an existing warehouse file'],
+  ],
+  async run(context, flags: DemoFlags) {
+    const asOf = flags.asOf === undefined ? undefined : parseIsoDate(flags.asOf, '--as-of');
+    const seed = parseSeed(flags.seed);
+    const {warehouse} = context;
+    if (warehouse.engine !== 'duckdb') throw new UsageError('backfill demo creates the embedded DuckDB warehouse: use it without --target bigquery');
+    // --force must not pull the file from under a console or a run that has it open.
+    let lock: WarehouseLock | null = null;
+    if (flags.force && existsSync(warehouse.path)) {
+      await (await context.openWarehouse()).close(); // DuckDB refuses a file another process holds
+      lock = acquireLock(context.stateDir, warehouse.identity, {range: null, runId: null});
+    }
+    const progress = progressPrinter(process.stderr);
+    try {
+      const summary = await createDemoWarehouse(warehouse.path, {asOf, seed, force: flags.force === true, onProgress: progress.report});
+      progress.done();
+      const rows = Object.entries(summary.rows).map(([table, n]) => `${n} ${table}`).join(', ');
+      context.out(
+        `demo warehouse ${summary.path}: seasons ${summary.seasons[0]} to ${summary.seasons.at(-1)}, as of ${summary.asOf}, seed ${summary.seed}; ` +
+          `${rows} rows in ${summary.seconds.toFixed(1)} s`,
       );
+      return 0;
+    } catch (error) {
+      progress.done();
+      throw error;
+    } finally {
+      lock?.release();
+    }
   },
-};
+});

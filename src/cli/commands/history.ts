@@ -1,19 +1,16 @@
 // `backfill history [--tables a,b] [--from D] [--to D] [--json]`: every batch attempt kept for this
 // warehouse in the state dir (src/state/attempts.ts), oldest first: what it built, its outcome,
 // error, retry kind, job id and bytes. Reads only: no state is created.
-import type {Command} from 'commander';
 import {parseIsoDate, type DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
 import {attemptLine} from '../../runner/attempt-text.js';
 import {readAttempts, selectAttempts} from '../../state/attempts.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
-import type {CommandModule} from '../main.js';
-import {selectTables} from '../options.js';
+import {selectTables, type RangeRequest} from '../options.js';
 
-interface HistoryOptions {
+interface HistoryOptions extends RangeRequest {
   readonly tables?: string;
-  readonly from?: string;
-  readonly to?: string;
   readonly json?: boolean;
 }
 
@@ -42,15 +39,14 @@ export async function history(context: CliContext, options: HistoryOptions): Pro
   return 0;
 }
 
-export const historyCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('history')
-      .description('every batch attempt per table and date: outcome, error, job id, bytes')
-      .option('--tables <list>', 'tables by table or short name, comma-separated')
-      .option('--from <date>', 'attempts of batches that end on or after this date')
-      .option('--to <date>', 'attempts of batches that start on or before this date')
-      .option('--json', 'one JSON object: {warehouse, attempts: [...]}')
-      .action((options: HistoryOptions) => run((context) => history(context, options)));
-  },
-};
+export const historyCommand = command({
+  name: 'history',
+  description: 'every batch attempt per table and date: outcome, error, job id, bytes',
+  options: [
+    ['--tables <list>', 'tables by table or short name, comma-separated'],
+    ['--from <date>', 'attempts of batches that end on or after this date'],
+    ['--to <date>', 'attempts of batches that start on or before this date'],
+    ['--json', 'one JSON object: {warehouse, attempts: [...]}'],
+  ],
+  run: history,
+});

@@ -4,7 +4,6 @@
 // outlives its console: an SSH drop or `q`, `d` leaves it going and `backfill` rejoins it. It ends
 // once no console is connected and nothing is in flight; its log lines go to the state dir.
 import {getPriority, setPriority} from 'node:os';
-import type {Command} from 'commander';
 import {eventRecord, formatRecord, noticeRecord} from '../../headless/records.js';
 import {onStopSignals} from '../../headless/signals.js';
 import type {RunSnapshot} from '../../runner/types.js';
@@ -12,8 +11,8 @@ import type {LocalSession} from '../../session/local.js';
 import {recoverStateFile} from '../../state/store.js';
 import {describeRef} from '../../warehouse/ref.js';
 import {openLocalSession} from '../local-session.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
-import type {CommandModule} from '../main.js';
 import {serveForAttach} from '../serve.js';
 import {notifierFor} from '../notify.js';
 
@@ -125,11 +124,9 @@ export async function host(context: CliContext): Promise<number> {
   }
 }
 
-export const hostCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('host', {hidden: true})
-      .description('serve the warehouse to consoles (started by `backfill`; not for direct use)')
-      .action(() => run(host));
-  },
-};
+export const hostCommand = command({
+  name: 'host',
+  description: 'serve the warehouse to consoles (started by `backfill`; not for direct use)',
+  hidden: true,
+  run: host,
+});

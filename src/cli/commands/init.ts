@@ -3,7 +3,6 @@
 // clustered by key; DuckDB: schemas and tables), and the bookkeeping tables undo writes to
 // (nba_backfill), or with --dry-run only says what it would create.
 import {existsSync} from 'node:fs';
-import type {Command} from 'commander';
 import {ALL_TABLES, type Table} from '../../catalog/index.js';
 import type {Config} from '../../config.js';
 import {duckdb, type Engine} from '../../queries/dialect.js';
@@ -11,8 +10,8 @@ import {undoPolicy} from '../../undo/policy.js';
 import {undoTables} from '../../undo/tables.js';
 import {describeRef} from '../../warehouse/ref.js';
 import type {Warehouse} from '../../warehouse/types.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
-import type {CommandModule} from '../main.js';
 
 /** Real dataset (schema) names and catalog tables that do not exist yet. */
 export interface MissingObjects {
@@ -102,12 +101,9 @@ function report(context: CliContext, where: string, warehouse: Pick<Warehouse, '
   return false;
 }
 
-export const initCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('init')
-      .description('create the missing datasets and tables of the warehouse (use --target bigquery for production)')
-      .option('--dry-run', 'only list what would be created')
-      .action((options: {dryRun?: boolean}) => run((context) => init(context, options)));
-  },
-};
+export const initCommand = command({
+  name: 'init',
+  description: 'create the missing datasets and tables of the warehouse (use --target bigquery for production)',
+  options: [['--dry-run', 'only list what would be created']],
+  run: init,
+});

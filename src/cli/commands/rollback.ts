@@ -1,21 +1,18 @@
 // `backfill rollback --tables a,b --from D --to D [--yes] [--rerun]`: the runbook's DELETE of a
 // bad range (and its rerun), as one command that confirms first and names what it removed.
-import type {Command} from 'commander';
 import {dependantsOf, derivedTable} from '../../catalog/index.js';
 import {UsageError} from '../../errors.js';
 import {acquireLock, type WarehouseLock} from '../../runner/index.js';
 import {describeRef} from '../../warehouse/ref.js';
 import {rangeParams} from '../../warehouse/types.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
 import {confirmOrRefuse} from '../confirm.js';
-import type {CommandModule} from '../main.js';
-import {requireRange, selectTables} from '../options.js';
+import {requireRange, selectTables, type RangeRequest} from '../options.js';
 import {runBackfill} from './run.js';
 
-interface RollbackOptions {
+interface RollbackOptions extends RangeRequest {
   readonly tables?: string;
-  readonly from?: string;
-  readonly to?: string;
   readonly yes?: boolean;
   readonly rerun?: boolean;
 }
@@ -61,16 +58,15 @@ export async function rollback(context: CliContext, options: RollbackOptions): P
   return runBackfill(context, {from: range.start, to: range.end, processors: tables.map((t) => t.name).join(',')}, {console: false});
 }
 
-export const rollbackCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('rollback')
-      .description('delete a date range of some tables (after confirmation), optionally re-run it')
-      .option('--tables <list>', 'tables by name or short name, comma-separated (PGS,TDZA)')
-      .option('--from <date>', 'first game date to delete (YYYY-MM-DD)')
-      .option('--to <date>', 'last game date to delete (YYYY-MM-DD)')
-      .option('--yes', 'do not ask (required when stdin is not a terminal)')
-      .option('--rerun', 'rebuild the range afterwards')
-      .action((options: RollbackOptions) => run((context) => rollback(context, options)));
-  },
-};
+export const rollbackCommand = command({
+  name: 'rollback',
+  description: 'delete a date range of some tables (after confirmation), optionally re-run it',
+  options: [
+    ['--tables <list>', 'tables by name or short name, comma-separated (PGS,TDZA)'],
+    ['--from <date>', 'first game date to delete (YYYY-MM-DD)'],
+    ['--to <date>', 'last game date to delete (YYYY-MM-DD)'],
+    ['--yes', 'do not ask (required when stdin is not a terminal)'],
+    ['--rerun', 'rebuild the range afterwards'],
+  ],
+  run: rollback,
+});

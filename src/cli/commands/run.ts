@@ -1,7 +1,7 @@
 // `backfill run`: plans and runs the backfill; headless it reports as log lines (src/headless).
 // An interrupted run of the same warehouse is resumed first, so a cron job that runs the same
 // command every night picks up where a crash or a kill left off.
-import {Option, type Command} from 'commander';
+import {Option} from 'commander';
 import type {DateRange} from '../../dates.js';
 import {UsageError} from '../../errors.js';
 import {MAX_BATCH_SIZE, MAX_WORKERS, RUN_ORDERS, type RunOrder} from '../../limits.js';
@@ -24,9 +24,9 @@ import type {ReprocessMode, RunRequest, RunSnapshot} from '../../runner/types.js
 import {prepareStateDir} from '../../state/dir.js';
 import {corruptStateNotice, recoverStateFile} from '../../state/store.js';
 import type {Warehouse} from '../../warehouse/types.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
 import {loadConsoleUi} from '../console-ui.js';
-import type {CommandModule} from '../main.js';
 import {detachRun} from '../background.js';
 import {consoleSession, leaveConsole} from '../console-session.js';
 import {parsePhase, parsePositiveInt, resolveRange, selectTables} from '../options.js';
@@ -295,25 +295,24 @@ async function dryRun(context: CliContext, request: RunRequest, clampedFrom: str
   }
 }
 
-export const runCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('run')
-      .description('plan and run the backfill (resumes an interrupted run first)')
-      .option('--from <date>', 'first date (default: the configured start, 2021-11-01)')
-      .option('--to <date>', 'last date (default and maximum: the day before the real-time boundary)')
-      .option('--processors <list>', 'processors by table or short name, comma-separated (PGS,TDZA)')
-      .option('--phase <n>', 'only phase 3 or phase 4 processors')
-      .option('--batch-size <n>', 'game dates per batch (default per processor)')
-      .option('--workers <n>', 'batches in flight per processor')
-      .option('--reprocess <mode>', 'which dates to rebuild: missing (default), failed (last batch failed), stale, all')
-      .option('--stale', 'the same as --reprocess stale')
-      .option('--force', 'rebuild dates that are already covered (the same as --reprocess all)')
-      .option('--no-cascade', 'do not also rebuild the dates that read what this run rebuilds')
-      .addOption(new Option('--order <order>', 'which batches start first (default oldest-first)').choices(RUN_ORDERS))
-      .option('--budget <size>', 'BigQuery: bytes billed the run may reach, e.g. 2TB; over it at the plan, nothing starts; reached, every processor pauses')
-      .option('--dry-run', 'print the plan (batches per processor) and write nothing')
-      .option('--detach', 'run in the background, headless, logging to a file; prints the pid, the log and how to attach')
-      .action((options: RunOptions) => run((context) => runBackfill(context, options)));
-  },
-};
+export const runCommand = command({
+  name: 'run',
+  description: 'plan and run the backfill (resumes an interrupted run first)',
+  options: [
+    ['--from <date>', 'first date (default: the configured start, 2021-11-01)'],
+    ['--to <date>', 'last date (default and maximum: the day before the real-time boundary)'],
+    ['--processors <list>', 'processors by table or short name, comma-separated (PGS,TDZA)'],
+    ['--phase <n>', 'only phase 3 or phase 4 processors'],
+    ['--batch-size <n>', 'game dates per batch (default per processor)'],
+    ['--workers <n>', 'batches in flight per processor'],
+    ['--reprocess <mode>', 'which dates to rebuild: missing (default), failed (last batch failed), stale, all'],
+    ['--stale', 'the same as --reprocess stale'],
+    ['--force', 'rebuild dates that are already covered (the same as --reprocess all)'],
+    ['--no-cascade', 'do not also rebuild the dates that read what this run rebuilds'],
+    new Option('--order <order>', 'which batches start first (default oldest-first)').choices(RUN_ORDERS),
+    ['--budget <size>', 'BigQuery: bytes billed the run may reach, e.g. 2TB; over it at the plan, nothing starts; reached, every processor pauses'],
+    ['--dry-run', 'print the plan (batches per processor) and write nothing'],
+    ['--detach', 'run in the background, headless, logging to a file; prints the pid, the log and how to attach'],
+  ],
+  run: (context, flags: RunOptions) => runBackfill(context, flags),
+});

@@ -2,15 +2,14 @@
 // how it ended, what it wrote and changed, and whether it can be undone (and why not). From the
 // process that holds the warehouse when one does (over its socket, like `status`), else from a
 // read-only look at the warehouse's index and the state store.
-import type {Command} from 'commander';
 import {connectSession} from '../../attach/client.js';
 import {socketForContext} from '../../attach/paths.js';
 import {formatDuration} from '../../figures.js';
 import {changeReportLines, changeSummary} from '../../undo/changes.js';
 import {undoPolicy} from '../../undo/policy.js';
 import {readRuns, requestText, runsJson, type RunListing} from '../../undo/runs-view.js';
+import {command, printReading} from '../command.js';
 import type {CliContext} from '../context.js';
-import type {CommandModule} from '../main.js';
 import {liveRunServes} from './attach.js';
 
 export async function loadRuns(context: CliContext): Promise<RunListing[]> {
@@ -47,19 +46,12 @@ export function runsText(runs: readonly RunListing[]): string[] {
   });
 }
 
-export const runsCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('runs')
-      .description('the run history, newest first, and whether each run can be undone')
-      .option('--json', 'as JSON: {"runs": [...]} with id, started, finished, outcome, undoable, ...')
-      .action((options: {json?: boolean}) =>
-        run(async (context) => {
-          const runs = await loadRuns(context);
-          if (options.json) context.out(JSON.stringify(runsJson(runs)));
-          else for (const line of runsText(runs)) context.out(line);
-          return 0;
-        }),
-      );
+export const runsCommand = command({
+  name: 'runs',
+  description: 'the run history, newest first, and whether each run can be undone',
+  options: [['--json', 'as JSON: {"runs": [...]} with id, started, finished, outcome, undoable, ...']],
+  async run(context, flags: {readonly json?: boolean}) {
+    printReading(context, flags.json, await loadRuns(context), runsJson, runsText);
+    return 0;
   },
-};
+});

@@ -2,7 +2,6 @@
 // no longer match what they were built from, and why (src/freshness). Exit 0 whether or not
 // anything is stale: it reports, `run --stale` rebuilds. From the live run's snapshot when one
 // holds the warehouse (DuckDB refuses even read-only opens then), else a read-only look.
-import type {Command} from 'commander';
 import {derivedTable} from '../../catalog/index.js';
 import type {DerivedTableName} from '../../catalog/types.js';
 import {addDays, type DateRange} from '../../dates.js';
@@ -11,14 +10,12 @@ import {socketForContext} from '../../attach/paths.js';
 import {listStale, readStaleness, STALE_REASONS, type StaleDate, type StaleReason} from '../../freshness/index.js';
 import {decodeStale} from '../../freshness/wire.js';
 import {describeRef} from '../../warehouse/ref.js';
+import {command, printReading} from '../command.js';
 import type {CliContext} from '../context.js';
-import type {CommandModule} from '../main.js';
-import {resolveRange, selectTables} from '../options.js';
+import {RANGE_OPTIONS, resolveRange, selectTables, type RangeRequest} from '../options.js';
 import {liveRunServes} from './attach.js';
 
-interface StaleFlags {
-  readonly from?: string;
-  readonly to?: string;
+interface StaleFlags extends RangeRequest {
   readonly tables?: string;
   readonly json?: boolean;
 }
@@ -62,49 +59,41 @@ function counts(stale: readonly StaleDate[]): Record<StaleReason, number> {
   return out;
 }
 
-function print(context: CliContext, range: DateRange, {stale, live}: StaleReading): void {
+function staleLines(context: CliContext, range: DateRange, {stale, live}: StaleReading): string[] {
   const where = describeRef(context.warehouse);
+  const lines: string[] = [];
   if (stale.length === 0) {
-    context.out(`nothing is stale in ${where} from ${range.start} to ${range.end}`);
+    lines.push(`nothing is stale in ${where} from ${range.start} to ${range.end}`);
   } else {
     const width = Math.max(...stale.map((s) => derivedTable(s.table).short.length));
-    for (const s of stale) context.out(`${derivedTable(s.table).short.padEnd(width)}  ${s.date}  ${s.reason.padEnd(8)}  ${s.detail}`);
+    for (const s of stale) lines.push(`${derivedTable(s.table).short.padEnd(width)}  ${s.date}  ${s.reason.padEnd(8)}  ${s.detail}`);
     const by = Object.entries(counts(stale)).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ');
-    context.out(`${stale.length} stale game dates in ${where} from ${range.start} to ${range.end} (${by}): \`backfill run --stale\` rebuilds them and what reads them`);
+    lines.push(`${stale.length} stale game dates in ${where} from ${range.start} to ${range.end} (${by}): \`backfill run --stale\` rebuilds them and what reads them`);
   }
-  if (live) context.out(`(from the run that holds the warehouse, pid ${live.pid})`);
+  if (live) lines.push(`(from the run that holds the warehouse, pid ${live.pid})`);
+  return lines;
 }
 
-export const staleCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('stale')
-      .description('the stale (table, game date) pairs and why: upstream, code, source, unknown')
-      .option('--from <date>', 'first date (default: the configured start)')
-      .option('--to <date>', 'last date (default: the day before the real-time boundary)')
-      .option('--tables <list>', 'tables to list, e.g. PSZA,MLFS (default: all ten)')
-      .option('--json', 'as JSON: {"stale": [{"table", "date", "reason", "detail"}], "counts", ...}')
-      .action((flags: StaleFlags) =>
-        run(async (context) => {
-          const tables = selectTables(flags.tables, undefined, '--tables').map((t) => t.name);
-          const {range} = resolveRange(flags, context);
-          const reading = await readStale(context, range, tables);
-          if (!flags.json) {
-            print(context, range, reading);
-            return 0;
-          }
-          context.out(
-            JSON.stringify({
-              warehouse: context.warehouse.engine === 'bigquery' ? context.warehouse.identity : context.warehouse.path,
-              range,
-              stale: reading.stale.map((s) => ({table: `${derivedTable(s.table).dataset}.${s.table}`, date: s.date, reason: s.reason, detail: s.detail})),
-              counts: counts(reading.stale),
-              total: reading.stale.length,
-              live: reading.live,
-            }),
-          );
-          return 0;
-        }),
-      );
+export const staleCommand = command({
+  name: 'stale',
+  description: 'the stale (table, game date) pairs and why: upstream, code, source, unknown',
+  options: [
+    ...RANGE_OPTIONS,
+    ['--tables <list>', 'tables to list, e.g. PSZA,MLFS (default: all ten)'],
+    ['--json', 'as JSON: {"stale": [{"table", "date", "reason", "detail"}], "counts", ...}'],
+  ],
+  async run(context, flags: StaleFlags) {
+    const tables = selectTables(flags.tables, undefined, '--tables').map((t) => t.name);
+    const {range} = resolveRange(flags, context);
+    const reading = await readStale(context, range, tables);
+    printReading(context, flags.json, reading, (r) => ({
+      warehouse: context.warehouse.engine === 'bigquery' ? context.warehouse.identity : context.warehouse.path,
+      range,
+      stale: r.stale.map((s) => ({table: `${derivedTable(s.table).dataset}.${s.table}`, date: s.date, reason: s.reason, detail: s.detail})),
+      counts: counts(r.stale),
+      total: r.stale.length,
+      live: r.live,
+    }), (r) => staleLines(context, range, r));
+    return 0;
   },
-};
+});

@@ -1,7 +1,6 @@
 // `backfill status [--json]`: the coverage grid as text, or per table per month as JSON; from the
 // live run when one holds the warehouse.
-import type {Command} from 'commander';
-import type {CommandModule} from '../main.js';
+import {command, printReading} from '../command.js';
 import type {CliContext} from '../context.js';
 import {describeRef} from '../../warehouse/ref.js';
 import {readCoverage, summarizeCoverage, type CoverageSummary} from '../coverageSummary.js';
@@ -109,33 +108,26 @@ export function statusJson({summary, live, kept}: StatusReading, context: CliCon
   };
 }
 
-export function printStatus({summary, live, kept}: StatusReading, context: CliContext): void {
-  const where = describeRef(context.warehouse);
-  for (const line of formatStatusGrid(summary, where)) context.out(line);
-  if (kept) context.out(keptLine(kept, undoPolicy(context.config, context.warehouse.engine).runs));
-  if (!live) return;
-  context.out(
+export function statusLines({summary, live, kept}: StatusReading, context: CliContext): string[] {
+  const lines = formatStatusGrid(summary, describeRef(context.warehouse));
+  if (kept) lines.push(keptLine(kept, undoPolicy(context.config, context.warehouse.engine).runs));
+  if (!live) return lines;
+  lines.push(
     live.consoleHost
       ? `(from the console's host, pid ${live.pid}, which holds the warehouse; \`backfill\` opens a console on it)`
       : `(from the live run, pid ${live.pid}: ${live.command}; \`backfill attach\` to watch it)`,
   );
   const paused = live.processors.filter((p) => p.paused).map((p) => p.short);
-  if (live.state) context.out(`run ${live.runId}: ${live.state}${paused.length ? `; paused: ${paused.join(', ')}` : ''}`);
+  if (live.state) lines.push(`run ${live.runId}: ${live.state}${paused.length ? `; paused: ${paused.join(', ')}` : ''}`);
+  return lines;
 }
 
-export const statusCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('status')
-      .description('coverage grid: game dates covered/scheduled per table and month')
-      .option('--json', 'per table, per month: covered and expected game dates, with totals')
-      .action((options: {json?: boolean}) =>
-        run(async (context) => {
-          const reading = await loadStatus(context);
-          if (options.json) context.out(JSON.stringify(statusJson(reading, context)));
-          else printStatus(reading, context);
-          return 0;
-        }),
-      );
+export const statusCommand = command({
+  name: 'status',
+  description: 'coverage grid: game dates covered/scheduled per table and month',
+  options: [['--json', 'per table, per month: covered and expected game dates, with totals']],
+  async run(context, flags: {readonly json?: boolean}) {
+    printReading(context, flags.json, await loadStatus(context), (r) => statusJson(r, context), (r) => statusLines(r, context));
+    return 0;
   },
-};
+});

@@ -3,7 +3,6 @@
 // question is asked of a read-only warehouse first, so bad input (an unknown run, a run that
 // replaced nothing, a table it did not touch, a later run in the way) is one line, exit 2, nothing
 // changed; the undo then runs under the warehouse's lock and is a run in the history itself.
-import type {Command} from 'commander';
 import {shortName} from '../../catalog/index.js';
 import type {DerivedTable} from '../../catalog/types.js';
 import {UsageError} from '../../errors.js';
@@ -17,9 +16,9 @@ import {planUndo, type UndoPlan} from '../../undo/undo-plan.js';
 import {executeUndo} from '../../undo/undo-run.js';
 import {describeRef} from '../../warehouse/ref.js';
 import type {Warehouse} from '../../warehouse/types.js';
+import {command} from '../command.js';
 import type {CliContext} from '../context.js';
 import {confirmOrRefuse} from '../confirm.js';
-import type {CommandModule} from '../main.js';
 import {parsePositiveInt, selectTables} from '../options.js';
 import {MAX_WORKERS} from '../../limits.js';
 
@@ -95,15 +94,14 @@ export async function undo(context: CliContext, runId: string, options: UndoOpti
   }
 }
 
-export const undoCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('undo')
-      .description('put back what a run replaced (after confirmation); `backfill runs` lists the runs')
-      .argument('<run-id>', 'the run to undo (from `backfill runs`)')
-      .option('--tables <list>', 'only these tables of the run, comma-separated (PGS,TDZA)')
-      .option('--yes', 'do not ask (required when stdin is not a terminal)')
-      .option('--workers <n>', 'ranges put back at once (default: the configured workers, 4)')
-      .action((runId: string, options: UndoOptions) => run((context) => undo(context, runId, options)));
-  },
-};
+export const undoCommand = command({
+  name: 'undo',
+  description: 'put back what a run replaced (after confirmation); `backfill runs` lists the runs',
+  argument: ['<run-id>', 'the run to undo (from `backfill runs`)'],
+  options: [
+    ['--tables <list>', 'only these tables of the run, comma-separated (PGS,TDZA)'],
+    ['--yes', 'do not ask (required when stdin is not a terminal)'],
+    ['--workers <n>', 'ranges put back at once (default: the configured workers, 4)'],
+  ],
+  run: (context, flags: UndoOptions, runId) => undo(context, runId, flags),
+});

@@ -2,54 +2,42 @@
 // Exit 0 when every check passes, 1 when one fails (2 for bad input, raised as UsageError). The
 // results are printed before they are kept for `report`: a state dir that cannot keep them costs
 // one warning line, not the results (the exit code still says what the checks found).
-import type {Command} from 'commander';
 import {formatValidation, saveLastValidation, shortName, validate, type ValidationProgress} from '../../validation/index.js';
 import {StateDirError} from '../../state/dir.js';
-import type {CommandModule} from '../main.js';
-import {resolveRange, selectTables} from '../options.js';
+import {command, printReading} from '../command.js';
+import {RANGE_OPTIONS, resolveRange, selectTables, type RangeRequest} from '../options.js';
 
-interface ValidateFlags {
-  readonly from?: string;
-  readonly to?: string;
+interface ValidateFlags extends RangeRequest {
   readonly tables?: string;
   readonly json?: boolean;
 }
 
-export const validateCommand: CommandModule = {
-  register(program: Command, run) {
-    program
-      .command('validate')
-      .description('check completeness, duplicates, NULLs, reconciliation with raw, row counts and point-in-time correctness')
-      .option('--from <date>', 'first date (default: the configured start)')
-      .option('--to <date>', 'last date (default: the day before the real-time boundary)')
-      .option('--tables <list>', 'tables to check, e.g. PGS,MLFS (default: all ten)')
-      .option('--json', 'the full report as JSON')
-      .action((flags: ValidateFlags) =>
-        run(async (context) => {
-          const tables = selectTables(flags.tables, undefined, '--tables');
-          const {range} = resolveRange(flags, context);
-          const warehouse = await context.openWarehouse({readOnly: true});
-          try {
-            // On a terminal, one progress line rewritten in place (the full audit takes a while).
-            const onProgress = context.interactive && !flags.json
-              ? (p: ValidationProgress) => process.stderr.write(`\r\x1b[2K[${p.done}/${p.total}] ${p.result.check} ${shortName(p.result.table)} ${p.result.passed ? 'ok' : 'FAIL'}`)
-              : undefined;
-            const report = await validate(warehouse, {range, tables, onProgress, config: context.config});
-            if (onProgress) process.stderr.write('\r\x1b[2K');
-            // The results first: a state dir that cannot keep them must not lose them.
-            if (flags.json) context.out(JSON.stringify(report));
-            else for (const line of formatValidation(report)) context.out(line);
-            try {
-              saveLastValidation(context.stateDir, report, warehouse.description);
-            } catch (error) {
-              if (!(error instanceof StateDirError)) throw error;
-              context.err(`backfill: warning: these results are not kept for \`backfill report\`: ${error.message}`);
-            }
-            return report.passed ? 0 : 1;
-          } finally {
-            await warehouse.close();
-          }
-        }),
-      );
+export const validateCommand = command({
+  name: 'validate',
+  description: 'check completeness, duplicates, NULLs, reconciliation with raw, row counts and point-in-time correctness',
+  options: [...RANGE_OPTIONS, ['--tables <list>', 'tables to check, e.g. PGS,MLFS (default: all ten)'], ['--json', 'the full report as JSON']],
+  async run(context, flags: ValidateFlags) {
+    const tables = selectTables(flags.tables, undefined, '--tables');
+    const {range} = resolveRange(flags, context);
+    const warehouse = await context.openWarehouse({readOnly: true});
+    try {
+      // On a terminal, one progress line rewritten in place (the full audit takes a while).
+      const onProgress = context.interactive && !flags.json
+        ? (p: ValidationProgress) => process.stderr.write(`\r\x1b[2K[${p.done}/${p.total}] ${p.result.check} ${shortName(p.result.table)} ${p.result.passed ? 'ok' : 'FAIL'}`)
+        : undefined;
+      const report = await validate(warehouse, {range, tables, onProgress, config: context.config});
+      if (onProgress) process.stderr.write('\r\x1b[2K');
+      // The results first: a state dir that cannot keep them must not lose them.
+      printReading(context, flags.json, report, (r) => r, formatValidation);
+      try {
+        saveLastValidation(context.stateDir, report, warehouse.description);
+      } catch (error) {
+        if (!(error instanceof StateDirError)) throw error;
+        context.err(`backfill: warning: these results are not kept for \`backfill report\`: ${error.message}`);
+      }
+      return report.passed ? 0 : 1;
+    } finally {
+      await warehouse.close();
+    }
   },
-};
+});
