@@ -26,11 +26,12 @@ export interface TableRead {
 /** Sources without a game_date: their rows are grouped (and fingerprinted) by season. */
 export const SEASON_KEYED_SOURCES: readonly SourceTableName[] = ['team_roster'];
 
-const box: readonly TableRead[] = [
-  {table: 'nba_schedule', windows: ['date']},
-  {table: 'boxscore_traditional', windows: ['date']},
-  {table: 'shot_chart', windows: ['date']},
-];
+/** Reads of D itself, one per table (the box score's sources; most phase 4 inputs, as of D). */
+function onDate(...tables: TableRead['table'][]): TableRead[] {
+  return tables.map((table) => ({table, windows: ['date']}));
+}
+
+const box = onDate('nba_schedule', 'boxscore_traditional', 'shot_chart');
 
 export const READS: Readonly<Record<DerivedTableName, readonly TableRead[]>> = {
   // The box score, shot zones and schedule of D's own Final games (box-score.ts).
@@ -56,23 +57,12 @@ export const READS: Readonly<Record<DerivedTableName, readonly TableRead[]>> = {
     {table: 'upcoming_player_game_context', windows: ['date']},
     {table: 'player_game_summary', windows: ['season-before']},
   ],
-  player_defensive_context: [
-    {table: 'upcoming_player_game_context', windows: ['date']},
-    {table: 'team_defensive_zone_analytics', windows: ['date']},
-  ],
-  player_composite_factors: [
-    {table: 'upcoming_player_game_context', windows: ['date']},
-    {table: 'player_shot_zone_analytics', windows: ['date']},
-    {table: 'player_defensive_context', windows: ['date']},
-  ],
+  player_defensive_context: onDate('upcoming_player_game_context', 'team_defensive_zone_analytics'),
+  player_composite_factors: onDate('upcoming_player_game_context', 'player_shot_zone_analytics', 'player_defensive_context'),
   // Features from the as-of tables on D; season_ppg's fallback from the whole previous season of
   // PGS and the targets from PGS on D itself (TDZA reaches it through PDC only).
   ml_feature_store: [
-    {table: 'upcoming_player_game_context', windows: ['date']},
-    {table: 'upcoming_team_game_context', windows: ['date']},
-    {table: 'player_shot_zone_analytics', windows: ['date']},
-    {table: 'player_defensive_context', windows: ['date']},
-    {table: 'player_composite_factors', windows: ['date']},
+    ...onDate('upcoming_player_game_context', 'upcoming_team_game_context', 'player_shot_zone_analytics', 'player_defensive_context', 'player_composite_factors'),
     {table: 'player_game_summary', windows: ['date', 'previous-season']},
   ],
 };

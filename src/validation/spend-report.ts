@@ -6,19 +6,12 @@ import {derivedTable, DERIVED_TABLES} from '../catalog/index.js';
 import type {DerivedTableName} from '../catalog/types.js';
 import type {DateRange} from '../dates.js';
 import {addSpend, NO_SPEND, spendOf} from '../runner/spend.js';
-import type {Spend} from '../runner/types.js';
+import type {RunSpend, Spend} from '../runner/types.js';
 import {StateStore, type RunRecord} from '../state/store.js';
 import {formatBytes} from '../warehouse/sizes.js';
 
-export interface RunSpendLine extends Spend {
-  readonly runId: string;
-  readonly range: DateRange;
-  readonly state: string;
-  readonly startedAt: string;
-  readonly estimate: number | null;
-  readonly budget: number | null;
-  readonly budgetReached: boolean;
-}
+/** A billed run of the history: which one, and its spend against its estimate and budget. */
+export type RunSpendLine = Pick<RunRecord, 'runId' | 'range' | 'state' | 'startedAt'> & RunSpend;
 
 export interface ProcessorSpendLine extends Spend {
   readonly processor: DerivedTableName;
