@@ -3,7 +3,7 @@
 import {boxscoreTraditional, nbaSchedule, shotChart} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import {boxRowLabel, playedOrMalformed} from '../../minutes.js';
-import {rangeBounds} from './project.js';
+import {rangeBounds, withClause} from './project.js';
 
 /** Zone counts of one shot-chart group: paint = restricted_area + paint, three = both 3-point zones. */
 function zoneCounts(d: Dialect): string {
@@ -37,7 +37,7 @@ export const BOX_TOTAL_COLUMNS = [
  * context (season, opponent, home/away, both scores) and the player's zone counts (0 when he took
  * no shot).
  */
-export function playedRowsCtes(d: Dialect): Array<[string, string]> {
+function playedRowsCtes(d: Dialect): Array<[string, string]> {
   const {start, end} = rangeBounds(d);
   const raw = `b.${d.ident('minutes')}`;
   // The parse (and its guard) in the projection, a filter that never raises in the WHERE: minutes.ts.
@@ -82,7 +82,7 @@ export function playedRowsCtes(d: Dialect): Array<[string, string]> {
  * which absorbs the seconds lost by MM:SS rounding in the box score.
  * possessions = fga − oreb + tov + 0.44 · fta.
  */
-export function teamTotalsCte(): [string, string] {
+function teamTotalsCte(): [string, string] {
   return ['team_totals', `
   SELECT game_date, game_id, season, team_abbr, opponent_team_abbr, is_home, team_score, opponent_score,
     ROUND(SUM(minutes_played) / 5) * 5 AS team_minutes,
@@ -91,4 +91,12 @@ export function teamTotalsCte(): [string, string] {
     SUM(fga) - SUM(offensive_rebounds) + SUM(turnovers) + 0.44 * SUM(fta) AS possessions
   FROM played
   GROUP BY game_date, game_id, season, team_abbr, opponent_team_abbr, is_home, team_score, opponent_score`];
+}
+
+/** The statement of PGS, TOGS and TDGS: the played rows and team totals, then its columns and `from` (what it joins). */
+export function boxScoreSelect(d: Dialect, columns: string, from: string): string {
+  return `${withClause([...playedRowsCtes(d), teamTotalsCte()])}
+SELECT
+${columns}
+${from}`;
 }

@@ -2,17 +2,14 @@
 import {playerGameSummary} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
-import {BOX_TOTAL_COLUMNS, playedRowsCtes, teamTotalsCte, ZONE_COLUMNS} from './box-score.js';
-import {formula, projectColumns, withClause} from './project.js';
+import {BOX_TOTAL_COLUMNS, boxScoreSelect, ZONE_COLUMNS} from './box-score.js';
+import {copied, formula, projectColumns} from './project.js';
 
 function select(d: Dialect): string {
-  const same = (c: string) => [c, `p.${c}`] as const;
   const columns = projectColumns(d, playerGameSummary, {
-    ...Object.fromEntries(
-      ['game_date', 'game_id', 'player_lookup', 'player_id', 'player_name', 'season', 'team_abbr', 'opponent_team_abbr', 'is_home', 'starter'].map(same),
-    ),
+    ...copied('p', ['game_date', 'game_id', 'player_lookup', 'player_id', 'player_name', 'season', 'team_abbr', 'opponent_team_abbr', 'is_home', 'starter']),
     minutes: formula("'MM:SS' → decimal minutes (31:30 → 31.5)", 'p.minutes_played'),
-    ...Object.fromEntries([...BOX_TOTAL_COLUMNS, 'plus_minus', ...ZONE_COLUMNS].map(same)),
+    ...copied('p', [...BOX_TOTAL_COLUMNS, 'plus_minus', ...ZONE_COLUMNS]),
     ts_pct: formula('ts_pct = points / (2 · (fga + 0.44 · fta))', d.safeDiv('p.points', '2 * (p.fga + 0.44 * p.fta)')),
     efg_pct: formula('efg_pct = (fgm + 0.5 · fg3m) / fga', d.safeDiv('p.fgm + 0.5 * p.fg3m', 'p.fga')),
     usage_rate: formula(
@@ -20,11 +17,7 @@ function select(d: Dialect): string {
       d.safeDiv('100 * (p.fga + 0.44 * p.fta + p.turnovers) * (t.team_minutes / 5)', 'p.minutes_played * (t.fga + 0.44 * t.fta + t.turnovers)'),
     ),
   });
-  return `${withClause([...playedRowsCtes(d), teamTotalsCte()])}
-SELECT
-${columns}
-FROM played AS p
-JOIN team_totals AS t ON t.game_id = p.game_id AND t.team_abbr = p.team_abbr`;
+  return boxScoreSelect(d, columns, 'FROM played AS p\nJOIN team_totals AS t ON t.game_id = p.game_id AND t.team_abbr = p.team_abbr');
 }
 
 export const playerGameSummaryProcessor: Processor = {table: playerGameSummary, select};

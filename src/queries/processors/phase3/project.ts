@@ -37,6 +37,14 @@ export function projectColumns(d: Dialect, table: DerivedTable, exprs: Readonly<
     .join(',\n');
 }
 
+/** Columns carried as they are from `alias`'s row: `copied('t', ['season'])` is `{season: 't.season'}`. */
+export function copied(alias: string, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, `${alias}.${name}`]));
+}
+
+/** What says which team-game a row is, carried from the team's row by TOGS, TDGS and UTGC. */
+export const TEAM_GAME_COLUMNS = ['game_date', 'game_id', 'team_abbr', 'opponent_team_abbr', 'season', 'is_home'] as const;
+
 /** The range parameters every processor filters on. */
 export function rangeBounds(d: Dialect): {readonly start: string; readonly end: string} {
   return {start: d.param('start_date', 'DATE'), end: d.param('end_date', 'DATE')};

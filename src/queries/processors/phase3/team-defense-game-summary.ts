@@ -2,17 +2,12 @@
 import {teamDefenseGameSummary} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
-import {playedRowsCtes, teamTotalsCte} from './box-score.js';
-import {formula, projectColumns, withClause} from './project.js';
+import {boxScoreSelect} from './box-score.js';
+import {copied, formula, projectColumns, TEAM_GAME_COLUMNS} from './project.js';
 
 function select(d: Dialect): string {
   const columns = projectColumns(d, teamDefenseGameSummary, {
-    game_date: 't.game_date',
-    game_id: 't.game_id',
-    team_abbr: 't.team_abbr',
-    opponent_team_abbr: 't.opponent_team_abbr',
-    season: 't.season',
-    is_home: 't.is_home',
+    ...copied('t', TEAM_GAME_COLUMNS),
     // The opponent's box totals are what this team allowed.
     points_allowed: formula('points_allowed = opponent points', 'o.points'),
     opp_fgm: 'o.fgm',
@@ -37,11 +32,7 @@ function select(d: Dialect): string {
     opp_three_makes: 'o.three_makes',
   });
   // Inner join: without the opponent's box score there is nothing to say about this defense.
-  return `${withClause([...playedRowsCtes(d), teamTotalsCte()])}
-SELECT
-${columns}
-FROM team_totals AS t
-JOIN team_totals AS o ON o.game_id = t.game_id AND o.team_abbr = t.opponent_team_abbr`;
+  return boxScoreSelect(d, columns, 'FROM team_totals AS t\nJOIN team_totals AS o ON o.game_id = t.game_id AND o.team_abbr = t.opponent_team_abbr');
 }
 
 export const teamDefenseGameSummaryProcessor: Processor = {table: teamDefenseGameSummary, select};

@@ -10,7 +10,7 @@ import {boxscoreTraditional, teamRoster, upcomingPlayerGameContext} from '../../
 import type {Dialect} from '../../dialect.js';
 import {boxRowLabel, playedOrMalformed} from '../../minutes.js';
 import type {Processor} from '../../processor.js';
-import {formula, projectColumns, rangeBounds, withClause} from './project.js';
+import {copied, formula, projectColumns, rangeBounds, withClause} from './project.js';
 import {countSince7Days, teamGamesCtes} from './schedule-history.js';
 
 /** The appearance itself (lag 0) and the six before it: the last seven appearance dates. */
@@ -65,15 +65,7 @@ function select(d: Dialect): string {
   FROM markers`],
   ];
   const columns = projectColumns(d, upcomingPlayerGameContext, {
-    game_date: 't.game_date',
-    game_id: 't.game_id',
-    player_lookup: 't.player_lookup',
-    player_id: 't.player_id',
-    player_name: 't.player_name',
-    season: 't.season',
-    team_abbr: 't.team_abbr',
-    opponent_team_abbr: 't.opponent_team_abbr',
-    is_home: 't.is_home',
+    ...copied('t', ['game_date', 'game_id', 'player_lookup', 'player_id', 'player_name', 'season', 'team_abbr', 'opponent_team_abbr', 'is_home']),
     days_rest: formula('days_rest = D − date of the previous appearance (NULL before the first)', d.daysBetween('s.appearance_date_0', 't.game_date')),
     is_back_to_back: formula('is_back_to_back = (days_rest = 1), false without a previous appearance', `CASE WHEN ${d.daysBetween('s.appearance_date_0', 't.game_date')} = 1 THEN TRUE ELSE FALSE END`),
     games_last_7_days: formula('games_last_7_days = appearances in [D − 7, D − 1]', countSince7Days(d, LAGS.map((k) => `s.appearance_date_${k}`), 't.game_date')),

@@ -3,7 +3,7 @@
 import {upcomingTeamGameContext} from '../../../catalog/tables.js';
 import type {Dialect} from '../../dialect.js';
 import type {Processor} from '../../processor.js';
-import {formula, projectColumns, rangeBounds, withClause} from './project.js';
+import {copied, formula, projectColumns, rangeBounds, TEAM_GAME_COLUMNS, withClause} from './project.js';
 import {countSince7Days, teamGamesCtes} from './schedule-history.js';
 
 const LAGS = [1, 2, 3, 4, 5, 6, 7];
@@ -47,13 +47,7 @@ function select(d: Dialect): string {
   FROM run_lengths`],
   ];
   const columns = projectColumns(d, upcomingTeamGameContext, {
-    game_date: 't.game_date',
-    game_id: 't.game_id',
-    team_abbr: 't.team_abbr',
-    opponent_team_abbr: 't.opponent_team_abbr',
-    season: 't.season',
-    is_home: 't.is_home',
-    days_rest: 't.days_rest',
+    ...copied('t', [...TEAM_GAME_COLUMNS, 'days_rest']),
     is_back_to_back: formula('is_back_to_back = (days_rest = 1), false for the first game', 'CASE WHEN t.days_rest = 1 THEN TRUE ELSE FALSE END'),
     opponent_days_rest: 'o.days_rest',
     rest_advantage: formula('rest_advantage = days_rest − opponent_days_rest (NULL when either has no previous game)', 't.days_rest - o.days_rest'),
