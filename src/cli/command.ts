@@ -13,7 +13,7 @@ export interface CommandSpec<Flags> {
   readonly description: string;
   /** Left out of `--help` (a command `backfill` starts itself). */
   readonly hidden?: boolean;
-  /** One required word after the name, handed to `run` after the flags. */
+  /** One required word after the name, handed to `run` after the flags ('' for a command without one). */
   readonly argument?: readonly [name: string, description: string];
   readonly options?: readonly OptionSpec[];
   /** The exit code. */
@@ -29,7 +29,7 @@ export function command<Flags>(spec: CommandSpec<Flags>): CommandModule {
         if (option instanceof Option) sub.addOption(option);
         else sub.option(...option);
       }
-      sub.action(() => run((context) => spec.run(context, sub.opts<Flags & object>(), sub.processedArgs[0] as string)));
+      sub.action(() => run((context) => spec.run(context, sub.opts<Flags & object>(), String(sub.processedArgs[0] ?? ''))));
     },
   };
 }
