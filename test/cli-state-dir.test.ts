@@ -10,8 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createDemoWarehouse} from '../src/demo/index.js';
-import {assertBuilt, backfill, BIN, lines, sandbox, type Sandbox} from './support/cli.js';
+import {backfill, BIN, demoSandbox, lines, type Sandbox} from './support/cli.js';
 import {mountUnsupported, needsMount, tmpfs} from './support/mounts.js';
 
 const AS_OF = '2021-12-16';
@@ -29,14 +28,7 @@ let box: Sandbox;
 let pristine: string;
 let config: string;
 
-beforeAll(async () => {
-  assertBuilt();
-  box = sandbox();
-  pristine = join(box.dir, 'pristine.duckdb');
-  await createDemoWarehouse(pristine, {asOf: AS_OF});
-  config = join(box.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({boundary: AS_OF}));
-});
+beforeAll(async () => ({box, pristine, config} = await demoSandbox(AS_OF)));
 
 afterAll(() => box?.cleanup());
 

@@ -4,9 +4,8 @@ import {execFileSync} from 'node:child_process';
 import {copyFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createDemoWarehouse} from '../src/demo/index.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
-import {assertBuilt, BIN, ROOT, sandbox, type Sandbox} from './support/cli.js';
+import {BIN, demoSandbox, ROOT, type Sandbox} from './support/cli.js';
 
 const AS_OF = '2021-12-16';
 const SLOW = {timeout: 240_000};
@@ -51,14 +50,7 @@ async function count(path: string, where: string): Promise<number> {
   }
 }
 
-beforeAll(async () => {
-  assertBuilt();
-  box = sandbox();
-  pristine = join(box.dir, 'pristine.duckdb');
-  await createDemoWarehouse(pristine, {asOf: AS_OF});
-  config = join(box.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({boundary: AS_OF}));
-});
+beforeAll(async () => ({box, pristine, config} = await demoSandbox(AS_OF)));
 
 afterAll(() => {
   try {

@@ -3,14 +3,13 @@
 // signal cancels instead, and nothing is left to resume. At the edges (15.11): a signal while the
 // program is still loading gets one line and 130/143; one after the run completed lets the close
 // finish its checkpoint and exits 0.
-import {copyFileSync, existsSync, readdirSync, readlinkSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, readdirSync, readlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DERIVED_TABLES} from '../src/catalog/index.js';
-import {createDemoWarehouse} from '../src/demo/index.js';
 import {openDuckDb} from '../src/warehouse/duckdb.js';
-import {assertBuilt, backfill, BIN, lines, ROOT, sandbox, spawnBackfill, type Sandbox} from './support/cli.js';
+import {backfill, BIN, demoSandbox, lines, ROOT, spawnBackfill, type Sandbox} from './support/cli.js';
 import {until} from './support/wait.js';
 
 const AS_OF = '2021-12-16';
@@ -22,14 +21,7 @@ let box: Sandbox;
 let pristine: string;
 let config: string;
 
-beforeAll(async () => {
-  assertBuilt();
-  box = sandbox();
-  pristine = join(box.dir, 'pristine.duckdb');
-  await createDemoWarehouse(pristine, {asOf: AS_OF});
-  config = join(box.dir, 'config.json');
-  writeFileSync(config, JSON.stringify({boundary: AS_OF}));
-});
+beforeAll(async () => ({box, pristine, config} = await demoSandbox(AS_OF)));
 
 afterAll(() => box?.cleanup());
 

@@ -6,12 +6,11 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createDemoWarehouse} from '../src/demo/index.js';
 import {notificationFor} from '../src/notify/notification.js';
 import {terminalAlert, terminalNotifyEnabled} from '../src/notify/terminal.js';
 import {useTerminalAlerts} from '../src/ui/use-terminal-alerts.js';
 import {FakeSession, runOf} from './support/fake-session.js';
-import {assertBuilt, backfill, lines, sandbox, type Sandbox} from './support/cli.js';
+import {backfill, demoSandbox, lines, type Sandbox} from './support/cli.js';
 
 const AS_OF = '2021-10-31';
 
@@ -21,11 +20,7 @@ describe('--notify CMD', {timeout: 180_000}, () => {
   let script: string;
 
   beforeAll(async () => {
-    assertBuilt();
-    box = sandbox();
-    pristine = join(box.dir, 'pristine.duckdb');
-    await createDemoWarehouse(pristine, {asOf: AS_OF, seed: 7});
-    writeFileSync(join(box.dir, 'config.json'), JSON.stringify({boundary: AS_OF}));
+    ({box, pristine} = await demoSandbox(AS_OF, {seed: 7}));
     // Appends its stdin to the file named by its argument.
     script = join(box.dir, 'notify.mjs');
     writeFileSync(script, "import {appendFileSync} from 'node:fs'; let s = ''; process.stdin.on('data', (c) => (s += c)); process.stdin.on('end', () => appendFileSync(process.argv[2], s));\n");

@@ -3,14 +3,14 @@
 // with that processor still paused (`status --json`); a second console resumes it; the run
 // completes, and its derived tables equal those of an undisturbed run on a copy of the same demo.
 // Needs `npm run build`.
-import {execFileSync} from 'node:child_process';
 import {copyFileSync, existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {createDemoWarehouse} from '../../src/demo/index.js';
 import {openDuckDb} from '../../src/warehouse/duckdb.js';
 import {tableFacts, type TableFacts} from '../runner-support.js';
-import {assertBuilt, backfill, BIN, lines, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {assertBuilt, backfill, lines, sandbox, type Sandbox} from '../support/cli.js';
+import {TmuxServer} from '../support/tmux.js';
 import {alive, sleep, until} from '../support/wait.js';
 
 const AS_OF = '2022-01-31';
@@ -19,9 +19,7 @@ const FROM = '2021-10-19'; // the demo's opener: every game date up to the bound
 const SLOW = ['--batch-size', '1', '--workers', '1'];
 const PAUSED = 'TDGS'; // third row of the grid: two `j` from the cursor's start on PGS
 
-const SOCKET = `backfill-attach-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const server = new TmuxServer('attach');
 
 interface LiveProcessor {
   readonly short: string;
@@ -54,29 +52,13 @@ describe('attach to a detached run in tmux', () => {
   function attachInTmux(): {name: string; exitFile: string} {
     const name = `attach${++consoles}`;
     const exitFile = join(box.dir, `${name}.exit`);
-    const env = Object.entries({...box.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'screen'})
-      .filter(([key]) => key !== 'NO_COLOR')
-      .map(([key, value]) => `${key}=${shellQuote(value)}`)
-      .join(' ');
-    const command = `cd ${shellQuote(box.dir)} && env -u CI -u NO_COLOR ${env} node ${shellQuote(BIN)} --config ${shellQuote(config)} attach; echo $? > ${shellQuote(exitFile)}`;
-    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', name, command);
-    tmux('set-option', '-t', name, 'remain-on-exit', 'on');
+    server.session(name).open(box, ['--config', config, 'attach'], {cwd: box.dir, exitFile});
     return {name, exitFile};
   }
-  const screen = (name: string) => tmux('capture-pane', '-p', '-t', name);
   /** The screen with its scrollback: what the command printed after the console closed. */
-  const history = (name: string) => tmux('capture-pane', '-p', '-S', '-200', '-t', name);
-  const keys = (name: string, ...k: string[]) => tmux('send-keys', '-t', name, ...k);
-  async function waitForScreen(name: string, what: string, check: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = screen(name);
-      if (check(text)) return text;
-      await sleep(200);
-    }
-    throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-  }
+  const history = (name: string) => server.session(name).history();
+  const keys = (name: string, ...k: string[]) => server.session(name).keys(...k);
+  const waitForScreen = (name: string, what: string, check: (text: string) => boolean, timeoutMs = 30_000) => server.session(name).waitForScreen(what, check, timeoutMs);
 
   beforeAll(async () => {
     assertBuilt();
@@ -89,11 +71,7 @@ describe('attach to a detached run in tmux', () => {
   }, 120_000);
 
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // no server left
-    }
+    server.kill();
     if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
     box?.cleanup();
   });

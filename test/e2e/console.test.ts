@@ -1,33 +1,20 @@
 // The console in a real terminal: tmux runs the built `backfill` at 80×24 on a fresh sandbox, so it
 // creates the demo warehouse (progress bar), opens the console, and the keys an operator would type
 // select December 2021, start the run, pause and resume a processor, and quit. Needs `npm run build`.
-import {execFileSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {DERIVED_TABLES} from '../../src/catalog/index.js';
-import {assertBuilt, BIN, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {assertBuilt, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {TmuxServer} from '../support/tmux.js';
 
-const SOCKET = `backfill-e2e-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
-const screen = () => tmux('capture-pane', '-p', '-t', 'console');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Polls the screen until `check` holds; every screen seen goes to `seen` (for later asserts). */
-async function waitForScreen(what: string, check: (text: string) => boolean, timeoutMs: number, seen?: string[]): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = screen();
-    seen?.push(text);
-    if (check(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-const waitFor = (text: string, timeoutMs = 20_000) => waitForScreen(`"${text}"`, (s) => s.includes(text), timeoutMs);
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'console', ...k);
+const server = new TmuxServer('console');
+const term = server.session('console');
+const tmux = (...args: string[]) => server.tmux(...args);
+const screen = () => term.screen();
+const waitForScreen = (what: string, check: (text: string) => boolean, timeoutMs: number, seen?: string[]) => term.waitForScreen(what, check, timeoutMs, seen);
+const waitFor = (text: string, timeoutMs = 20_000) => term.waitFor(text, timeoutMs);
+const keys = (...k: string[]) => term.keys(...k);
 
 /** The December cell of each table row (label 8 columns, then 7 per month from November). */
 function decemberCells(text: string): Map<string, string> {
@@ -48,21 +35,11 @@ describe('console in tmux', () => {
     // Small batches: the run lasts long enough to pause a processor in the middle of it.
     const processors = Object.fromEntries(DERIVED_TABLES.map((t) => [t.short, {batchSize: 5}]));
     writeFileSync(join(box.dir, 'config.json'), JSON.stringify({processors}));
-    const env = Object.entries({...box.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'screen'})
-      .filter(([name]) => name !== 'NO_COLOR')
-      .map(([name, value]) => `${name}=${shellQuote(value)}`)
-      .join(' ');
-    const command = `cd ${shellQuote(ROOT)} && env -u CI -u NO_COLOR ${env} node ${shellQuote(BIN)} --config ${shellQuote(join(box.dir, 'config.json'))}; echo $? > ${shellQuote(join(box.dir, 'exit-code'))}`;
-    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'console', command);
-    tmux('set-option', '-t', 'console', 'remain-on-exit', 'on');
+    term.open(box, ['--config', join(box.dir, 'config.json')], {cwd: ROOT, exitFile: join(box.dir, 'exit-code')});
   });
 
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
+    server.kill();
     box?.cleanup();
   });
 

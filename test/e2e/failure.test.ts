@@ -2,31 +2,21 @@
 // whose PGS is an external command that exits 1. The run fails, the terminal hears a bell (tmux's
 // alert-bell hook and window_bell_flag), and enter on a failed day opens its detail pane with the
 // whole error and the statement (the command) the batch ran. Needs `npm run build`.
-import {execFileSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {createDemoWarehouse} from '../../src/demo/index.js';
-import {assertBuilt, BIN, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {assertBuilt, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {shellQuote, TmuxServer} from '../support/tmux.js';
+import {sleep} from '../support/wait.js';
 
-const SOCKET = `backfill-e2e-failure-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
-const screen = () => tmux('capture-pane', '-p', '-t', 'console');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'console', ...k);
-
-async function waitFor(what: string, check: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = screen();
-    if (check(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-const waitForText = (text: string, timeoutMs?: number) => waitFor(`"${text}"`, (s) => s.includes(text), timeoutMs);
+const server = new TmuxServer('failure');
+const term = server.session('console');
+const tmux = (...args: string[]) => server.tmux(...args);
+const screen = () => term.screen();
+const keys = (...k: string[]) => term.keys(...k);
+const waitFor = (what: string, check: (text: string) => boolean, timeoutMs = 30_000) => term.waitForScreen(what, check, timeoutMs);
+const waitForText = (text: string, timeoutMs = 30_000) => term.waitFor(text, timeoutMs);
 
 describe('a permanent failure in tmux', () => {
   let box: Sandbox;
@@ -39,24 +29,14 @@ describe('a permanent failure in tmux', () => {
     await createDemoWarehouse(box.warehouse, {asOf: AS_OF, seed: 7});
     const command = ['sh', '-c', `echo "${ERROR}" >&2; exit 1`];
     writeFileSync(join(box.dir, 'config.json'), JSON.stringify({boundary: AS_OF, processors: {PGS: {command}}}));
-    const env = Object.entries({...box.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'screen'})
-      .filter(([name]) => name !== 'NO_COLOR')
-      .map(([name, value]) => `${name}=${shellQuote(value)}`)
-      .join(' ');
-    const run = `cd ${shellQuote(ROOT)} && env -u CI -u NO_COLOR -u BACKFILL_NO_NOTIFY ${env} node ${shellQuote(BIN)} --config ${shellQuote(join(box.dir, 'config.json'))}; echo $? > ${shellQuote(join(box.dir, 'exit-code'))}`;
-    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'console', run);
-    tmux('set-option', '-t', 'console', 'remain-on-exit', 'on');
+    term.open(box, ['--config', join(box.dir, 'config.json')], {cwd: ROOT, exitFile: join(box.dir, 'exit-code'), unset: ['BACKFILL_NO_NOTIFY']});
     tmux('set-option', '-g', 'monitor-bell', 'on');
     tmux('set-option', '-g', 'bell-action', 'any');
     tmux('set-hook', '-g', 'alert-bell', `run-shell ${shellQuote(`touch ${join(box.dir, 'bell')}`)}`);
   }, 120_000);
 
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
+    server.kill();
     box?.cleanup();
   });
 

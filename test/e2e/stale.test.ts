@@ -3,30 +3,17 @@
 // cells (≈ and their counts), the month view the reason of a stale day, S asks to rebuild the
 // selection's stale dates (with its cascade in the confirmation), and after the run the cells are
 // done again. Needs `npm run build`.
-import {execFileSync} from 'node:child_process';
 import {existsSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {assertBuilt, backfill, BIN, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {assertBuilt, backfill, ROOT, sandbox, type Sandbox} from '../support/cli.js';
+import {TmuxServer} from '../support/tmux.js';
 
-const SOCKET = `backfill-e2e-stale-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
-const screen = () => tmux('capture-pane', '-p', '-t', 'console');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'console', ...k);
-
-async function waitForScreen(what: string, check: (text: string) => boolean, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = screen();
-    if (check(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
-}
-const waitFor = (text: string, timeoutMs = 20_000) => waitForScreen(`"${text}"`, (s) => s.includes(text), timeoutMs);
+const server = new TmuxServer('stale');
+const term = server.session('console');
+const keys = (...k: string[]) => term.keys(...k);
+const waitForScreen = (what: string, check: (text: string) => boolean, timeoutMs: number) => term.waitForScreen(what, check, timeoutMs);
+const waitFor = (text: string, timeoutMs = 20_000) => term.waitFor(text, timeoutMs);
 
 /** A table's row of the grid: its cells as shown (the label, then 7 columns per month). */
 function row(text: string, short: string): string {
@@ -52,21 +39,11 @@ describe('stale dates in the console, in tmux', () => {
     await run(['run', '--from', '2021-10-19']);
     // One PGS date rebuilt alone: what read it (PSZA, PCF and MLFS after it) is stale now.
     await run(['run', '--force', '--processors', 'PGS', '--from', REBUILT, '--to', REBUILT, '--no-cascade']);
-    const env = Object.entries({...box.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'screen'})
-      .filter(([name]) => name !== 'NO_COLOR')
-      .map(([name, value]) => `${name}=${shellQuote(value)}`)
-      .join(' ');
-    const command = `cd ${shellQuote(ROOT)} && env -u CI -u NO_COLOR ${env} node ${shellQuote(BIN)} --config ${shellQuote(config)}; echo $? > ${shellQuote(join(box.dir, 'exit-code'))}`;
-    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'console', command);
-    tmux('set-option', '-t', 'console', 'remain-on-exit', 'on');
+    term.open(box, ['--config', config], {cwd: ROOT, exitFile: join(box.dir, 'exit-code')});
   }, 240_000);
 
   afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
+    server.kill();
     box?.cleanup();
   });
 

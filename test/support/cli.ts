@@ -1,10 +1,11 @@
 // Runs the BUILT command line (bin/backfill.js → dist/) as a child process, the way cron jobs and
 // scripts call it: stdout and stdin are pipes, so it runs headless. `npm test` builds first; when
 // running one file by hand, run `npm run build` before.
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {execa, type ResultPromise} from 'execa';
+import {createDemoWarehouse} from '../../src/demo/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'backfill.js');
@@ -40,6 +41,24 @@ export function sandbox(): Sandbox {
     },
     cleanup: () => rmSync(dir, {recursive: true, force: true}),
   };
+}
+
+/** A sandbox with a demo warehouse (`pristine`, copied by each test) and a config whose boundary is its as-of. */
+export interface DemoSandbox {
+  readonly box: Sandbox;
+  readonly pristine: string;
+  readonly config: string;
+}
+
+/** For a file's beforeAll: checks the build, then makes the sandbox and its demo warehouse once. */
+export async function demoSandbox(asOf: string, options: {readonly seed?: number} = {}): Promise<DemoSandbox> {
+  assertBuilt();
+  const box = sandbox();
+  const pristine = join(box.dir, 'pristine.duckdb');
+  await createDemoWarehouse(pristine, {asOf, ...options});
+  const config = join(box.dir, 'config.json');
+  writeFileSync(config, JSON.stringify({boundary: asOf}));
+  return {box, pristine, config};
 }
 
 export interface CliResult {
